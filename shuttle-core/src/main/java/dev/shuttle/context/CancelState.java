@@ -1,0 +1,280 @@
+package dev.shuttle.context;
+
+import io.opentelemetry.context.ContextKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One node of the cancellation tree: the state that {@link Contexts} stores in an OpenTelemetry
+ * context.
+ *
+ * <p>Implementation note (concurrency):
+ *
+ * <ul>
+ *   <li>Invariants: {@code err} goes from {@code null} to non-null exactly once, and {@code cause}
+ *       is written before it, so a reader that sees {@code err} (volatile) also sees {@code cause}.
+ *       Once {@code err} is set, {@code listeners} is {@code null} forever and {@code timer} is
+ *       cancelled. {@code done} is counted down exactly once, after {@code err} is set.
+ *   <li>Linearisation point of {@link #cancel}: the write of {@code err} under {@code lock}; the
+ *       first caller to get there wins, later calls return {@code false} and change nothing (Go's
+ *       "first cancel wins").
+ *   <li>Listeners (children, {@code afterFunc}s, blocked Shuttle calls) are registered and removed
+ *       under {@code lock}; {@link #cancel} detaches the whole set under the lock and runs it
+ *       outside, so a listener never runs twice and never runs while the lock is held. A listener
+ *       that arrives after cancellation runs at once on the registering thread.
+ *   <li>A child registers a listener on its parent; when the child is cancelled first it removes
+ *       that listener, so a long-lived parent does not accumulate its finished children.
+ *   <li>Waiters park in {@link CountDownLatch#await} (virtual-thread friendly); no {@code
+ *       synchronized}.
+ * </ul>
+ */
+final class CancelState implements Cancellation {
+  static final ContextKey<CancelState> KEY = ContextKey.named("dev.shuttle.cancellation");
+
+  /** The state of a context that can never be cancelled: Go's {@code context.Background()}. */
+  static final CancelState BACKGROUND = new CancelState(null);
+
+  /** Largest delay handed to the timer; a later deadline is treated as "never fires". */
+  private static final Duration MAX_TIMER_DELAY = Duration.ofDays(365L * 100);
+
+  private final @Nullable Instant deadline;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final CountDownLatch done = new CountDownLatch(1);
+
+  // @GuardedBy("lock"); null once done
+  private @Nullable LinkedHashSet<Listener> listeners = new LinkedHashSet<>();
+  // @GuardedBy("lock")
+  private @Nullable ScheduledFuture<?> timer;
+  // @GuardedBy("lock")
+  private @Nullable Stoppable parentRegistration;
+
+  private volatile @Nullable Throwable cause;
+  private volatile @Nullable ContextError err;
+
+  CancelState(@Nullable Instant deadline) {
+    this.deadline = deadline;
+  }
+
+  /** Returns the state stored in {@code context}, or {@link #BACKGROUND} if there is none. */
+  static CancelState of(io.opentelemetry.context.Context context) {
+    CancelState state = context.get(KEY);
+    return state == null ? BACKGROUND : state;
+  }
+
+  /** Makes this state a child of {@code parent}: cancelled with the parent's error and cause. */
+  void attachTo(CancelState parent) {
+    if (parent == BACKGROUND) {
+      return;
+    }
+    Stoppable registration =
+        parent.onDone(() -> cancel(requireDone(parent.err), requireDone(parent.cause)));
+    lock.lock();
+    try {
+      if (err == null) {
+        parentRegistration = registration;
+        return;
+      }
+    } finally {
+      lock.unlock();
+    }
+    registration.stop(); // cancelled meanwhile (perhaps by the parent): nothing to keep
+  }
+
+  /** Arms the deadline timer; when it fires the state is cancelled with {@code timeoutCause}. */
+  void startTimer(Duration delay, @Nullable Throwable timeoutCause) {
+    if (delay.isNegative() || delay.isZero()) {
+      cancel(ContextError.DEADLINE_EXCEEDED, timeoutCause);
+      return;
+    }
+    if (delay.compareTo(MAX_TIMER_DELAY) > 0) {
+      return;
+    }
+    lock.lock();
+    try {
+      if (err == null) {
+        timer =
+            DeadlineTimer.schedule(
+                delay, () -> cancel(ContextError.DEADLINE_EXCEEDED, timeoutCause));
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Cancels this state and every descendant.
+   *
+   * @param error why
+   * @param givenCause the cause, or {@code null} for a {@link ContextDoneException} created here
+   * @return {@code true} if this call cancelled it, {@code false} if it was already done
+   */
+  boolean cancel(ContextError error, @Nullable Throwable givenCause) {
+    if (this == BACKGROUND) {
+      throw new IllegalStateException("the background cancellation cannot be cancelled");
+    }
+    LinkedHashSet<Listener> toRun;
+    @Nullable ScheduledFuture<?> timerToStop;
+    @Nullable Stoppable fromParent;
+    lock.lock();
+    try {
+      if (err != null) {
+        return false;
+      }
+      cause = givenCause != null ? givenCause : new ContextDoneException(error, null);
+      err = error;
+      toRun = listeners;
+      listeners = null;
+      timerToStop = timer;
+      timer = null;
+      fromParent = parentRegistration;
+      parentRegistration = null;
+    } finally {
+      lock.unlock();
+    }
+    done.countDown();
+    if (timerToStop != null) {
+      timerToStop.cancel(false);
+    }
+    if (fromParent != null) {
+      fromParent.stop();
+    }
+    if (toRun != null) {
+      for (Listener listener : toRun) {
+        listener.fire();
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public Stoppable onDone(Runnable callback) {
+    if (this == BACKGROUND) {
+      AtomicBoolean stopped = new AtomicBoolean();
+      return () -> stopped.compareAndSet(false, true);
+    }
+    Listener listener = new Listener(callback);
+    lock.lock();
+    try {
+      if (listeners != null) {
+        listeners.add(listener);
+        return listener;
+      }
+    } finally {
+      lock.unlock();
+    }
+    listener.fire();
+    return listener;
+  }
+
+  private boolean remove(Listener listener) {
+    lock.lock();
+    try {
+      return listeners != null && listeners.remove(listener);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Number of registered listeners; for tests that check children are released. */
+  int listenerCount() {
+    lock.lock();
+    try {
+      return listeners == null ? 0 : listeners.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Returns whether a deadline timer is armed; for tests that check timers are released. */
+  boolean hasTimer() {
+    lock.lock();
+    try {
+      return timer != null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean isDone() {
+    return err != null;
+  }
+
+  @Override
+  public @Nullable ContextError err() {
+    return err;
+  }
+
+  @Override
+  public @Nullable Throwable cause() {
+    return err == null ? null : cause;
+  }
+
+  @Override
+  public Optional<Instant> deadline() {
+    return Optional.ofNullable(deadline);
+  }
+
+  @Override
+  public void await() throws InterruptedException {
+    done.await(); // for BACKGROUND: blocks until interrupted, as Go's nil Done channel
+  }
+
+  @Override
+  public boolean await(Duration timeout) throws InterruptedException {
+    return done.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void throwIfDone() {
+    ContextError error = err;
+    if (error != null) {
+      throw new ContextDoneException(error, cause);
+    }
+  }
+
+  private static <T> T requireDone(@Nullable T value) {
+    if (value == null) {
+      throw new IllegalStateException("parent listener ran before the parent was done");
+    }
+    return value;
+  }
+
+  @Override
+  public String toString() {
+    ContextError error = err;
+    return "Cancellation{"
+        + (error == null ? "active" : error.message())
+        + (deadline == null ? "" : ", deadline=" + deadline)
+        + "}";
+  }
+
+  /**
+   * A registered callback, compared by identity. It fires at most once: either {@link #cancel}
+   * detached it from the set under the lock, or it was never added because the state was done.
+   */
+  private final class Listener implements Stoppable {
+    private final Runnable callback;
+
+    Listener(Runnable callback) {
+      this.callback = callback;
+    }
+
+    void fire() {
+      callback.run();
+    }
+
+    @Override
+    public boolean stop() {
+      return remove(this);
+    }
+  }
+}

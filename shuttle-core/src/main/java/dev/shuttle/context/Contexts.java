@@ -1,0 +1,162 @@
+package dev.shuttle.context;
+
+import io.opentelemetry.context.Context;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Go's {@code context} package for OpenTelemetry contexts: derive cancellable contexts, read their
+ * state, run a function after cancellation.
+ *
+ * <p>Go's rules hold exactly: the first cancel wins; {@code cancel(null)} makes the cause a {@link
+ * ContextDoneException}; children inherit the parent's error and cause; a deadline's custom cause
+ * is recorded only when the timer fires; a parent's earlier deadline wins; cancelling a parent
+ * cancels every descendant before {@code cancel} returns.
+ *
+ * {@snippet :
+ * try (CancelableContext sla =
+ *     Contexts.withTimeoutCause(Context.current(), Duration.ofSeconds(2),
+ *         new TimeoutException("SLA: must answer within 2 s"))) {
+ *   Go.go(sla.context(), work);
+ *   if (sla.cancellation().await(Duration.ofSeconds(3))) {
+ *     span.recordException(Contexts.cause(sla.context()));
+ *   }
+ * }
+ * }
+ *
+ * <p>All methods are thread-safe.
+ */
+public final class Contexts {
+  private static final ThreadFactory AFTER_FUNC_THREADS =
+      Thread.ofVirtual().name("shuttle-after-func-", 1).factory();
+
+  private Contexts() {}
+
+  /**
+   * Returns a context that is cancelled when the returned handle is cancelled or when {@code
+   * parent} is done (Go's {@code WithCancel}).
+   */
+  public static CancelableContext withCancel(Context parent) {
+    return derive(parent, null);
+  }
+
+  /**
+   * Returns a context whose cancel function takes a cause (Go's {@code WithCancelCause}); use
+   * {@link CancelableContext#cancel(Throwable)}. The same as {@link #withCancel}, which also
+   * accepts a cause: the name is kept for readers who come from Go.
+   */
+  public static CancelableContext withCancelCause(Context parent) {
+    return withCancel(parent);
+  }
+
+  /**
+   * Returns a context cancelled with {@link ContextError#DEADLINE_EXCEEDED} after {@code timeout}.
+   */
+  public static CancelableContext withTimeout(Context parent, Duration timeout) {
+    return withTimeoutCause(parent, timeout, null);
+  }
+
+  /**
+   * Returns a context cancelled after {@code timeout} with {@link ContextError#DEADLINE_EXCEEDED}
+   * and {@code cause} (Go's {@code WithTimeoutCause}). The cause is recorded only if the timer
+   * fires; the handle's own {@code cancel()} does not use it.
+   */
+  public static CancelableContext withTimeoutCause(
+      Context parent, Duration timeout, @Nullable Throwable cause) {
+    Objects.requireNonNull(timeout, "timeout");
+    return withDeadlineCause(parent, Instant.now().plus(timeout), cause);
+  }
+
+  /**
+   * Returns a context cancelled with {@link ContextError#DEADLINE_EXCEEDED} at {@code deadline}.
+   */
+  public static CancelableContext withDeadline(Context parent, Instant deadline) {
+    return withDeadlineCause(parent, deadline, null);
+  }
+
+  /**
+   * Returns a context cancelled at {@code deadline} with {@link ContextError#DEADLINE_EXCEEDED} and
+   * {@code cause} (Go's {@code WithDeadlineCause}). If the parent's deadline is earlier, the
+   * parent's wins and this returns a plain {@link #withCancel} child; if {@code deadline} has
+   * passed, the context is done already.
+   */
+  public static CancelableContext withDeadlineCause(
+      Context parent, Instant deadline, @Nullable Throwable cause) {
+    Objects.requireNonNull(parent, "parent");
+    Objects.requireNonNull(deadline, "deadline");
+    Optional<Instant> current = CancelState.of(parent).deadline();
+    if (current.isPresent() && current.get().isBefore(deadline)) {
+      return withCancel(parent);
+    }
+    CancelableContext child = derive(parent, deadline);
+    ((CancelState) child.cancellation())
+        .startTimer(Duration.between(Instant.now(), deadline), cause);
+    return child;
+  }
+
+  private static CancelableContext derive(Context parent, @Nullable Instant ownDeadline) {
+    Objects.requireNonNull(parent, "parent");
+    CancelState parentState = CancelState.of(parent);
+    Instant deadline = ownDeadline != null ? ownDeadline : parentState.deadline().orElse(null);
+    CancelState state = new CancelState(deadline);
+    state.attachTo(parentState);
+    return new CancelableContext(parent.with(CancelState.KEY, state), state);
+  }
+
+  /**
+   * Returns a context with all of {@code parent}'s values, the current span included, but none of
+   * its cancellation or deadline (Go's {@code WithoutCancel}): for work that must outlive the
+   * request that started it.
+   */
+  public static Context withoutCancel(Context parent) {
+    Objects.requireNonNull(parent, "parent");
+    return parent.with(CancelState.KEY, CancelState.BACKGROUND);
+  }
+
+  /**
+   * Runs {@code function} once on a virtual thread of its own after {@code context} is done (Go's
+   * {@code context.AfterFunc}); at once if it is done already. The function runs with {@code
+   * context} current.
+   *
+   * @return a handle whose {@code stop()} returns {@code true} only if it prevented the run
+   */
+  public static Stoppable afterFunc(Context context, Runnable function) {
+    Objects.requireNonNull(context, "context");
+    Objects.requireNonNull(function, "function");
+    return cancellation(context)
+        .onDone(() -> AFTER_FUNC_THREADS.newThread(context.wrap(function)).start());
+  }
+
+  /** Returns the cancellation state of {@code context}; never done if it has none. */
+  public static Cancellation cancellation(Context context) {
+    return CancelState.of(Objects.requireNonNull(context, "context"));
+  }
+
+  /**
+   * Returns why {@code context} is done, or {@code null} while it is not (Go's {@code ctx.Err()}).
+   */
+  public static @Nullable ContextError err(Context context) {
+    return cancellation(context).err();
+  }
+
+  /**
+   * Returns the cause of {@code context} being done, or {@code null} (Go's {@code context.Cause}).
+   */
+  public static @Nullable Throwable cause(Context context) {
+    return cancellation(context).cause();
+  }
+
+  /** Returns the deadline of {@code context}, if it or an ancestor has one. */
+  public static Optional<Instant> deadline(Context context) {
+    return cancellation(context).deadline();
+  }
+
+  /** Returns {@code true} once {@code context} is cancelled or past its deadline. */
+  public static boolean isDone(Context context) {
+    return cancellation(context).isDone();
+  }
+}

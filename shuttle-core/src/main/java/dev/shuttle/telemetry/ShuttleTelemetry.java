@@ -1,0 +1,81 @@
+package dev.shuttle.telemetry;
+
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.trace.Tracer;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Chooses the {@link OpenTelemetry} instance that Shuttle records to.
+ *
+ * <p>Until {@link #use} is called, Shuttle follows {@link GlobalOpenTelemetry}: no-op while no
+ * global instance is set (without setting one, so the application can still set it later), the
+ * global instance once it is. Tracer and meter are cached per instance, so switching costs one
+ * volatile read on the hot path.
+ *
+ * {@snippet :
+ * ShuttleTelemetry.use(openTelemetrySdk); // e.g. in tests, or with no global instance
+ * }
+ *
+ * <p>Implementation note: {@code current} holds an immutable snapshot (instance, tracer, meter);
+ * readers compare the resolved instance with the snapshot's and rebuild it when they differ. Two
+ * threads may rebuild at once; both results are equivalent, so the last write wins harmlessly.
+ */
+public final class ShuttleTelemetry {
+  /** The instrumentation scope name of every tracer and meter Shuttle creates. */
+  public static final String INSTRUMENTATION_SCOPE = "dev.shuttle";
+
+  private static volatile @Nullable OpenTelemetry explicit;
+  private static volatile Snapshot current = new Snapshot(OpenTelemetry.noop());
+
+  private ShuttleTelemetry() {}
+
+  /**
+   * Records Shuttle's telemetry to {@code openTelemetry} from now on, instead of the global one.
+   */
+  public static void use(OpenTelemetry openTelemetry) {
+    explicit = Objects.requireNonNull(openTelemetry, "openTelemetry");
+  }
+
+  /** Goes back to following {@link GlobalOpenTelemetry} (the default). */
+  public static void useGlobal() {
+    explicit = null;
+  }
+
+  /** Returns the instance Shuttle records to now. */
+  public static OpenTelemetry openTelemetry() {
+    OpenTelemetry chosen = explicit;
+    return chosen != null ? chosen : GlobalOpenTelemetry.getOrNoop();
+  }
+
+  /** Returns Shuttle's tracer from the current instance. */
+  public static Tracer tracer() {
+    return snapshot().tracer;
+  }
+
+  /** Returns Shuttle's meter from the current instance. */
+  public static Meter meter() {
+    return snapshot().meter;
+  }
+
+  private static Snapshot snapshot() {
+    OpenTelemetry wanted = openTelemetry();
+    Snapshot snapshot = current;
+    if (snapshot.openTelemetry != wanted) {
+      snapshot = new Snapshot(wanted);
+      current = snapshot;
+    }
+    return snapshot;
+  }
+
+  record Snapshot(OpenTelemetry openTelemetry, Tracer tracer, Meter meter) {
+    Snapshot(OpenTelemetry openTelemetry) {
+      this(
+          openTelemetry,
+          openTelemetry.getTracer(INSTRUMENTATION_SCOPE),
+          openTelemetry.getMeter(INSTRUMENTATION_SCOPE));
+    }
+  }
+}
