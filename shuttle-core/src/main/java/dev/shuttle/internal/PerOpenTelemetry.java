@@ -27,11 +27,10 @@ public final class PerOpenTelemetry<T> {
   }
 
   /** Returns the value for the current meter. */
-  @SuppressWarnings("ReferenceEquality") // identity is the point: another instance, another meter
   public T get() {
     Meter meter = ShuttleTelemetry.meter();
     Cached<T> current = cached;
-    if (current.meter != meter) {
+    if (!current.meter.equals(meter)) {
       current = new Cached<>(meter, factory.apply(meter));
       cached = current;
     }

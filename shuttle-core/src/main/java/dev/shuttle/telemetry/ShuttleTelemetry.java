@@ -63,7 +63,7 @@ public final class ShuttleTelemetry {
   private static Snapshot snapshot() {
     OpenTelemetry wanted = openTelemetry();
     Snapshot snapshot = current;
-    if (snapshot.openTelemetry != wanted) {
+    if (!snapshot.openTelemetry.equals(wanted)) {
       snapshot = new Snapshot(wanted);
       current = snapshot;
     }
