@@ -85,6 +85,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <T> the type of the values; never {@code null}
  */
+@SuppressWarnings("ReferenceEquality") // NONE and CLOSED are sentinels, compared by identity
 public final class Channel<T> implements Iterable<T>, AutoCloseable {
   private static final AtomicLong IDS = new AtomicLong();
 

@@ -45,6 +45,7 @@ import org.jspecify.annotations.Nullable;
  * removes its other nodes, taking each channel's lock on its own. A done case registers a callback
  * that claims the waiter with its index.
  */
+@SuppressWarnings("ReferenceEquality") // NONE and CLOSED are sentinels, compared by identity
 public final class Select {
   private Select() {}
 
@@ -232,26 +233,19 @@ public final class Select {
   private static <R> R finish(
       SelectCase<? extends R> c, @Nullable Object item, @Nullable Context carried) {
     Channel<?> channel = c.channel;
-    switch (c.kind) {
-      case RECEIVE -> {
-        Objects.requireNonNull(channel);
-        Received<?> received =
-            item == Channel.CLOSED
-                ? new Closed<>(channel.closeError())
-                : new Message<>(Objects.requireNonNull(item), channel.carriedContext(carried));
-        return c.complete(received);
-      }
-      case SEND -> {
-        Objects.requireNonNull(channel);
-        if (item == Channel.CLOSED) {
-          throw new ChannelClosedException("send on closed channel", channel.closeError());
-        }
-        return c.complete();
-      }
-      default -> {
-        return c.complete();
-      }
+    if (c.kind == SelectCase.Kind.RECEIVE) {
+      Objects.requireNonNull(channel);
+      Received<?> received =
+          item == Channel.CLOSED
+              ? new Closed<>(channel.closeError())
+              : new Message<>(Objects.requireNonNull(item), channel.carriedContext(carried));
+      return c.complete(received);
     }
+    if (c.kind == SelectCase.Kind.SEND && item == Channel.CLOSED) {
+      throw new ChannelClosedException(
+          "send on closed channel", Objects.requireNonNull(channel).closeError());
+    }
+    return c.complete();
   }
 
   /** Returns the channels of the enabled channel cases sorted by id: the global lock order. */
