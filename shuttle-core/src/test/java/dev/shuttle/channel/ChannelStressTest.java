@@ -23,8 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Eight threads — four producers, four consumers — run random sends, receives, selects, try-
- * operations and operations under contexts that time out, while a chaos thread interrupts them;
- * then the channels are closed. Every value whose send succeeded is received exactly once, no value
+ * operations and operations under contexts that time out, while a chaos thread interrupts them and
+ * closes one channel mid-run; then the other channels are closed. Every value whose send succeeded is received exactly once, no value
  * whose send failed is received, and every thread finishes.
  *
  * <p>Scales up when the environment variable {@code CI} is set; {@code -Pstress} runs a long
@@ -93,7 +93,11 @@ class ChannelStressTest {
         Thread.ofVirtual()
             .start(
                 () -> {
-                  while (chaos.get()) {
+                  int closeAfter = ThreadLocalRandom.current().nextInt(20, 200);
+                  for (int round = 0; chaos.get(); round++) {
+                    if (round == closeAfter) {
+                      channels.get(0).close(); // mid-run: its sends now fail, receivers drain it
+                    }
                     workers.get(ThreadLocalRandom.current().nextInt(workers.size())).interrupt();
                     try {
                       Thread.sleep(1);
@@ -110,7 +114,9 @@ class ChannelStressTest {
     chaosThread.join();
     closing.set(true);
     for (Channel<Long> channel : channels) {
-      channel.close();
+      if (!channel.isClosed()) {
+        channel.close();
+      }
     }
     for (Thread consumer : consumers) {
       assertThat(consumer.join(Duration.ofSeconds(30))).as("consumer finished").isTrue();
@@ -152,7 +158,7 @@ class ChannelStressTest {
           return Select.select(channel.onSend(id, () -> true), Select.defaultCase(() -> false));
         }
       }
-    } catch (InterruptedException | ContextDoneException e) {
+    } catch (InterruptedException | ContextDoneException | ChannelClosedException e) {
       return false;
     }
   }
