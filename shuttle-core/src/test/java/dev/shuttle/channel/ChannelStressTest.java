@@ -24,8 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Eight threads — four producers, four consumers — run random sends, receives, selects, try-
  * operations and operations under contexts that time out, while a chaos thread interrupts them and
- * closes one channel mid-run; then the other channels are closed. Every value whose send succeeded is received exactly once, no value
- * whose send failed is received, and every thread finishes.
+ * closes one channel mid-run; then the other channels are closed. Every value whose send succeeded
+ * is received exactly once, no value whose send failed is received, and every thread finishes.
  *
  * <p>Scales up when the environment variable {@code CI} is set; {@code -Pstress} runs a long
  * version.
