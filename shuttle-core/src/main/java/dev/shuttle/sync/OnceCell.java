@@ -28,15 +28,14 @@ final class OnceCell<T> {
     this.body = body;
   }
 
+  @SuppressWarnings("NullAway") // value is the body's result: null only where T admits null
   T get() throws Exception {
     if (!done) {
       runOnce();
     }
     Throwable thrown = failure;
     if (thrown == null) {
-      @SuppressWarnings("NullAway") // value is the body's result; null only if T admits null
-      T result = value;
-      return result;
+      return value;
     }
     if (thrown instanceof Exception e) {
       throw e;
