@@ -7,7 +7,6 @@ import dev.shuttle.context.Cancellation;
 import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.context.ContextError;
 import dev.shuttle.context.Contexts;
-import dev.shuttle.telemetry.ShuttleAttributes;
 import dev.shuttle.testing.TelemetryExtension;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.context.Context;
