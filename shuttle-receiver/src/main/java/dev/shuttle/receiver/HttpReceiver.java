@@ -96,6 +96,8 @@ final class HttpReceiver {
         Message response = export(exchange, mediaType);
         respond(exchange, 200, responseType, response);
       } catch (Rejection rejection) {
+        // The body may be unread (and too large to drain): never reuse this connection.
+        exchange.getResponseHeaders().set("Connection", "close");
         respond(exchange, rejection.httpStatus, responseType, status(rejection));
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "OTLP/HTTP request failed", e);
