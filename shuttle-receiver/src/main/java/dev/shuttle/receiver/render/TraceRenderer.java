@@ -139,7 +139,7 @@ public final class TraceRenderer {
 
     String childIndent = indent + (last ? "   " : "│  ");
     List<StoredSpan> kids = children.getOrDefault(stored.spanId(), List.of());
-    String detailIndent = childIndent + (kids.isEmpty() ? "   " : "│  ") + "  ";
+    String detailIndent = childIndent + (kids.isEmpty() ? "   " : "│  ");
     for (Span.Event event : span.getEventsList()) {
       out.append(detailIndent)
           .append(style.cyan("• " + event.getName()))
