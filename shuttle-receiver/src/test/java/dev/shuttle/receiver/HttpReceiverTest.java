@@ -317,6 +317,22 @@ class HttpReceiverTest {
   }
 
   @Test
+  void oversizedChunkedBodyWithoutContentLengthIsA413() throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(receiver.httpEndpoint() + "/v1/traces"))
+            .header("Content-Type", PROTOBUF)
+            .POST(
+                HttpRequest.BodyPublishers.ofInputStream(
+                    () -> new java.io.ByteArrayInputStream(new byte[LIMIT + 100])))
+            .build();
+
+    HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+
+    assertThat(response.statusCode()).isEqualTo(413);
+    assertStillServes();
+  }
+
+  @Test
   void gzipBombIsA413AndMemoryStaysBounded() throws Exception {
     // 64 MiB of zeros compress to about 64 KiB; the decompressed limit is 64 KiB.
     ByteArrayOutputStream compressed = new ByteArrayOutputStream();
