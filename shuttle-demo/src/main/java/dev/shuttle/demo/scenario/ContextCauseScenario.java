@@ -96,7 +96,8 @@ public final class ContextCauseScenario implements Scenario {
 
   /** The guide's ServiceWithSLA.Execute: the deadline's cause says which SLA was violated. */
   void executeWithSla(Context parent) throws Exception {
-    SlaViolation violation = new SlaViolation("SLA timeout: the service must answer within " + SLA);
+    SlaViolation violation =
+        new SlaViolation("SLA timeout: the service must answer within " + SLA.toMillis() + " ms");
     try (CancelableContext deadline = Contexts.withTimeoutCause(parent, SLA, violation)) {
       Span span = sla.spanBuilder("sla-operation").setParent(deadline.context()).startSpan();
       try (Scope ignored = deadline.context().with(span).makeCurrent()) {
