@@ -89,6 +89,31 @@ class ShuttleOtelTest {
   }
 
   @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void concurrentClosesAreSafeAndRemoveTheHook() throws Exception {
+    ShuttleOtel otel = quiet().start();
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    java.util.List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+    try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < 8; i++) {
+        results.add(
+            executor.submit(
+                () -> {
+                  start.await();
+                  otel.close();
+                  return otel.sdk().getSdkTracerProvider().forceFlush().isDone();
+                }));
+      }
+      start.countDown();
+      for (var result : results) {
+        assertThat(result.get()).isTrue();
+      }
+    }
+    assertThat(otel.isClosed()).isTrue();
+    assertThat(otel.hasShutdownHook()).isFalse();
+  }
+
+  @Test
   void withoutShutdownHookNoneIsInstalled() {
     try (ShuttleOtel otel = quiet().shutdownHook(false).start()) {
       assertThat(otel.hasShutdownHook()).isFalse();
