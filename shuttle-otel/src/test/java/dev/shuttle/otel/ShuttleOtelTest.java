@@ -175,18 +175,29 @@ class ShuttleOtelTest {
             .start()) {
       Tracer tracer = otel.sdk().getTracer("offline");
       LongCounter counter = otel.sdk().getMeter("offline").counterBuilder("work").build();
-      tracer.spanBuilder("warm-up").startSpan().end(); // load the classes outside the measurement
-
-      long worstNanos = 0;
-      for (int i = 0; i < 2_000; i++) {
-        long start = System.nanoTime();
-        Span span = tracer.spanBuilder("op-" + i).startSpan();
+      // Warm up (class loading, JIT) outside the measurement.
+      for (int i = 0; i < 100; i++) {
+        tracer.spanBuilder("warm-up").startSpan().end();
         counter.add(1);
-        span.end();
-        worstNanos = Math.max(worstNanos, System.nanoTime() - start);
       }
 
-      assertThat(Duration.ofNanos(worstNanos)).isLessThan(Duration.ofMillis(50));
+      // A round of 2,000 calls; on a shared CI machine one round may be preempted, so the
+      // slowest call of the best of three rounds must stay under 50 ms. An implementation that
+      // blocks on the dead backend is slow in every round.
+      long best = Long.MAX_VALUE;
+      for (int round = 0; round < 3 && best >= TimeUnit.MILLISECONDS.toNanos(50); round++) {
+        long worstNanos = 0;
+        for (int i = 0; i < 2_000; i++) {
+          long start = System.nanoTime();
+          Span span = tracer.spanBuilder("op-" + i).startSpan();
+          counter.add(1);
+          span.end();
+          worstNanos = Math.max(worstNanos, System.nanoTime() - start);
+        }
+        best = Math.min(best, worstNanos);
+      }
+
+      assertThat(Duration.ofNanos(best)).isLessThan(Duration.ofMillis(50));
       long dropped = droppedSpans(reader.collectAllMetrics());
       assertThat(dropped).as("spans dropped and counted by the batch processor").isPositive();
     }
