@@ -6,7 +6,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A running OpenTelemetry SDK set up for an application; closing it flushes and shuts down traces,
@@ -22,6 +23,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Unless disabled, a JVM shutdown hook flushes and shuts down the SDK if the application never
  * closes the handle; {@link #close()} removes that hook.
  *
+ * <p>Implementation note: the only mutable state is {@code shutdown}, set once by compare-and-set
+ * by whichever of {@link #close()} and the shutdown hook comes first; both then wait on the same
+ * SDK shutdown result, so a concurrent second caller also returns only after the final flush (or
+ * the shutdown timeout).
+ *
  * <p>Thread-safety: all methods are safe to call from any thread; {@link #close()} is idempotent.
  */
 public final class ShuttleOtel implements AutoCloseable {
@@ -30,7 +36,7 @@ public final class ShuttleOtel implements AutoCloseable {
 
   private final OpenTelemetrySdk sdk;
   private final Duration shutdownTimeout;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicReference<@Nullable CompletableResultCode> shutdown = new AtomicReference<>();
   private final ShutdownHook hook;
 
   ShuttleOtel(OpenTelemetrySdk sdk, Duration shutdownTimeout, boolean installHook) {
@@ -117,7 +123,7 @@ public final class ShuttleOtel implements AutoCloseable {
    * @return true once the SDK has been shut down
    */
   public boolean isClosed() {
-    return closed.get();
+    return shutdown.get() != null;
   }
 
   /**
@@ -144,14 +150,28 @@ public final class ShuttleOtel implements AutoCloseable {
   }
 
   private void shutdownSdk() {
-    if (closed.compareAndSet(false, true)) {
-      // SDK shutdown flushes every batch processor and metric reader before it stops them.
-      sdk.shutdown().join(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    CompletableResultCode result = shutdown.get();
+    if (result == null) {
+      CompletableResultCode mine = new CompletableResultCode();
+      if (shutdown.compareAndSet(null, mine)) {
+        // SDK shutdown flushes every batch processor and metric reader before it stops them.
+        CompletableResultCode sdkResult = sdk.shutdown();
+        sdkResult.whenComplete(
+            () -> {
+              if (sdkResult.isSuccess()) {
+                mine.succeed();
+              } else {
+                mine.fail();
+              }
+            });
+      }
+      result = Objects.requireNonNull(shutdown.get(), "shutdown");
     }
+    result.join(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override
   public String toString() {
-    return "ShuttleOtel{closed=" + closed.get() + ", sdk=" + sdk + "}";
+    return "ShuttleOtel{closed=" + isClosed() + ", sdk=" + sdk + "}";
   }
 }

@@ -89,6 +89,31 @@ class ShuttleOtelTest {
   }
 
   @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void concurrentClosesAreSafeAndRemoveTheHook() throws Exception {
+    ShuttleOtel otel = quiet().start();
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    java.util.List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+    try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < 8; i++) {
+        results.add(
+            executor.submit(
+                () -> {
+                  start.await();
+                  otel.close();
+                  return otel.sdk().getSdkTracerProvider().forceFlush().isDone();
+                }));
+      }
+      start.countDown();
+      for (var result : results) {
+        assertThat(result.get()).isTrue();
+      }
+    }
+    assertThat(otel.isClosed()).isTrue();
+    assertThat(otel.hasShutdownHook()).isFalse();
+  }
+
+  @Test
   void withoutShutdownHookNoneIsInstalled() {
     try (ShuttleOtel otel = quiet().shutdownHook(false).start()) {
       assertThat(otel.hasShutdownHook()).isFalse();
@@ -150,18 +175,29 @@ class ShuttleOtelTest {
             .start()) {
       Tracer tracer = otel.sdk().getTracer("offline");
       LongCounter counter = otel.sdk().getMeter("offline").counterBuilder("work").build();
-      tracer.spanBuilder("warm-up").startSpan().end(); // load the classes outside the measurement
-
-      long worstNanos = 0;
-      for (int i = 0; i < 2_000; i++) {
-        long start = System.nanoTime();
-        Span span = tracer.spanBuilder("op-" + i).startSpan();
+      // Warm up (class loading, JIT) outside the measurement.
+      for (int i = 0; i < 100; i++) {
+        tracer.spanBuilder("warm-up").startSpan().end();
         counter.add(1);
-        span.end();
-        worstNanos = Math.max(worstNanos, System.nanoTime() - start);
       }
 
-      assertThat(Duration.ofNanos(worstNanos)).isLessThan(Duration.ofMillis(50));
+      // A round of 2,000 calls; on a shared CI machine one round may be preempted, so the
+      // slowest call of the best of three rounds must stay under 50 ms. An implementation that
+      // blocks on the dead backend is slow in every round.
+      long best = Long.MAX_VALUE;
+      for (int round = 0; round < 3 && best >= TimeUnit.MILLISECONDS.toNanos(50); round++) {
+        long worstNanos = 0;
+        for (int i = 0; i < 2_000; i++) {
+          long start = System.nanoTime();
+          Span span = tracer.spanBuilder("op-" + i).startSpan();
+          counter.add(1);
+          span.end();
+          worstNanos = Math.max(worstNanos, System.nanoTime() - start);
+        }
+        best = Math.min(best, worstNanos);
+      }
+
+      assertThat(Duration.ofNanos(best)).isLessThan(Duration.ofMillis(50));
       long dropped = droppedSpans(reader.collectAllMetrics());
       assertThat(dropped).as("spans dropped and counted by the batch processor").isPositive();
     }

@@ -16,7 +16,6 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -37,8 +36,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * StoredTrace trace = store.trace("5b8efff798038103d269b633813fc60c").orElseThrow();
  * }
  *
- * <p>Implementation note (concurrency). One {@link ReentrantLock}, {@code lock}, guards every
- * mutable field except {@code listeners}. Invariants, true whenever the lock is free:
+ * <p>Implementation note (concurrency). One {@link ReentrantLock}, {@code lock}, guards the span
+ * state; metrics and logs live in two {@link BoundedBatches}, each with its own lock, so the three
+ * signals never contend. Invariants of the span state, true whenever {@code lock} is free:
  *
  * <ul>
  *   <li>{@code spanCount} equals the total number of spans in {@code traces}, and {@code spanCount
@@ -48,8 +48,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       evictedSpans} and one per trace to {@code evictedTraces}.
  *   <li>{@code spansReceived} only grows, by the number of spans of each accepted request,
  *       including spans later evicted; it is what {@link #awaitSpans} waits on.
- *   <li>{@code dataPoints} / {@code logRecords} equal the sums over {@code metrics} / {@code logs}
- *       and stay within their limits, evicting the oldest batches first.
+ *   <li>metrics and logs are kept per received batch; beyond their limits the oldest batches go
+ *       first (see {@link BoundedBatches}).
  * </ul>
  *
  * <p>Each add is linearised at its lock release: queries see all of a request's spans or none.
@@ -84,28 +84,13 @@ public final class TelemetryStore {
   @GuardedBy("lock")
   private long evictedSpans;
 
-  @GuardedBy("lock")
-  private final ArrayDeque<Sized<ResourceMetrics>> metrics = new ArrayDeque<>();
-
-  @GuardedBy("lock")
-  private int dataPoints;
-
-  @GuardedBy("lock")
-  private long evictedDataPoints;
-
-  @GuardedBy("lock")
-  private final ArrayDeque<Sized<ResourceLogs>> logs = new ArrayDeque<>();
-
-  @GuardedBy("lock")
-  private int logRecords;
-
-  @GuardedBy("lock")
-  private long evictedLogRecords;
-
-  private record Sized<T>(T value, int size) {}
+  private final BoundedBatches<ResourceMetrics> metrics;
+  private final BoundedBatches<ResourceLogs> logs;
 
   private TelemetryStore(StoreLimits limits) {
     this.limits = limits;
+    this.metrics = new BoundedBatches<>(limits.maxDataPoints());
+    this.logs = new BoundedBatches<>(limits.maxLogRecords());
   }
 
   /**
@@ -455,28 +440,19 @@ public final class TelemetryStore {
    */
   public int addMetrics(ExportMetricsServiceRequest request) {
     Objects.requireNonNull(request, "request");
+    List<Integer> sizes = new ArrayList<>();
     int total = 0;
-    lock.lock();
-    try {
-      for (ResourceMetrics resourceMetrics : request.getResourceMetricsList()) {
-        int size = 0;
-        for (ScopeMetrics scope : resourceMetrics.getScopeMetricsList()) {
-          for (Metric metric : scope.getMetricsList()) {
-            size += Math.max(1, dataPointCount(metric));
-          }
+    for (ResourceMetrics resourceMetrics : request.getResourceMetricsList()) {
+      int size = 0;
+      for (ScopeMetrics scope : resourceMetrics.getScopeMetricsList()) {
+        for (Metric metric : scope.getMetricsList()) {
+          size += Math.max(1, dataPointCount(metric));
         }
-        total += size;
-        metrics.addLast(new Sized<>(resourceMetrics, size));
-        dataPoints += size;
       }
-      while (dataPoints > limits.maxDataPoints() && !metrics.isEmpty()) {
-        Sized<ResourceMetrics> evicted = metrics.removeFirst();
-        dataPoints -= evicted.size();
-        evictedDataPoints += evicted.size();
-      }
-    } finally {
-      lock.unlock();
+      sizes.add(size);
+      total += size;
     }
+    metrics.addAll(request.getResourceMetricsList(), sizes);
     return total;
   }
 
@@ -488,12 +464,7 @@ public final class TelemetryStore {
    * @return the {@code resourceMetrics}
    */
   public List<ResourceMetrics> resourceMetrics() {
-    lock.lock();
-    try {
-      return metrics.stream().map(Sized::value).toList();
-    } finally {
-      lock.unlock();
-    }
+    return metrics.snapshot();
   }
 
   /**
@@ -521,12 +492,7 @@ public final class TelemetryStore {
    * @return the data point count
    */
   public int dataPointCount() {
-    lock.lock();
-    try {
-      return dataPoints;
-    } finally {
-      lock.unlock();
-    }
+    return metrics.total();
   }
 
   /**
@@ -537,12 +503,7 @@ public final class TelemetryStore {
    * @return the evicted data point count
    */
   public long evictedDataPoints() {
-    lock.lock();
-    try {
-      return evictedDataPoints;
-    } finally {
-      lock.unlock();
-    }
+    return metrics.evicted();
   }
 
   /**
@@ -582,26 +543,17 @@ public final class TelemetryStore {
    */
   public int addLogs(ExportLogsServiceRequest request) {
     Objects.requireNonNull(request, "request");
+    List<Integer> sizes = new ArrayList<>();
     int total = 0;
-    lock.lock();
-    try {
-      for (ResourceLogs resourceLogs : request.getResourceLogsList()) {
-        int size = 0;
-        for (ScopeLogs scope : resourceLogs.getScopeLogsList()) {
-          size += scope.getLogRecordsCount();
-        }
-        total += size;
-        logs.addLast(new Sized<>(resourceLogs, Math.max(1, size)));
-        logRecords += Math.max(1, size);
+    for (ResourceLogs resourceLogs : request.getResourceLogsList()) {
+      int size = 0;
+      for (ScopeLogs scope : resourceLogs.getScopeLogsList()) {
+        size += scope.getLogRecordsCount();
       }
-      while (logRecords > limits.maxLogRecords() && !logs.isEmpty()) {
-        Sized<ResourceLogs> evicted = logs.removeFirst();
-        logRecords -= evicted.size();
-        evictedLogRecords += evicted.size();
-      }
-    } finally {
-      lock.unlock();
+      sizes.add(size);
+      total += size;
     }
+    logs.addAll(request.getResourceLogsList(), sizes);
     return total;
   }
 
@@ -613,12 +565,7 @@ public final class TelemetryStore {
    * @return the {@code resourceLogs}
    */
   public List<ResourceLogs> resourceLogs() {
-    lock.lock();
-    try {
-      return logs.stream().map(Sized::value).toList();
-    } finally {
-      lock.unlock();
-    }
+    return logs.snapshot();
   }
 
   /**
@@ -629,12 +576,7 @@ public final class TelemetryStore {
    * @return the log record count
    */
   public int logRecordCount() {
-    lock.lock();
-    try {
-      return logRecords;
-    } finally {
-      lock.unlock();
-    }
+    return logs.total();
   }
 
   /**
@@ -645,12 +587,7 @@ public final class TelemetryStore {
    * @return the evicted log record count
    */
   public long evictedLogRecords() {
-    lock.lock();
-    try {
-      return evictedLogRecords;
-    } finally {
-      lock.unlock();
-    }
+    return logs.evicted();
   }
 
   /**
@@ -674,12 +611,10 @@ public final class TelemetryStore {
     try {
       traces.clear();
       spanCount = 0;
-      metrics.clear();
-      dataPoints = 0;
-      logs.clear();
-      logRecords = 0;
     } finally {
       lock.unlock();
     }
+    metrics.clear();
+    logs.clear();
   }
 }

@@ -63,20 +63,29 @@ class BackendDownTest {
       Tracer tracer = otel.sdk().getTracer("backend-down");
       LongCounter counter = otel.sdk().getMeter("backend-down").counterBuilder("calls").build();
 
-      // when the application works with the backend down (after loading the classes once)
-      tracer.spanBuilder("warm-up").startSpan().end();
-      counter.add(1);
-      long worst = 0;
-      for (int i = 0; i < 3_000; i++) {
-        long start = System.nanoTime();
-        Span span = tracer.spanBuilder("down-" + i).startSpan();
+      // when the application works with the backend down (after warming up class loading and JIT)
+      for (int i = 0; i < 100; i++) {
+        tracer.spanBuilder("warm-up").startSpan().end();
         counter.add(1);
-        span.end();
-        worst = Math.max(worst, System.nanoTime() - start);
+      }
+      // A round of 3,000 calls; on a shared CI machine one round may be preempted, so the slowest
+      // call of the best of three rounds must stay under 50 ms. A blocking exporter is slow in
+      // every round.
+      long best = Long.MAX_VALUE;
+      for (int round = 0; round < 3 && best >= TimeUnit.MILLISECONDS.toNanos(50); round++) {
+        long worst = 0;
+        for (int i = 0; i < 3_000; i++) {
+          long start = System.nanoTime();
+          Span span = tracer.spanBuilder("down-" + i).startSpan();
+          counter.add(1);
+          span.end();
+          worst = Math.max(worst, System.nanoTime() - start);
+        }
+        best = Math.min(best, worst);
       }
 
       // then no instrumented call blocked
-      assertThat(Duration.ofNanos(worst)).isLessThan(Duration.ofMillis(50));
+      assertThat(Duration.ofNanos(best)).isLessThan(Duration.ofMillis(50));
 
       // when the receiver comes back on the same port
       OtlpReceiver back = OtlpReceiver.start(onPort(protocol, port));

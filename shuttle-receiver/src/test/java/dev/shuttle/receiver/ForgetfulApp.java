@@ -25,7 +25,6 @@ final class ForgetfulApp {
             .batchMaxExportBatchSize(spans)
             .property("otel.metrics.exporter", "none")
             .property("otel.logs.exporter", "none")
-            .shutdownHook(false)
             .start();
     Tracer tracer = otel.sdk().getTracer("forgetful");
     for (int i = 0; i < spans; i++) {
