@@ -79,7 +79,8 @@ class DemoCommandTest {
     int code =
         run(new DemoCommand(List.of(scenario("fine", false), scenario("broken", true))), "--quiet");
     assertThat(code).isEqualTo(1);
-    assertThat(err.toString()).contains("FAILED broken: java.lang.IllegalStateException: broken broke");
+    assertThat(err.toString())
+        .contains("FAILED broken: java.lang.IllegalStateException: broken broke");
     assertThat(out.toString()).contains("2 scenario(s), 1 failed").doesNotContain("fine-span");
   }
 

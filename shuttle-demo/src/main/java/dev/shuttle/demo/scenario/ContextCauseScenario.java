@@ -30,11 +30,13 @@ import org.jspecify.annotations.Nullable;
 public final class ContextCauseScenario implements Scenario {
   static final Duration DETACHED_WORK = Duration.ofMillis(50);
   static final Duration SLA = Duration.ofMillis(200);
-  static final Duration SLOW_SERVICE = Duration.ofMillis(300);
+  // Work that must be cut short takes far longer than its deadline, and work that must finish far
+  // less, so the outcome does not hang on how promptly a loaded machine fires a timer.
+  static final Duration SLOW_SERVICE = Duration.ofSeconds(5);
   static final Duration CACHE_TIMEOUT = Duration.ofMillis(50);
-  static final Duration CACHE_WORK = Duration.ofMillis(60);
-  static final Duration DB_TIMEOUT = Duration.ofMillis(200);
-  static final Duration DB_WORK = Duration.ofMillis(100);
+  static final Duration CACHE_WORK = Duration.ofSeconds(5);
+  static final Duration DB_TIMEOUT = Duration.ofSeconds(2);
+  static final Duration DB_WORK = Duration.ofMillis(50);
 
   private Tracer background = OpenTelemetry.noop().getTracer("background-tasks");
   private Tracer sla = background;
