@@ -12,7 +12,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code shuttle receiver}: the embedded OTLP receiver as a small local collector. */
 @Command(
@@ -93,16 +96,23 @@ final class ReceiverCommand implements Callable<Integer> {
   @Option(names = "--color", description = "Colour the trace trees (ANSI).")
   boolean colour;
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
-    ReceiverConfig config =
-        ReceiverConfig.builder()
-            .bindAddress(bind)
-            .httpPort(httpPort)
-            .grpcPort(grpcPort)
-            .maxBodyBytes(maxBodyBytes)
-            .storeLimits(new StoreLimits(maxSpans, maxDataPoints, maxLogRecords))
-            .build();
+    ReceiverConfig config;
+    try {
+      config =
+          ReceiverConfig.builder()
+              .bindAddress(bind)
+              .httpPort(httpPort)
+              .grpcPort(grpcPort)
+              .maxBodyBytes(maxBodyBytes)
+              .storeLimits(new StoreLimits(maxSpans, maxDataPoints, maxLogRecords))
+              .build();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
     PrintStream out = System.out; // the receiver's trace printer writes to a PrintStream
     CountDownLatch stop = new CountDownLatch(1);
     Thread hook = new Thread(stop::countDown, "shuttle-receiver-stop");
