@@ -39,6 +39,7 @@ import java.util.Set;
  * <p>Thread-safety: immutable and safe to share.
  */
 public final class TraceRenderer {
+  private static final String STACKTRACE = "exception.stacktrace";
   private static final int MAX_ATTRIBUTES = 6;
   private final Style style;
 
@@ -145,7 +146,12 @@ public final class TraceRenderer {
           .append(style.cyan("• " + event.getName()))
           .append(" +")
           .append(Values.duration(event.getTimeUnixNano() - span.getStartTimeUnixNano()));
-      String eventAttributes = Values.attributes(event.getAttributesList(), MAX_ATTRIBUTES);
+      String eventAttributes =
+          Values.attributes(
+              event.getAttributesList().stream()
+                  .filter(a -> !a.getKey().equals(STACKTRACE)) // kept in the dump, not on screen
+                  .toList(),
+              MAX_ATTRIBUTES);
       if (!eventAttributes.isEmpty()) {
         out.append(' ').append(style.dim(eventAttributes));
       }

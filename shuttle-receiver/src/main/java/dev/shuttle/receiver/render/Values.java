@@ -5,11 +5,13 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** Formats OTLP values, attributes and durations as short text. Stateless and thread-safe. */
 final class Values {
   private static final int MAX_VALUE_CHARS = 80;
+  private static final Pattern LINE_BREAKS = Pattern.compile("\\s*\\R\\s*");
 
   private Values() {}
 
@@ -30,6 +32,7 @@ final class Values {
           case STRING_VALUE_STRINDEX -> "#" + value.getStringValueStrindex();
           case VALUE_NOT_SET -> "";
         };
+    text = LINE_BREAKS.matcher(text).replaceAll(" ↵ "); // one span, one line
     return text.length() > MAX_VALUE_CHARS ? text.substring(0, MAX_VALUE_CHARS - 1) + "…" : text;
   }
 
