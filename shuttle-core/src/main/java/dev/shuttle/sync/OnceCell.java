@@ -1,0 +1,82 @@
+package dev.shuttle.sync;
+
+import java.lang.reflect.UndeclaredThrowableException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The state behind {@link Once}: a body, run once, and its outcome.
+ *
+ * <p>Implementation note: {@code done} is volatile and written after {@code value}/{@code failure},
+ * so a caller that reads {@code done == true} sees the outcome without locking (the fast path).
+ * Otherwise it takes {@code lock} (a {@link ReentrantLock}, so waiting virtual threads do not pin
+ * their carrier), re-checks, and runs the body while holding it; concurrent callers wait on the
+ * lock. A hold count above one means the body called its own function. The body is dropped after it
+ * ran, so whatever it captured can be collected, as Go does.
+ *
+ * @param <T> the value's type
+ */
+final class OnceCell<T> {
+  private final ReentrantLock lock = new ReentrantLock();
+  private @Nullable Callable<T> body;
+  private @Nullable T value;
+  private @Nullable Throwable failure;
+  private volatile boolean done;
+
+  OnceCell(Callable<T> body) {
+    this.body = body;
+  }
+
+  @SuppressWarnings("NullAway") // value is the body's result: null only where T admits null
+  T get() throws Exception {
+    if (!done) {
+      runOnce();
+    }
+    Throwable thrown = failure;
+    if (thrown == null) {
+      return value;
+    }
+    if (thrown instanceof Exception e) {
+      throw e;
+    }
+    if (thrown instanceof Error e) {
+      throw e;
+    }
+    throw new UndeclaredThrowableException(thrown);
+  }
+
+  /** For bodies that cannot throw checked exceptions (Runnable, Supplier). */
+  T getUnchecked() {
+    try {
+      return get();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new UndeclaredThrowableException(e); // unreachable: the body cannot throw it
+    }
+  }
+
+  private void runOnce() {
+    lock.lock();
+    try {
+      if (lock.getHoldCount() > 1) {
+        throw new IllegalStateException(
+            "Once function called from inside its own body: it would never finish");
+      }
+      if (done) {
+        return;
+      }
+      Callable<T> toRun = body;
+      body = null;
+      try {
+        value = toRun == null ? null : toRun.call();
+      } catch (Throwable t) {
+        failure = t;
+      }
+      done = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,201 @@
+package dev.shuttle.sync;
+
+import dev.shuttle.Task;
+import dev.shuttle.context.Cancellation;
+import dev.shuttle.context.Contexts;
+import dev.shuttle.context.Stoppable;
+import dev.shuttle.internal.TaskLauncher;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.context.Context;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Waits for a collection of tasks to finish: Go's {@code sync.WaitGroup}, with {@link #go} (Go
+ * 1.25's {@code wg.Go}) and waits that honour a context or a timeout.
+ *
+ * {@snippet :
+ * WaitGroup wg = new WaitGroup();
+ * for (String task : tasks) {
+ *   wg.go("process-task", Attributes.of(TASK_NAME, task), () -> process(task));
+ * }
+ * wg.await(); // every process-task span is a child of the caller's span
+ * }
+ *
+ * <p>Implementation note: {@code count} is guarded by {@code lock}; {@link #add} changes it and
+ * signals {@code zero} when it reaches 0. A change that would make it negative is rejected before
+ * anything changes. A context-aware wait registers an {@code onDone} callback that signals {@code
+ * zero} under the lock, so a cancelled waiter wakes at once and unregisters on its way out.
+ * Thread-safe.
+ */
+public final class WaitGroup {
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition zero = lock.newCondition();
+  // @GuardedBy("lock")
+  private long count;
+
+  /** Creates a wait group with a counter of zero. */
+  public WaitGroup() {}
+
+  /**
+   * Adds {@code delta}, which may be negative, to the counter; waiters are released when it reaches
+   * zero.
+   *
+   * @throws IllegalStateException if the counter would become negative; the counter is unchanged
+   */
+  public void add(int delta) {
+    lock.lock();
+    try {
+      long next = count + delta;
+      if (next < 0) {
+        throw new IllegalStateException(
+            "WaitGroup counter would go negative: it is "
+                + count
+                + " and add("
+                + delta
+                + ") was called; every done() needs a matching add(1)");
+      }
+      count = next;
+      if (next == 0) {
+        zero.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Decrements the counter by one.
+   *
+   * @throws IllegalStateException if the counter is already zero
+   */
+  public void done() {
+    add(-1);
+  }
+
+  /** Returns the counter's current value. */
+  public long count() {
+    lock.lock();
+    try {
+      return count;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Adds one, runs {@code task} on a virtual thread under the current context, and calls {@link
+   * #done()} when it ends (Go 1.25's {@code wg.Go}). A failure is not lost: it goes to the thread's
+   * uncaught-exception handler and the {@code shuttle.goroutine.uncaught_failures} counter; use
+   * {@link ErrGroup} to collect failures instead.
+   */
+  public void go(Task task) {
+    launch(null, Attributes.empty(), task);
+  }
+
+  /** As {@link #go(Task)}, inside a child span named {@code spanName} with {@code attributes}. */
+  public void go(String spanName, Attributes attributes, Task task) {
+    launch(
+        Objects.requireNonNull(spanName, "spanName"),
+        Objects.requireNonNull(attributes, "attributes"),
+        task);
+  }
+
+  private void launch(@Nullable String spanName, Attributes attributes, Task task) {
+    Objects.requireNonNull(task, "task");
+    add(1);
+    TaskLauncher.launch(
+        Context.current(),
+        spanName,
+        attributes,
+        task,
+        failure -> {
+          try {
+            if (failure != null) {
+              TaskLauncher.reportUncaught(failure);
+            }
+          } finally {
+            done();
+          }
+        });
+  }
+
+  /**
+   * Blocks until the counter is zero.
+   *
+   * @throws InterruptedException if the calling thread is interrupted while waiting
+   */
+  public void await() throws InterruptedException {
+    lock.lockInterruptibly();
+    try {
+      while (count > 0) {
+        zero.await();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Blocks until the counter is zero or {@code timeout} elapses.
+   *
+   * @return {@code true} if the counter reached zero, {@code false} on timeout
+   * @throws InterruptedException if the calling thread is interrupted while waiting
+   */
+  public boolean await(Duration timeout) throws InterruptedException {
+    long remaining = Objects.requireNonNull(timeout, "timeout").toNanos();
+    lock.lockInterruptibly();
+    try {
+      while (count > 0) {
+        if (remaining <= 0) {
+          return false;
+        }
+        remaining = zero.awaitNanos(remaining);
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Blocks until the counter is zero or {@code context} is done.
+   *
+   * @throws dev.shuttle.context.ContextDoneException if the context is done first
+   * @throws InterruptedException if the calling thread is interrupted while waiting
+   */
+  public void await(Context context) throws InterruptedException {
+    Cancellation cancellation = Contexts.cancellation(Objects.requireNonNull(context, "context"));
+    Stoppable wakeUp = cancellation.onDone(this::wakeWaiters);
+    try {
+      lock.lockInterruptibly();
+      try {
+        while (count > 0) {
+          cancellation.throwIfDone();
+          zero.await();
+        }
+      } finally {
+        lock.unlock();
+      }
+    } finally {
+      wakeUp.stop();
+    }
+  }
+
+  private void wakeWaiters() {
+    lock.lock();
+    try {
+      zero.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "WaitGroup{count=" + count() + "}";
+  }
+}
