@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
  * many more invocations.
  */
 class ChannelLincheckTest {
-  private static final int INVOCATIONS = 150;
+  private static final int INVOCATIONS = 100;
   private static final int STRESS_INVOCATIONS = 20_000;
 
   // ---------------------------------------------------------------- linearizability
@@ -165,13 +165,13 @@ class ChannelLincheckTest {
   @Test
   @Timeout(120)
   void bufferedOneIsLinearizable() {
-    options(6).sequentialSpecification(Buffered1Spec.class).check(Buffered1.class);
+    options(4).sequentialSpecification(Buffered1Spec.class).check(Buffered1.class);
   }
 
   @Test
   @Timeout(120)
   void bufferedTwoIsLinearizable() {
-    options(6).sequentialSpecification(Buffered2Spec.class).check(Buffered2.class);
+    options(4).sequentialSpecification(Buffered2Spec.class).check(Buffered2.class);
   }
 
   @Test
