@@ -52,6 +52,10 @@ public final class Select {
   /**
    * Waits for the first ready case, in {@link Context#current()}, and returns its result.
    *
+   * <p>If the context is done, a ready {@linkplain #onDone done case} is chosen (Go's {@code case
+   * <-ctx.Done():}); without one, the select throws {@link
+   * dev.shuttle.context.ContextDoneException}, as every blocking Shuttle call does.
+   *
    * @throws IllegalArgumentException if there is more than one default case
    * @throws ChannelClosedException as described for receive and send cases on closed channels
    * @throws dev.shuttle.context.ContextDoneException if the current context is done first
@@ -91,7 +95,14 @@ public final class Select {
     Objects.requireNonNull(context, "context");
     Objects.requireNonNull(cases, "cases");
     Cancellation cancellation = Contexts.cancellation(context);
-    cancellation.throwIfDone();
+    if (cancellation.isDone()) {
+      for (SelectCase<? extends R> c : cases) { // Go's `case <-ctx.Done():` is this select's answer
+        if (c.kind == SelectCase.Kind.DONE && Objects.requireNonNull(c.cancellation).isDone()) {
+          return c.complete();
+        }
+      }
+      cancellation.throwIfDone();
+    }
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }

@@ -185,6 +185,21 @@ class SelectTest {
   }
 
   @Test
+  void aDoneCaseForTheSelectsOwnContextIsChosenRatherThanThrowing() throws Exception {
+    Channel<String> channel = Channel.buffered(1);
+    CancelableContext request = Contexts.withCancel(Context.root());
+    request.cancel();
+    try (var ignored = request.context().makeCurrent()) {
+      String outcome =
+          Select.select(
+              channel.onReceive(v -> v), Select.onDone(request.context(), () -> "cancelled"));
+      assertThat(outcome).isEqualTo("cancelled");
+      assertThatThrownBy(() -> Select.select(channel.onReceive(v -> v)))
+          .isInstanceOf(ContextDoneException.class);
+    }
+  }
+
+  @Test
   void theSelectsOwnContextEndsTheWaitWithAnException() throws Exception {
     Channel<String> channel = Channel.rendezvous();
     CancelableContext context = Contexts.withCancel(Context.root());
