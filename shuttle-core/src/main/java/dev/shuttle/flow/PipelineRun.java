@@ -190,8 +190,8 @@ public final class PipelineRun<O> implements AutoCloseable {
   /**
    * Cancels the run: every stage stops promptly, and in-flight items end as cancelled. A stage
    * function that is running finishes first: long-running stage code should watch {@code
-   * Contexts.cancellation(Context.current())} (the run's cancellation is current while it runs)
-   * or use Shuttle's blocking calls, which all honour it.
+   * Contexts.cancellation(Context.current())} (the run's cancellation is current while it runs) or
+   * use Shuttle's blocking calls, which all honour it.
    */
   public void cancel() {
     run.cancel();

@@ -2,7 +2,8 @@ package dev.shuttle.flow;
 
 /**
  * The work of one pipeline stage or fan-out worker: turns an input into an output. It runs with the
- * item's context current (its span, and the run's cancellation), and may throw.
+ * item's context current (its span, and the run's cancellation), and may throw. Long-running work
+ * should honour that cancellation, so that cancelling a run stops it promptly.
  *
  * @param <A> the input type
  * @param <B> the output type; a stage must not return {@code null}
