@@ -224,6 +224,20 @@ class SelectTest {
   }
 
   @Test
+  void aSelectLoopWithATimeoutLeavesNoNodesOnAQuietChannel() throws Exception {
+    Channel<String> quiet = Channel.rendezvous();
+    SelectCase<String> receive = quiet.onReceive(v -> v);
+    for (int i = 0; i < 200; i++) {
+      try (CancelableContext tick =
+          Contexts.withTimeout(Context.root(), Duration.ofNanos(50_000))) {
+        assertThat(Select.select(receive, Select.onDone(tick.context(), () -> "tick")))
+            .isEqualTo("tick");
+      }
+    }
+    assertThat(quiet.waitingReceivers()).isZero();
+  }
+
+  @Test
   void aTimerCaseFires() throws Exception {
     Channel<String> never = Channel.rendezvous();
     long start = System.nanoTime();
