@@ -1,0 +1,798 @@
+package dev.shuttle.channel;
+
+import dev.shuttle.context.Cancellation;
+import dev.shuttle.context.Contexts;
+import io.opentelemetry.context.Context;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Go's channel for virtual threads: a rendezvous or bounded FIFO between threads, with Go's close
+ * rules, {@code len}/{@code cap}, context-aware blocking, and the sender's OpenTelemetry context
+ * carried with every value.
+ *
+ * {@snippet :
+ * Channel<String> words = Channel.buffered(10);
+ * Thread.ofVirtual().start(Context.current().wrap(() -> {
+ *   try (words) {                       // Go's defer close(words)
+ *     for (String w : List.of("a", "b")) words.send(w);
+ *   } catch (InterruptedException e) {
+ *     Thread.currentThread().interrupt();
+ *   }
+ * }));
+ * for (String w : words) System.out.println(w); // Go's for range: ends when closed and drained
+ * }
+ *
+ * <h2>Semantics</h2>
+ *
+ * <ul>
+ *   <li>A rendezvous channel ({@code cap() == 0}) hands each value from a sender to a receiver
+ *       directly: {@code send} returns once a receiver has it. A buffered channel holds up to
+ *       {@code cap()} values; {@code send} blocks only while it is full.
+ *   <li>Values are received in the order they were sent (FIFO), and blocked senders and receivers
+ *       are served in the order they arrived.
+ *   <li>{@code close} stops sends; receivers drain the buffered values, then see the channel
+ *       closed. Senders blocked at the time of {@code close} fail with {@link
+ *       ChannelClosedException}, as does a second {@code close} (Go panics in both cases).
+ *   <li>Blocking calls honour the context's cancellation ({@link Context#current()} unless one is
+ *       passed) by throwing {@link dev.shuttle.context.ContextDoneException}, and thread
+ *       interruption by throwing {@link InterruptedException}; both are also checked on entry. An
+ *       operation that completed before it noticed an interrupt returns normally with the interrupt
+ *       flag set: a value is never both delivered and reported as not sent.
+ *   <li>Each value carries the context passed to (or current at) {@code send}; {@link
+ *       #receiveMessage()} returns it with the value. Capturing it is one reference store, with no
+ *       allocation; a channel built with {@code messageContext(false)} stores nothing.
+ *   <li>{@code null} values are rejected.
+ * </ul>
+ *
+ * <h2>Implementation note</h2>
+ *
+ * <p>Every channel has one {@link ReentrantLock} (never {@code synchronized}: a virtual thread that
+ * parks here does not pin its carrier). Under it live a ring buffer of {@code capacity} values with
+ * a parallel ring of contexts, and two FIFO queues of {@link Node}s: blocked senders (each with its
+ * value) and blocked receivers.
+ *
+ * <p>Invariants, whenever the lock is free: (1) if the buffer is not empty, no receiver waits; (2)
+ * if the buffer is not full, no sender waits (for a rendezvous channel, senders and receivers never
+ * wait at once, except nodes of one {@code select} that cannot match itself); (3) once {@code
+ * closed}, no sender waits and no receiver waits; {@code closed} never reverts.
+ *
+ * <p>Linearisation points: a send or receive that completes without blocking, {@code close}, {@code
+ * len} and {@code trySend}/{@code tryReceive} linearise at their critical section. A blocked
+ * operation linearises at the CAS that claims its {@link Waiter}, performed by the counterpart
+ * while it holds this channel's lock: a sender delivering into a receiver's node, a receiver taking
+ * a sender's value (and moving the next blocked sender's value into the freed buffer slot), or
+ * {@code close} completing every waiter with the closed marker.
+ *
+ * <p>Parking: a blocked operation queues a node under the lock, releases it, registers a callback
+ * on its context's {@linkplain Cancellation#onDone done signal}, and parks with {@link
+ * java.util.concurrent.locks.LockSupport#park}. A claimer writes the node, CASes the waiter and
+ * unparks its thread. Cancellation and interrupts race for the same CAS: whoever loses sees the
+ * other's outcome, and a cancelled operation removes its node under the lock before it throws.
+ * {@link Select} locks all its channels in the order of their ids (so two selects cannot deadlock),
+ * tries the cases in random order, and otherwise queues one node per case, all sharing one waiter.
+ *
+ * @param <T> the type of the values; never {@code null}
+ */
+@SuppressWarnings("ReferenceEquality") // NONE and CLOSED are sentinels, compared by identity
+public final class Channel<T> implements Iterable<T>, AutoCloseable {
+  private static final AtomicLong IDS = new AtomicLong();
+
+  /** Returned by the locked operations when nothing was ready. */
+  static final Object NONE = new Object();
+
+  /** Returned by a receive, or written into a node, when the channel is closed. */
+  static final Object CLOSED = new Object();
+
+  /** Lock order for {@link Select}: channels are locked in ascending id. */
+  final long id = IDS.incrementAndGet();
+
+  final ReentrantLock lock = new ReentrantLock();
+
+  private final int capacity;
+  private final @Nullable String name;
+  private final boolean carriesContext;
+
+  // @GuardedBy("lock"): the ring buffer, its parallel ring of contexts, and the waiter queues.
+  private final @Nullable Object[] items;
+  private final @Nullable Context[] contexts;
+  private int head;
+  private int count;
+  private final NodeQueue senders = new NodeQueue();
+  private final NodeQueue receivers = new NodeQueue();
+
+  /** The context of the value that the last locked receive returned; read before unlocking. */
+  // @GuardedBy("lock")
+  private @Nullable Context polledContext;
+
+  // Written under lock (closeError first); volatile so isClosed() and woken waiters read it freely.
+  private volatile boolean closed;
+  private volatile @Nullable Throwable closeError;
+
+  Channel(int capacity, @Nullable String name, boolean carriesContext) {
+    if (capacity < 0) {
+      throw new IllegalArgumentException(
+          "capacity must be 0 (rendezvous) or positive, but was " + capacity);
+    }
+    this.capacity = capacity;
+    this.name = name;
+    this.carriesContext = carriesContext;
+    this.items = new Object[capacity];
+    this.contexts = new Context[carriesContext ? capacity : 0];
+  }
+
+  /**
+   * Returns a new unbuffered channel: each send waits for a receiver (Go's {@code make(chan T)}).
+   */
+  public static <T> Channel<T> rendezvous() {
+    return new Channel<>(0, null, true);
+  }
+
+  /**
+   * Returns a new channel that buffers up to {@code capacity} values (Go's {@code make(chan T,
+   * n)}); a capacity of 0 makes a rendezvous channel.
+   *
+   * @throws IllegalArgumentException if {@code capacity} is negative
+   */
+  public static <T> Channel<T> buffered(int capacity) {
+    return new Channel<>(capacity, null, true);
+  }
+
+  /** Returns a builder for a channel with a name or without per-message context. */
+  public static ChannelBuilder builder() {
+    return new ChannelBuilder();
+  }
+
+  // ---------------------------------------------------------------- send
+
+  /**
+   * Sends {@code value}, blocking while the channel is full (or, for a rendezvous channel, until a
+   * receiver takes it). The value carries {@link Context#current()}, whose cancellation also ends
+   * the wait.
+   *
+   * @throws ChannelClosedException if the channel is closed, or closed while waiting
+   * @throws dev.shuttle.context.ContextDoneException if the current context is done
+   * @throws InterruptedException if the thread is interrupted before the value is sent
+   */
+  public void send(T value) throws InterruptedException {
+    send(Context.current(), value);
+  }
+
+  /**
+   * Sends {@code value} in {@code context}: the value carries it, and its cancellation ends the
+   * wait.
+   *
+   * @throws ChannelClosedException if the channel is closed, or closed while waiting
+   * @throws dev.shuttle.context.ContextDoneException if {@code context} is done
+   * @throws InterruptedException if the thread is interrupted before the value is sent
+   */
+  public void send(Context context, T value) throws InterruptedException {
+    Objects.requireNonNull(context, "context");
+    if (!sendInternal(context, Objects.requireNonNull(value, "value"), context)) {
+      throw new ChannelClosedException("send on closed channel", closeError);
+    }
+  }
+
+  /**
+   * Forwards {@code message} with the context it already carries, waiting as long as {@code
+   * context} allows: how a pipeline stage passes an item on without losing its trace.
+   *
+   * @throws ChannelClosedException if the channel is closed, or closed while waiting
+   * @throws dev.shuttle.context.ContextDoneException if {@code context} is done
+   * @throws InterruptedException if the thread is interrupted before the value is sent
+   */
+  public void sendMessage(Context context, Message<? extends T> message)
+      throws InterruptedException {
+    Objects.requireNonNull(context, "context");
+    Objects.requireNonNull(message, "message");
+    if (!sendInternal(context, message.value(), message.context())) {
+      throw new ChannelClosedException("send on closed channel", closeError);
+    }
+  }
+
+  /**
+   * Sends {@code value} as {@link #send(Object)} does, but reports a closed channel by returning
+   * {@code false} instead of throwing.
+   *
+   * @return {@code true} if sent, {@code false} if the channel is (or became) closed
+   * @throws dev.shuttle.context.ContextDoneException if the current context is done
+   * @throws InterruptedException if the thread is interrupted before the value is sent
+   */
+  public boolean sendOrClosed(T value) throws InterruptedException {
+    Context context = Context.current();
+    return sendInternal(context, Objects.requireNonNull(value, "value"), context);
+  }
+
+  /**
+   * Sends {@code value} only if that needs no waiting: a receiver is blocked or the buffer has room
+   * (Go's {@code select} with a {@code default}). The value carries {@link Context#current()}.
+   *
+   * @return {@code true} if sent, {@code false} if the channel is full
+   * @throws ChannelClosedException if the channel is closed
+   */
+  public boolean trySend(T value) {
+    Objects.requireNonNull(value, "value");
+    Context messageContext = carriesContext ? Context.current() : null;
+    lock.lock();
+    try {
+      if (closed) {
+        throw new ChannelClosedException("send on closed channel", closeError);
+      }
+      return offerLocked(value, messageContext);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private boolean sendInternal(Context context, Object value, Context messageContext)
+      throws InterruptedException {
+    Cancellation cancellation = Contexts.cancellation(context);
+    cancellation.throwIfDone();
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    Context carried = carriesContext ? messageContext : null;
+    Node node;
+    lock.lock();
+    try {
+      if (closed) {
+        return false;
+      }
+      if (offerLocked(value, carried)) {
+        return true;
+      }
+      node = new Node(new Waiter(), 0, true, value, carried);
+      senders.add(node);
+    } finally {
+      lock.unlock();
+    }
+    awaitSingle(node, cancellation);
+    return node.item != CLOSED;
+  }
+
+  // ------------------------------------------------------------- receive
+
+  /**
+   * Receives the next value, blocking until one is available; the wait ends if {@link
+   * Context#current()} is done.
+   *
+   * @throws ChannelClosedException if the channel is closed and drained
+   * @throws dev.shuttle.context.ContextDoneException if the current context is done
+   * @throws InterruptedException if the thread is interrupted before a value is received
+   */
+  public T receive() throws InterruptedException {
+    return receive(Context.current());
+  }
+
+  /**
+   * Receives the next value, blocking until one is available or {@code context} is done.
+   *
+   * @throws ChannelClosedException if the channel is closed and drained
+   * @throws dev.shuttle.context.ContextDoneException if {@code context} is done
+   * @throws InterruptedException if the thread is interrupted before a value is received
+   */
+  public T receive(Context context) throws InterruptedException {
+    Object item = receiveInternal(context, null);
+    if (item == CLOSED) {
+      throw new ChannelClosedException("receive from closed channel", closeError);
+    }
+    return cast(item);
+  }
+
+  /**
+   * Receives the next value with the context it was sent in, blocking until one is available or
+   * {@link Context#current()} is done.
+   *
+   * @throws ChannelClosedException if the channel is closed and drained
+   * @throws dev.shuttle.context.ContextDoneException if the current context is done
+   * @throws InterruptedException if the thread is interrupted before a value is received
+   */
+  public Message<T> receiveMessage() throws InterruptedException {
+    return receiveMessage(Context.current());
+  }
+
+  /**
+   * Receives the next value with the context it was sent in, blocking until one is available or
+   * {@code context} is done.
+   *
+   * @throws ChannelClosedException if the channel is closed and drained
+   * @throws dev.shuttle.context.ContextDoneException if {@code context} is done
+   * @throws InterruptedException if the thread is interrupted before a value is received
+   */
+  public Message<T> receiveMessage(Context context) throws InterruptedException {
+    return switch (receiveOrClosed(context)) {
+      case Message<T> message -> message;
+      case Closed<T> closedResult -> throw closedResult.toException();
+    };
+  }
+
+  /**
+   * Receives the next value with its context, or reports that the channel is closed and drained,
+   * without throwing for a closed channel (Go's {@code v, ok := <-ch}).
+   *
+   * @throws dev.shuttle.context.ContextDoneException if the current context is done
+   * @throws InterruptedException if the thread is interrupted before a value is received
+   */
+  public Received<T> receiveOrClosed() throws InterruptedException {
+    return receiveOrClosed(Context.current());
+  }
+
+  /**
+   * Receives the next value with its context, or reports that the channel is closed and drained;
+   * the wait ends if {@code context} is done.
+   *
+   * @throws dev.shuttle.context.ContextDoneException if {@code context} is done
+   * @throws InterruptedException if the thread is interrupted before a value is received
+   */
+  public Received<T> receiveOrClosed(Context context) throws InterruptedException {
+    @Nullable Context[] carried = new Context[1];
+    Object item = receiveInternal(context, carried);
+    return received(item, carried[0]);
+  }
+
+  /**
+   * Receives a value only if one is ready now: buffered, or offered by a blocked sender.
+   *
+   * @return the message, {@link Closed} if the channel is closed and drained, or {@code null} if
+   *     nothing is ready and the channel is open
+   */
+  public @Nullable Received<T> tryReceive() {
+    Object item;
+    Context carried;
+    lock.lock();
+    try {
+      item = receiveLocked();
+      carried = takePolledContext();
+    } finally {
+      lock.unlock();
+    }
+    return item == NONE ? null : received(item, carried);
+  }
+
+  private Object receiveInternal(Context context, @Nullable Context @Nullable [] carriedOut)
+      throws InterruptedException {
+    Objects.requireNonNull(context, "context");
+    Cancellation cancellation = Contexts.cancellation(context);
+    cancellation.throwIfDone();
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    Node node;
+    lock.lock();
+    try {
+      Object item = receiveLocked();
+      Context carried = takePolledContext();
+      if (item != NONE) {
+        if (carriedOut != null) {
+          carriedOut[0] = carried;
+        }
+        return item;
+      }
+      node = new Node(new Waiter(), 0, false, null, null);
+      receivers.add(node);
+    } finally {
+      lock.unlock();
+    }
+    awaitSingle(node, cancellation);
+    if (carriedOut != null) {
+      carriedOut[0] = node.context;
+    }
+    return Objects.requireNonNull(node.item, "a claimed receiver always has an item");
+  }
+
+  private Received<T> received(Object item, @Nullable Context carried) {
+    if (item == CLOSED) {
+      return new Closed<>(closeError);
+    }
+    return new Message<>(cast(item), carried == null ? Context.root() : carried);
+  }
+
+  /** Parks until {@code node}'s waiter is claimed; on cancellation removes the node and throws. */
+  private void awaitSingle(Node node, Cancellation cancellation) throws InterruptedException {
+    int state;
+    try {
+      state = node.waiter.await(cancellation);
+    } catch (InterruptedException e) {
+      unlink(node);
+      throw e;
+    }
+    if (state == Waiter.CANCELLED) {
+      unlink(node);
+      cancellation.throwIfDone();
+      throw new IllegalStateException("waiter cancelled while its context is not done");
+    }
+  }
+
+  // --------------------------------------------------------------- close
+
+  /**
+   * Closes the channel (Go's {@code close(ch)}): no more sends; receivers drain the buffered values
+   * and then see it closed; blocked senders fail with {@link ChannelClosedException}.
+   *
+   * @throws ChannelClosedException if the channel is already closed
+   */
+  @Override
+  public void close() {
+    closeInternal(null);
+  }
+
+  /**
+   * Closes the channel with an error: as {@link #close()}, but receivers that find it closed and
+   * drained see {@code error} (as {@link Closed#error()}, or the cause of the {@link
+   * ChannelClosedException}), so a producer's failure reaches its consumers.
+   *
+   * @throws ChannelClosedException if the channel is already closed
+   */
+  public void close(Throwable error) {
+    closeInternal(Objects.requireNonNull(error, "error"));
+  }
+
+  private void closeInternal(@Nullable Throwable error) {
+    lock.lock();
+    try {
+      if (closed) {
+        throw new ChannelClosedException("close of closed channel", closeError);
+      }
+      closeError = error;
+      closed = true;
+      for (Node r = receivers.poll(); r != null; r = receivers.poll()) {
+        r.item = CLOSED;
+        r.context = null;
+        r.waiter.claimAndWake(r.caseIndex);
+      }
+      for (Node s = senders.poll(); s != null; s = senders.poll()) {
+        s.item = CLOSED;
+        s.context = null;
+        s.waiter.claimAndWake(s.caseIndex);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Returns {@code true} once {@code close} has been called (values may still be buffered). */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Returns {@code true} once the channel is closed and has no buffered value left: every further
+   * receive reports it closed.
+   */
+  public boolean isDrained() {
+    lock.lock();
+    try {
+      return closed && count == 0;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ----------------------------------------------------------- inspection
+
+  /** Returns the number of buffered values (Go's {@code len(ch)}); always 0 for rendezvous. */
+  public int len() {
+    lock.lock();
+    try {
+      return count;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Returns the buffer's capacity (Go's {@code cap(ch)}); 0 for a rendezvous channel. */
+  public int cap() {
+    return capacity;
+  }
+
+  /** Returns the number of threads blocked sending on this channel (including in a select). */
+  public int waitingSenders() {
+    lock.lock();
+    try {
+      return senders.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Returns the number of threads blocked receiving from this channel (including in a select). */
+  public int waitingReceivers() {
+    lock.lock();
+    try {
+      return receivers.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Returns the channel's name, or {@code null} if it has none. */
+  public @Nullable String name() {
+    return name;
+  }
+
+  /** Returns whether values carry the sender's context. */
+  public boolean carriesContext() {
+    return carriesContext;
+  }
+
+  @Override
+  public String toString() {
+    lock.lock();
+    try {
+      return "Channel{"
+          + (name == null ? "" : "name=" + name + ", ")
+          + "len="
+          + count
+          + ", cap="
+          + capacity
+          + ", waitingSenders="
+          + senders.size()
+          + ", waitingReceivers="
+          + receivers.size()
+          + (closed ? ", closed" : "")
+          + "}";
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ------------------------------------------------------------ iteration
+
+  /**
+   * Returns an iterator that receives values until the channel is closed and drained (Go's {@code
+   * for v := range ch}), waiting as long as {@link Context#current()} allows.
+   *
+   * <p>{@code hasNext()} blocks. Because it cannot throw {@link InterruptedException}, an interrupt
+   * while it waits sets the interrupt flag again and ends iteration with a {@link
+   * CancellationException}; a done context ends it with a {@link
+   * dev.shuttle.context.ContextDoneException}; a channel closed with an error ends it with a {@link
+   * ChannelClosedException} once drained.
+   */
+  @Override
+  public Iterator<T> iterator() {
+    Iterator<Message<T>> messages = messages().iterator();
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return messages.hasNext();
+      }
+
+      @Override
+      public T next() {
+        return messages.next().value();
+      }
+    };
+  }
+
+  /** Returns the values as a sequential stream that ends when the channel is closed and drained. */
+  public Stream<T> stream() {
+    return StreamSupport.stream(
+        Spliterators.spliteratorUnknownSize(iterator(), Spliterator.ORDERED | Spliterator.NONNULL),
+        false);
+  }
+
+  /** Returns the messages (value and sender's context) until the channel is closed and drained. */
+  public Iterable<Message<T>> messages() {
+    return MessageIterator::new;
+  }
+
+  private final class MessageIterator implements Iterator<Message<T>> {
+    private final Context context = Context.current();
+    private @Nullable Message<T> next;
+    private boolean done;
+
+    @Override
+    public boolean hasNext() {
+      if (next != null) {
+        return true;
+      }
+      if (done) {
+        return false;
+      }
+      Received<T> received;
+      try {
+        received = receiveOrClosed(context);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        CancellationException cancelled =
+            new CancellationException("interrupted while iterating over a channel");
+        cancelled.initCause(e);
+        throw cancelled;
+      }
+      switch (received) {
+        case Message<T> message -> next = message;
+        case Closed<T>(Throwable error) -> {
+          done = true;
+          if (error != null) {
+            throw new ChannelClosedException("receive from closed channel", error);
+          }
+        }
+      }
+      return next != null;
+    }
+
+    @Override
+    public Message<T> next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException("channel closed");
+      }
+      Message<T> result = Objects.requireNonNull(next);
+      next = null;
+      return result;
+    }
+  }
+
+  // --------------------------------------------------------- select cases
+
+  /**
+   * Returns a {@link Select} case that receives a value and maps it with {@code then}; if the
+   * channel is closed and drained, {@code select} throws {@link ChannelClosedException}.
+   */
+  public <R> SelectCase<R> onReceive(Function<? super T, ? extends R> then) {
+    Objects.requireNonNull(then, "then");
+    return SelectCase.receive(
+        this,
+        received ->
+            switch (this.<T>castReceived(received)) {
+              case Message<T> message -> then.apply(message.value());
+              case Closed<T> closedResult -> throw closedResult.toException();
+            });
+  }
+
+  /** Returns a {@link Select} case that receives a value with its context and maps it. */
+  public <R> SelectCase<R> onReceiveMessage(Function<? super Message<T>, ? extends R> then) {
+    Objects.requireNonNull(then, "then");
+    return SelectCase.receive(
+        this,
+        received ->
+            switch (this.<T>castReceived(received)) {
+              case Message<T> message -> then.apply(message);
+              case Closed<T> closedResult -> throw closedResult.toException();
+            });
+  }
+
+  /**
+   * Returns a {@link Select} case that receives a value or the closed state, and maps it; a closed
+   * channel makes this case always ready (Go's {@code case v, ok := <-ch}).
+   */
+  public <R> SelectCase<R> onReceiveOrClosed(Function<? super Received<T>, ? extends R> then) {
+    Objects.requireNonNull(then, "then");
+    return SelectCase.receive(this, received -> then.apply(this.<T>castReceived(received)));
+  }
+
+  /**
+   * Returns a {@link Select} case that sends {@code value} (carrying the current context) and then
+   * returns {@code then}'s result; if the channel is closed, {@code select} throws {@link
+   * ChannelClosedException}.
+   */
+  public <R> SelectCase<R> onSend(T value, Supplier<? extends R> then) {
+    Objects.requireNonNull(value, "value");
+    Objects.requireNonNull(then, "then");
+    return SelectCase.send(this, value, carriesContext ? Context.current() : null, then);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <U> Received<U> castReceived(Received<?> received) {
+    return (Received<U>) received;
+  }
+
+  // ------------------------------------------- locked operations (also used by Select)
+
+  /**
+   * Hands {@code item} to a blocked receiver or buffers it. Requires the lock and an open channel.
+   *
+   * @return {@code false} if it needs to wait
+   */
+  boolean offerLocked(Object item, @Nullable Context carried) {
+    for (Node r = receivers.poll(); r != null; r = receivers.poll()) {
+      r.item = item;
+      r.context = carried;
+      if (r.waiter.tryClaim(r.caseIndex)) {
+        r.waiter.wake();
+        return true;
+      }
+    }
+    if (count < capacity) {
+      int tail = head + count;
+      if (tail >= capacity) {
+        tail -= capacity;
+      }
+      items[tail] = item;
+      if (carriesContext) {
+        contexts[tail] = carried;
+      }
+      count++;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Takes the next value (its context goes to {@link #takePolledContext}); requires the lock.
+   *
+   * @return the value, {@link #CLOSED} if closed and drained, or {@link #NONE} if it must wait
+   */
+  Object receiveLocked() {
+    if (count > 0) {
+      int h = head;
+      Object item = Objects.requireNonNull(items[h]);
+      items[h] = null;
+      if (carriesContext) {
+        polledContext = contexts[h];
+        contexts[h] = null;
+      }
+      head = h + 1 == capacity ? 0 : h + 1;
+      count--;
+      for (Node s = senders.poll(); s != null; s = senders.poll()) {
+        Object sent = Objects.requireNonNull(s.item);
+        Context sentContext = s.context;
+        if (s.waiter.tryClaim(s.caseIndex)) {
+          s.waiter.wake();
+          offerLocked(sent, sentContext); // a free slot exists, no receiver waits: buffers it
+          break;
+        }
+      }
+      return item;
+    }
+    for (Node s = senders.poll(); s != null; s = senders.poll()) {
+      Object sent = Objects.requireNonNull(s.item);
+      Context sentContext = s.context;
+      if (s.waiter.tryClaim(s.caseIndex)) {
+        s.waiter.wake();
+        polledContext = sentContext;
+        return sent;
+      }
+    }
+    return closed ? CLOSED : NONE;
+  }
+
+  /** Returns and clears the context of the value last taken by {@link #receiveLocked}. */
+  @Nullable Context takePolledContext() {
+    Context carried = polledContext;
+    polledContext = null;
+    return carried;
+  }
+
+  boolean closedLocked() {
+    return closed;
+  }
+
+  @Nullable Throwable closeError() {
+    return closeError;
+  }
+
+  /** Queues a blocked case; requires the lock. */
+  void enqueueLocked(Node node) {
+    (node.sender ? senders : receivers).add(node);
+  }
+
+  /** Removes a node of a waiter that gave up or completed elsewhere, if it is still queued. */
+  void unlink(Node node) {
+    lock.lock();
+    try {
+      (node.sender ? senders : receivers).remove(node);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  Context carriedContext(@Nullable Context carried) {
+    return carried == null ? Context.root() : carried;
+  }
+
+  @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"})
+  private static <T> T cast(Object item) {
+    return (T) item;
+  }
+}

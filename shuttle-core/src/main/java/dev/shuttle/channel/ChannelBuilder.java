@@ -1,0 +1,57 @@
+package dev.shuttle.channel;
+
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Configures a {@link Channel}: capacity, a name (shown in {@code toString} and as {@code
+ * messaging.destination.name}), and whether values carry the sender's context.
+ *
+ * {@snippet :
+ * Channel<Tick> ticks = Channel.builder().capacity(1).name("ticks").messageContext(false).build();
+ * }
+ *
+ * <p>Not thread-safe; each {@link #build()} returns a new, independent channel.
+ */
+public final class ChannelBuilder {
+  private int capacity;
+  private @Nullable String name;
+  private boolean messageContext = true;
+
+  ChannelBuilder() {}
+
+  /**
+   * Sets the buffer size; 0 (the default) makes a rendezvous channel.
+   *
+   * @throws IllegalArgumentException if {@code capacity} is negative
+   */
+  public ChannelBuilder capacity(int capacity) {
+    if (capacity < 0) {
+      throw new IllegalArgumentException(
+          "capacity must be 0 (rendezvous) or positive, but was " + capacity);
+    }
+    this.capacity = capacity;
+    return this;
+  }
+
+  /** Names the channel, for diagnostics and consumer spans. */
+  public ChannelBuilder name(String name) {
+    this.name = Objects.requireNonNull(name, "name");
+    return this;
+  }
+
+  /**
+   * Chooses whether each value carries the context it was sent in (default {@code true}). Turn it
+   * off for channels whose values never need tracing, such as timers and tokens; {@link
+   * Message#context()} is then {@link io.opentelemetry.context.Context#root()}.
+   */
+  public ChannelBuilder messageContext(boolean enabled) {
+    this.messageContext = enabled;
+    return this;
+  }
+
+  /** Returns a new channel with these settings. */
+  public <T> Channel<T> build() {
+    return new Channel<>(capacity, name, messageContext);
+  }
+}

@@ -1,0 +1,101 @@
+package dev.shuttle.channel;
+
+import dev.shuttle.internal.SpanOutcome;
+import dev.shuttle.telemetry.ChannelAttributes;
+import dev.shuttle.telemetry.ShuttleTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * A received value and the context that was current when it was sent: the sender's span, baggage
+ * and cancellation, with no context field in the user's type.
+ *
+ * {@snippet :
+ * Message<Order> m = orders.receiveMessage();
+ * m.process("process-order", order -> ship(order)); // CONSUMER span, linked to the sender's span
+ * }
+ *
+ * @param value the value, never {@code null}
+ * @param context the sender's context; {@link Context#root()} when the channel does not carry
+ *     contexts or the value came from a timer
+ * @param <T> the value's type
+ */
+public record Message<T>(T value, Context context) implements Received<T> {
+  /** Creates a message; both components are required. */
+  public Message {
+    Objects.requireNonNull(value, "value");
+    Objects.requireNonNull(context, "context");
+  }
+
+  /** Returns a message with the same context and another value, for forwarding a result. */
+  public <R> Message<R> withValue(R newValue) {
+    return new Message<>(newValue, context);
+  }
+
+  /**
+   * Starts a {@link SpanKind#CONSUMER} span for processing this message, linked to the sender's
+   * span (OpenTelemetry's messaging conventions); the caller must end it.
+   */
+  public Span startSpan(String spanName) {
+    return startSpan(spanName, SpanRelation.LINK);
+  }
+
+  /**
+   * Starts a {@link SpanKind#CONSUMER} span for processing this message, related to the sender's
+   * span as {@code relation} says; the caller must end it.
+   */
+  public Span startSpan(String spanName, SpanRelation relation) {
+    Objects.requireNonNull(spanName, "spanName");
+    Objects.requireNonNull(relation, "relation");
+    SpanBuilder builder =
+        ShuttleTelemetry.tracer()
+            .spanBuilder(spanName)
+            .setSpanKind(SpanKind.CONSUMER)
+            .setAttribute(
+                ChannelAttributes.MESSAGING_SYSTEM, ChannelAttributes.MESSAGING_SYSTEM_SHUTTLE)
+            .setAttribute(ChannelAttributes.MESSAGING_OPERATION_TYPE, "process");
+    if (relation == SpanRelation.PARENT) {
+      builder.setParent(context);
+    } else {
+      SpanContext producer = Span.fromContext(context).getSpanContext();
+      if (producer.isValid()) {
+        builder.addLink(producer);
+      }
+    }
+    return builder.startSpan();
+  }
+
+  /**
+   * Runs {@code handler} on the value inside a consumer span linked to the sender's span; records a
+   * failure on the span and rethrows it.
+   */
+  public void process(String spanName, Consumer<? super T> handler) {
+    process(spanName, SpanRelation.LINK, handler);
+  }
+
+  /**
+   * Runs {@code handler} on the value inside a consumer span related to the sender's span as {@code
+   * relation} says; records a failure on the span and rethrows it. The span is current while the
+   * handler runs (and, with {@link SpanRelation#PARENT}, so is the message's context).
+   */
+  @SuppressWarnings("try") // the scope is only closed
+  public void process(String spanName, SpanRelation relation, Consumer<? super T> handler) {
+    Objects.requireNonNull(handler, "handler");
+    Span span = startSpan(spanName, relation);
+    Context base = relation == SpanRelation.PARENT ? context : Context.current();
+    try (Scope ignored = base.with(span).makeCurrent()) {
+      handler.accept(value);
+    } catch (RuntimeException | Error failure) {
+      SpanOutcome.recordFailure(span, failure);
+      throw failure;
+    } finally {
+      span.end();
+    }
+  }
+}

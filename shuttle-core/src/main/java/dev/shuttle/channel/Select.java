@@ -1,0 +1,362 @@
+package dev.shuttle.channel;
+
+import dev.shuttle.context.Cancellation;
+import dev.shuttle.context.Contexts;
+import dev.shuttle.context.Stoppable;
+import io.opentelemetry.context.Context;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Go's {@code select}: waits until one of several channel operations can proceed, performs exactly
+ * that one, and returns what its case maps it to.
+ *
+ * {@snippet :
+ * Channel<Instant> timeout = Timers.after(Duration.ofSeconds(2));
+ * String outcome = Select.select(
+ *     orders.onReceive(order -> "order " + order.id()),
+ *     refunds.onReceiveOrClosed(r -> r instanceof Message<Refund> m ? "refund" : "refunds closed"),
+ *     results.onSend(latest, () -> "published"),
+ *     Select.onDone(requestContext, () -> "cancelled"),
+ *     timeout.onReceive(t -> "timed out"));
+ * }
+ *
+ * <p>Go's rules: when several cases are ready, one is chosen uniformly at random (so no case
+ * starves); a receive case on a closed and drained channel is always ready and reports it closed
+ * (its {@link Channel#onReceive} form throws {@link ChannelClosedException}, its {@link
+ * Channel#onReceiveOrClosed} form gets {@link Closed}); a send case on a closed channel is ready
+ * and throws {@link ChannelClosedException}; a {@linkplain #defaultCase default case} is chosen
+ * when no other case is ready; a {@linkplain SelectCase#onlyIf disabled case} is never chosen; with
+ * no enabled case and no default, {@code select} waits until its context is done or the thread is
+ * interrupted. The case's function runs after the operation, on the calling thread, with no lock
+ * held.
+ *
+ * <p>Implementation note: the select locks all its channels in ascending {@link Channel#id} order
+ * (a global order, so concurrent selects cannot deadlock; duplicate channels re-enter the lock),
+ * then tries the cases in an order shuffled with {@link ThreadLocalRandom} and performs the first
+ * ready one — that is the linearisation point. If none is ready and there is no default, it queues
+ * one {@link Node} per case on its channel, all sharing one {@link Waiter}, releases the locks and
+ * parks. The first counterpart to CAS the waiter chooses the case; the selecting thread then
+ * removes its other nodes, taking each channel's lock on its own. A done case registers a callback
+ * that claims the waiter with its index.
+ */
+@SuppressWarnings("ReferenceEquality") // NONE and CLOSED are sentinels, compared by identity
+public final class Select {
+  private Select() {}
+
+  /**
+   * Waits for the first ready case, in {@link Context#current()}, and returns its result.
+   *
+   * @throws IllegalArgumentException if there is more than one default case
+   * @throws ChannelClosedException as described for receive and send cases on closed channels
+   * @throws dev.shuttle.context.ContextDoneException if the current context is done first
+   * @throws InterruptedException if the thread is interrupted before a case is chosen
+   */
+  @SafeVarargs
+  @SuppressWarnings("varargs") // the array is only read, through an immutable List.of copy
+  public static <R> R select(SelectCase<? extends R>... cases) throws InterruptedException {
+    return select(Context.current(), List.of(cases));
+  }
+
+  /**
+   * Waits for the first ready case, or until {@code context} is done.
+   *
+   * @throws IllegalArgumentException if there is more than one default case
+   * @throws ChannelClosedException as described for receive and send cases on closed channels
+   * @throws dev.shuttle.context.ContextDoneException if {@code context} is done first
+   * @throws InterruptedException if the thread is interrupted before a case is chosen
+   */
+  @SafeVarargs
+  @SuppressWarnings("varargs") // the array is only read, through an immutable List.of copy
+  public static <R> R select(Context context, SelectCase<? extends R>... cases)
+      throws InterruptedException {
+    return select(context, List.of(cases));
+  }
+
+  /**
+   * Waits for the first ready case of a list built at run time, or until {@code context} is done.
+   *
+   * @throws IllegalArgumentException if there is more than one default case
+   * @throws ChannelClosedException as described for receive and send cases on closed channels
+   * @throws dev.shuttle.context.ContextDoneException if {@code context} is done first
+   * @throws InterruptedException if the thread is interrupted before a case is chosen
+   */
+  public static <R> R select(Context context, List<? extends SelectCase<? extends R>> cases)
+      throws InterruptedException {
+    Objects.requireNonNull(context, "context");
+    Objects.requireNonNull(cases, "cases");
+    Cancellation cancellation = Contexts.cancellation(context);
+    cancellation.throwIfDone();
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    int n = cases.size();
+    int defaultIndex = -1;
+    int channelCount = 0;
+    for (int i = 0; i < n; i++) {
+      SelectCase<? extends R> c = Objects.requireNonNull(cases.get(i), "cases[" + i + "]");
+      switch (c.kind) {
+        case DEFAULT -> {
+          if (defaultIndex >= 0) {
+            throw new IllegalArgumentException(
+                "a select may have at most one default case, but cases "
+                    + defaultIndex
+                    + " and "
+                    + i
+                    + " are both defaults");
+          }
+          defaultIndex = i;
+        }
+        case RECEIVE, SEND -> channelCount++;
+        case DONE, DISABLED -> {}
+      }
+    }
+    Channel<?>[] channels = lockOrder(cases, channelCount);
+    int[] order = shuffledIndices(n);
+    Waiter waiter = new Waiter();
+    @Nullable Node[] nodes = null;
+    int chosen = -1;
+    Object item = Channel.NONE;
+    Context carried = null;
+    lockAll(channels);
+    try {
+      for (int k = 0; k < n && chosen < 0; k++) {
+        int i = order[k];
+        SelectCase<? extends R> c = cases.get(i);
+        switch (c.kind) {
+          case RECEIVE -> {
+            Channel<?> channel = Objects.requireNonNull(c.channel);
+            Object received = channel.receiveLocked();
+            if (received != Channel.NONE) {
+              chosen = i;
+              item = received;
+              carried = channel.takePolledContext();
+            }
+          }
+          case SEND -> {
+            Channel<?> channel = Objects.requireNonNull(c.channel);
+            if (channel.closedLocked()) {
+              chosen = i;
+              item = Channel.CLOSED;
+            } else if (channel.offerLocked(Objects.requireNonNull(c.value), c.sendContext)) {
+              chosen = i;
+            }
+          }
+          case DONE -> {
+            if (Objects.requireNonNull(c.cancellation).isDone()) {
+              chosen = i;
+            }
+          }
+          case DEFAULT, DISABLED -> {}
+        }
+      }
+      if (chosen < 0 && defaultIndex >= 0) {
+        chosen = defaultIndex;
+      }
+      if (chosen < 0) {
+        nodes = new Node[n];
+        for (int i = 0; i < n; i++) {
+          SelectCase<? extends R> c = cases.get(i);
+          if (c.kind == SelectCase.Kind.RECEIVE || c.kind == SelectCase.Kind.SEND) {
+            boolean sender = c.kind == SelectCase.Kind.SEND;
+            Node node = new Node(waiter, i, sender, c.value, c.sendContext);
+            Objects.requireNonNull(c.channel).enqueueLocked(node);
+            nodes[i] = node;
+          }
+        }
+      }
+    } finally {
+      unlockAll(channels);
+    }
+    if (chosen >= 0) {
+      return finish(cases.get(chosen), item, carried);
+    }
+    @Nullable Node[] queued = Objects.requireNonNull(nodes, "queued nodes");
+    int state = awaitCases(cases, queued, waiter, cancellation);
+    SelectCase<? extends R> c = cases.get(state);
+    Node node = queued[state];
+    if (node == null) {
+      return c.complete(); // a done case
+    }
+    return finish(c, node.item, node.context);
+  }
+
+  private static int awaitCases(
+      List<? extends SelectCase<?>> cases,
+      @Nullable Node[] nodes,
+      Waiter waiter,
+      Cancellation cancellation)
+      throws InterruptedException {
+    int n = cases.size();
+    @Nullable Stoppable[] registrations = null;
+    int state = Waiter.CANCELLED;
+    try {
+      for (int i = 0; i < n; i++) {
+        SelectCase<?> c = cases.get(i);
+        if (c.kind == SelectCase.Kind.DONE) {
+          if (registrations == null) {
+            registrations = new Stoppable[n];
+          }
+          int index = i;
+          registrations[i] =
+              Objects.requireNonNull(c.cancellation).onDone(() -> waiter.claimAndWake(index));
+        }
+      }
+      state = waiter.await(cancellation);
+    } finally {
+      if (registrations != null) {
+        for (Stoppable registration : registrations) {
+          if (registration != null) {
+            registration.stop();
+          }
+        }
+      }
+      for (int i = 0; i < n; i++) {
+        Node node = nodes[i];
+        if (node != null && i != state) { // the chosen node was removed by its claimer
+          Objects.requireNonNull(cases.get(i).channel).unlink(node);
+        }
+      }
+    }
+    if (state == Waiter.CANCELLED) {
+      cancellation.throwIfDone();
+      throw new IllegalStateException("select cancelled while its context is not done");
+    }
+    return state;
+  }
+
+  private static <R> R finish(
+      SelectCase<? extends R> c, @Nullable Object item, @Nullable Context carried) {
+    Channel<?> channel = c.channel;
+    if (c.kind == SelectCase.Kind.RECEIVE) {
+      Objects.requireNonNull(channel);
+      Received<?> received =
+          item == Channel.CLOSED
+              ? new Closed<>(channel.closeError())
+              : new Message<>(Objects.requireNonNull(item), channel.carriedContext(carried));
+      return c.complete(received);
+    }
+    if (c.kind == SelectCase.Kind.SEND && item == Channel.CLOSED) {
+      throw new ChannelClosedException(
+          "send on closed channel", Objects.requireNonNull(channel).closeError());
+    }
+    return c.complete();
+  }
+
+  /** Returns the channels of the enabled channel cases sorted by id: the global lock order. */
+  private static Channel<?>[] lockOrder(List<? extends SelectCase<?>> cases, int channelCount) {
+    Channel<?>[] channels = new Channel<?>[channelCount];
+    int size = 0;
+    for (SelectCase<?> c : cases) {
+      if (c.kind == SelectCase.Kind.RECEIVE || c.kind == SelectCase.Kind.SEND) {
+        Channel<?> channel = Objects.requireNonNull(c.channel);
+        int j = size++;
+        while (j > 0 && channels[j - 1].id > channel.id) {
+          channels[j] = channels[j - 1];
+          j--;
+        }
+        channels[j] = channel;
+      }
+    }
+    return channels;
+  }
+
+  private static void lockAll(Channel<?>[] channels) {
+    for (Channel<?> channel : channels) {
+      channel.lock.lock();
+    }
+  }
+
+  private static void unlockAll(Channel<?>[] channels) {
+    for (int i = channels.length - 1; i >= 0; i--) {
+      channels[i].lock.unlock();
+    }
+  }
+
+  private static int[] shuffledIndices(int n) {
+    int[] order = new int[n];
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int i = 0; i < n; i++) {
+      int j = random.nextInt(i + 1); // inside-out Fisher–Yates: a uniform permutation
+      order[i] = order[j];
+      order[j] = i;
+    }
+    return order;
+  }
+
+  // ------------------------------------------------------------------ cases
+
+  /**
+   * Returns a case that is chosen once {@code context} is done (Go's {@code case <-ctx.Done()}).
+   */
+  public static <R> SelectCase<R> onDone(Context context, Supplier<? extends R> then) {
+    Objects.requireNonNull(then, "then");
+    return SelectCase.done(Contexts.cancellation(context), then);
+  }
+
+  /** Returns the case chosen when no other case is ready (Go's {@code default:}). */
+  public static <R> SelectCase<R> defaultCase(Supplier<? extends R> then) {
+    return SelectCase.defaultCase(Objects.requireNonNull(then, "then"));
+  }
+
+  /** Returns a case that is never chosen (Go's case on a {@code nil} channel). */
+  public static <R> SelectCase<R> disabled() {
+    return SelectCase.disabled();
+  }
+
+  // ------------------------------------------------------------------ fan-in
+
+  /**
+   * Receives from all {@code channels} at once and hands every message to {@code handler}, on the
+   * calling thread, until every channel is closed and drained: each channel leaves the select as it
+   * closes. Messages from one channel keep their order; between channels, the choice is fair.
+   *
+   * @throws ChannelClosedException if a channel was closed with an error (after its buffered values
+   *     were handled)
+   * @throws dev.shuttle.context.ContextDoneException if {@code context} is done first
+   * @throws InterruptedException if the thread is interrupted while waiting
+   */
+  public static <T> void receiveAll(
+      Context context,
+      Collection<? extends Channel<? extends T>> channels,
+      MessageHandler<T> handler)
+      throws InterruptedException {
+    Objects.requireNonNull(handler, "handler");
+    List<Channel<? extends T>> open = new ArrayList<>(channels);
+    List<SelectCase<Step>> cases = casesFor(open);
+    while (!open.isEmpty()) {
+      Step step = select(context, cases);
+      switch (step.received()) {
+        case Message<?> message -> handler.handle(castMessage(message));
+        case Closed<?> closed -> {
+          if (closed.error() != null) {
+            throw closed.toException();
+          }
+          open.remove(step.index());
+          cases = casesFor(open);
+        }
+      }
+    }
+  }
+
+  private record Step(int index, Received<?> received) {}
+
+  private static List<SelectCase<Step>> casesFor(List<? extends Channel<?>> open) {
+    List<SelectCase<Step>> cases = new ArrayList<>(open.size());
+    for (int i = 0; i < open.size(); i++) {
+      int index = i;
+      cases.add(open.get(i).onReceiveOrClosed(received -> new Step(index, received)));
+    }
+    return cases;
+  }
+
+  @SuppressWarnings("unchecked") // Message is immutable: a Message<? extends T> is a Message<T>
+  private static <T> Message<T> castMessage(Message<?> message) {
+    return (Message<T>) message;
+  }
+}

@@ -1,0 +1,113 @@
+package dev.shuttle.channel;
+
+import dev.shuttle.context.Cancellation;
+import io.opentelemetry.context.Context;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One case of a {@link Select}: receive from or send to a channel, a context's done signal, or the
+ * default. Create cases with {@link Channel#onReceive}, {@link Channel#onReceiveOrClosed}, {@link
+ * Channel#onSend}, {@link Select#onDone} and {@link Select#defaultCase}.
+ *
+ * <p>A case is immutable and may be reused in many selects (build cases once, outside a loop, when
+ * it matters). A send case carries the context that was current when it was created.
+ *
+ * @param <R> what the select returns when this case is chosen
+ */
+public final class SelectCase<R> {
+  enum Kind {
+    RECEIVE,
+    SEND,
+    DONE,
+    DEFAULT,
+    DISABLED
+  }
+
+  private static final SelectCase<?> DISABLED =
+      new SelectCase<>(Kind.DISABLED, null, null, null, null, null, null);
+
+  final Kind kind;
+  final @Nullable Channel<?> channel;
+  final @Nullable Object value;
+  final @Nullable Context sendContext;
+  final @Nullable Cancellation cancellation;
+  private final @Nullable Function<Received<?>, ? extends R> onReceive;
+  private final @Nullable Supplier<? extends R> onReady;
+
+  private SelectCase(
+      Kind kind,
+      @Nullable Channel<?> channel,
+      @Nullable Object value,
+      @Nullable Context sendContext,
+      @Nullable Cancellation cancellation,
+      @Nullable Function<Received<?>, ? extends R> onReceive,
+      @Nullable Supplier<? extends R> onReady) {
+    this.kind = kind;
+    this.channel = channel;
+    this.value = value;
+    this.sendContext = sendContext;
+    this.cancellation = cancellation;
+    this.onReceive = onReceive;
+    this.onReady = onReady;
+  }
+
+  static <R> SelectCase<R> receive(
+      Channel<?> channel, Function<Received<?>, ? extends R> onReceive) {
+    return new SelectCase<>(Kind.RECEIVE, channel, null, null, null, onReceive, null);
+  }
+
+  static <R> SelectCase<R> send(
+      Channel<?> channel,
+      Object value,
+      @Nullable Context sendContext,
+      Supplier<? extends R> onReady) {
+    return new SelectCase<>(Kind.SEND, channel, value, sendContext, null, null, onReady);
+  }
+
+  static <R> SelectCase<R> done(Cancellation cancellation, Supplier<? extends R> onReady) {
+    return new SelectCase<>(Kind.DONE, null, null, null, cancellation, null, onReady);
+  }
+
+  static <R> SelectCase<R> defaultCase(Supplier<? extends R> onReady) {
+    return new SelectCase<>(Kind.DEFAULT, null, null, null, null, null, onReady);
+  }
+
+  @SuppressWarnings("unchecked")
+  static <R> SelectCase<R> disabled() {
+    return (SelectCase<R>) DISABLED;
+  }
+
+  /**
+   * Returns this case if {@code enabled}, or a case that is never chosen — Go's idiom of setting a
+   * channel variable to {@code nil} to switch off its case.
+   */
+  public SelectCase<R> onlyIf(boolean enabled) {
+    return enabled ? this : disabled();
+  }
+
+  /** Returns {@code true} unless this case was switched off with {@link #onlyIf}. */
+  public boolean isEnabled() {
+    return kind != Kind.DISABLED;
+  }
+
+  R complete(Received<?> received) {
+    if (onReceive == null) {
+      throw new IllegalStateException("not a receive case");
+    }
+    return onReceive.apply(received);
+  }
+
+  R complete() {
+    if (onReady == null) {
+      throw new IllegalStateException("not a send, done or default case");
+    }
+    return onReady.get();
+  }
+
+  @Override
+  public String toString() {
+    return "SelectCase{" + kind + (channel == null ? "" : ", " + channel) + "}";
+  }
+}

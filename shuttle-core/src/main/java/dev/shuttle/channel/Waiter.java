@@ -1,0 +1,95 @@
+package dev.shuttle.channel;
+
+import dev.shuttle.context.Cancellation;
+import dev.shuttle.context.Stoppable;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One blocked operation — a send, a receive or a whole {@code select} — parked on one thread.
+ *
+ * <p>Implementation note: {@code state} starts at {@link #WAITING} and changes exactly once, by a
+ * CAS: to a case index ({@code >= 0}) when a counterpart (a sender, a receiver, {@code close}, a
+ * done context of a {@code select} case) <em>claims</em> it, or to {@link #CANCELLED} when the
+ * operation gives up (interrupt, its context done). The CAS is the linearisation point of the
+ * blocked operation and the reason a {@code select} registered on several channels completes at
+ * most one case. A claimer writes its data into the waiter's {@link Node} before the CAS; the
+ * waiter reads it after seeing the new state (volatile write/read: happens-before). Every claimer
+ * is an operation that is not itself registered anywhere at that moment (a fast path, a {@code
+ * select}'s first pass, {@code close}, a context callback), so a claim is always a single CAS and
+ * never needs to be undone.
+ */
+final class Waiter {
+  static final int WAITING = -1;
+  static final int CANCELLED = -2;
+
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      STATE = MethodHandles.lookup().findVarHandle(Waiter.class, "state", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final Thread thread = Thread.currentThread();
+
+  @SuppressWarnings("FieldMayBeFinal") // written through STATE
+  private volatile int state = WAITING;
+
+  int state() {
+    return state;
+  }
+
+  /** Completes the waiter with {@code caseIndex}; {@code false} if it is already complete. */
+  boolean tryClaim(int caseIndex) {
+    return STATE.compareAndSet(this, WAITING, caseIndex);
+  }
+
+  /** Gives up waiting; {@code false} if a counterpart claimed the waiter first. */
+  boolean tryCancel() {
+    return STATE.compareAndSet(this, WAITING, CANCELLED);
+  }
+
+  void wake() {
+    LockSupport.unpark(thread);
+  }
+
+  /** Claims with {@code caseIndex} and wakes the owner; for context callbacks. */
+  void claimAndWake(int caseIndex) {
+    if (tryClaim(caseIndex)) {
+      wake();
+    }
+  }
+
+  /**
+   * Parks the owner until the waiter is claimed or cancelled (by {@code cancellation} or an
+   * interrupt).
+   *
+   * @return the final state: a case index, or {@link #CANCELLED}
+   * @throws InterruptedException if interrupted before any claim; the waiter is then cancelled
+   */
+  int await(Cancellation cancellation) throws InterruptedException {
+    Stoppable registration = cancellation.onDone(() -> claimAndWake(CANCELLED));
+    try {
+      while (true) {
+        int s = state;
+        if (s != WAITING) {
+          return s;
+        }
+        LockSupport.park(this);
+        if (Thread.interrupted()) {
+          if (tryCancel()) {
+            throw new InterruptedException();
+          }
+          Thread.currentThread().interrupt(); // claimed first: completed, keep the interrupt
+          return state;
+        }
+      }
+    } finally {
+      registration.stop();
+    }
+  }
+}

@@ -1,0 +1,352 @@
+package dev.shuttle.channel;
+
+import dev.shuttle.context.CancelableContext;
+import dev.shuttle.context.ContextDoneException;
+import dev.shuttle.context.Contexts;
+import io.opentelemetry.context.Context;
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jetbrains.lincheck.Lincheck;
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import org.jetbrains.lincheck.datastructures.Operation;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Lincheck (3.7, model checking) of {@link Channel} and {@link Select}.
+ *
+ * <p>Two kinds of checks: (1) the non-blocking API of buffered channels, with {@code close}, is
+ * linearizable against a sequential bounded FIFO ({@link BufferedSpec}); (2) Lincheck's
+ * general-purpose model checker explores the interleavings of small blocking scenarios —
+ * rendezvous, buffered, select, cancellation, close — and asserts that every thread finishes and
+ * that no value is lost or duplicated. Blocking operations cannot be given a sequential
+ * specification without Kotlin suspension, hence the second form. Assertions inside the checked
+ * lambdas are plain {@code if}s: Lincheck instruments them and AssertJ's {@code equals} trips it.
+ *
+ * <p>The default runs take seconds; {@code -Pstress} runs the {@code stress}-tagged versions with
+ * many more invocations.
+ */
+class ChannelLincheckTest {
+  private static final int INVOCATIONS = 150;
+  private static final int STRESS_INVOCATIONS = 20_000;
+
+  // ---------------------------------------------------------------- linearizability
+
+  /** The non-blocking operations of a channel, as Lincheck actors. */
+  public abstract static class NonBlocking {
+    private final Channel<Integer> channel;
+
+    NonBlocking(int capacity) {
+      channel = Channel.buffered(capacity);
+    }
+
+    @Operation
+    public String trySend(int value) {
+      try {
+        return channel.trySend(value) ? "sent" : "full";
+      } catch (ChannelClosedException e) {
+        return "closed";
+      }
+    }
+
+    @Operation
+    public String tryReceive() {
+      Received<Integer> r = channel.tryReceive();
+      if (r == null) {
+        return "empty";
+      }
+      return r instanceof Message<Integer> m ? "value " + m.value() : "closed";
+    }
+
+    @Operation
+    public String close() {
+      try {
+        channel.close();
+        return "closed now";
+      } catch (ChannelClosedException e) {
+        return "already closed";
+      }
+    }
+
+    @Operation
+    public int len() {
+      return channel.len();
+    }
+
+    @Operation
+    public boolean isDrained() {
+      return channel.isDrained();
+    }
+  }
+
+  /** A buffered(1) channel under test. */
+  public static class Buffered1 extends NonBlocking {
+    public Buffered1() {
+      super(1);
+    }
+  }
+
+  /** A buffered(2) channel under test. */
+  public static class Buffered2 extends NonBlocking {
+    public Buffered2() {
+      super(2);
+    }
+  }
+
+  /** The sequential specification: a bounded FIFO with a closed flag and Go's close rules. */
+  public abstract static class BufferedSpec {
+    private final ArrayDeque<Integer> queue = new ArrayDeque<>();
+    private final int capacity;
+    private boolean closed;
+
+    BufferedSpec(int capacity) {
+      this.capacity = capacity;
+    }
+
+    public String trySend(int value) {
+      if (closed) {
+        return "closed";
+      }
+      if (queue.size() == capacity) {
+        return "full";
+      }
+      queue.add(value);
+      return "sent";
+    }
+
+    public String tryReceive() {
+      Integer v = queue.poll();
+      if (v != null) {
+        return "value " + v;
+      }
+      return closed ? "closed" : "empty";
+    }
+
+    public String close() {
+      if (closed) {
+        return "already closed";
+      }
+      closed = true;
+      return "closed now";
+    }
+
+    public int len() {
+      return queue.size();
+    }
+
+    public boolean isDrained() {
+      return closed && queue.isEmpty();
+    }
+  }
+
+  /** Specification of {@link Buffered1}. */
+  public static class Buffered1Spec extends BufferedSpec {
+    public Buffered1Spec() {
+      super(1);
+    }
+  }
+
+  /** Specification of {@link Buffered2}. */
+  public static class Buffered2Spec extends BufferedSpec {
+    public Buffered2Spec() {
+      super(2);
+    }
+  }
+
+  private static ModelCheckingOptions options(int iterations) {
+    return new ModelCheckingOptions()
+        .iterations(iterations)
+        .invocationsPerIteration(200)
+        .threads(2)
+        .actorsPerThread(3);
+  }
+
+  @Test
+  @Timeout(120)
+  void bufferedOneIsLinearizable() {
+    options(6).sequentialSpecification(Buffered1Spec.class).check(Buffered1.class);
+  }
+
+  @Test
+  @Timeout(120)
+  void bufferedTwoIsLinearizable() {
+    options(6).sequentialSpecification(Buffered2Spec.class).check(Buffered2.class);
+  }
+
+  @Test
+  @Tag("stress")
+  @Timeout(1800)
+  void bufferedIsLinearizableLong() {
+    new ModelCheckingOptions()
+        .iterations(200)
+        .invocationsPerIteration(5_000)
+        .threads(3)
+        .actorsPerThread(3)
+        .sequentialSpecification(Buffered2Spec.class)
+        .check(Buffered2.class);
+  }
+
+  // ------------------------------------------------------------ blocking scenarios
+
+  @Test
+  @Timeout(120)
+  void rendezvousHandsOverExactlyOnceOrReportsClosed() {
+    Lincheck.runConcurrentTest(INVOCATIONS, ChannelLincheckTest::rendezvousWithClose);
+  }
+
+  @Test
+  @Timeout(120)
+  void bufferedBlockingSendersAllDeliver() {
+    Lincheck.runConcurrentTest(INVOCATIONS, ChannelLincheckTest::bufferedBlocking);
+  }
+
+  @Test
+  @Timeout(120)
+  void selectTakesEachValueExactlyOnce() {
+    Lincheck.runConcurrentTest(INVOCATIONS, ChannelLincheckTest::selectOverTwo);
+  }
+
+  @Test
+  @Timeout(120)
+  void cancelledReceiverNeverLosesAValue() {
+    Lincheck.runConcurrentTest(INVOCATIONS, ChannelLincheckTest::cancelRace);
+  }
+
+  @Test
+  @Tag("stress")
+  @Timeout(3600)
+  void blockingScenariosLong() {
+    Lincheck.runConcurrentTest(STRESS_INVOCATIONS, ChannelLincheckTest::rendezvousWithClose);
+    Lincheck.runConcurrentTest(STRESS_INVOCATIONS, ChannelLincheckTest::bufferedBlocking);
+    Lincheck.runConcurrentTest(STRESS_INVOCATIONS, ChannelLincheckTest::selectOverTwo);
+    Lincheck.runConcurrentTest(STRESS_INVOCATIONS, ChannelLincheckTest::cancelRace);
+  }
+
+  /** A sender, a receiver and close race on a rendezvous channel. */
+  private static void rendezvousWithClose() {
+    Channel<Integer> channel = Channel.rendezvous();
+    AtomicReference<String> sent = new AtomicReference<>("");
+    AtomicReference<String> received = new AtomicReference<>("");
+    Thread sender = start(() -> sent.set(channel.sendOrClosed(1) ? "sent" : "closed"));
+    Thread receiver = start(() -> received.set(describe(channel.receiveOrClosed())));
+    channel.close();
+    join(sender);
+    join(receiver);
+    check(
+        sent.get().equals("sent") == received.get().equals("value 1"),
+        "sent=" + sent + " received=" + received);
+  }
+
+  /** Two blocking senders on buffered(1), one receiver taking two values. */
+  private static void bufferedBlocking() {
+    Channel<Integer> channel = Channel.buffered(1);
+    Thread a = start(() -> channel.send(1));
+    Thread b = start(() -> channel.send(2));
+    int first = receive(channel);
+    int second = receive(channel);
+    join(a);
+    join(b);
+    check(first + second == 3 && first != second, "received " + first + ", " + second);
+    check(channel.len() == 0 && channel.waitingSenders() == 0, "state " + channel);
+  }
+
+  /** A select over two rendezvous channels against two senders and a close of both. */
+  private static void selectOverTwo() {
+    Channel<Integer> a = Channel.rendezvous();
+    Channel<Integer> b = Channel.rendezvous();
+    AtomicReference<String> sentA = new AtomicReference<>("");
+    AtomicReference<String> sentB = new AtomicReference<>("");
+    AtomicReference<String> selected = new AtomicReference<>("");
+    Thread senderA = start(() -> sentA.set(a.sendOrClosed(1) ? "sent" : "closed"));
+    Thread senderB = start(() -> sentB.set(b.sendOrClosed(2) ? "sent" : "closed"));
+    Thread selector =
+        start(
+            () ->
+                selected.set(
+                    Select.select(
+                        a.onReceiveOrClosed(ChannelLincheckTest::describe),
+                        b.onReceiveOrClosed(ChannelLincheckTest::describe))));
+    a.close();
+    b.close();
+    join(senderA);
+    join(senderB);
+    join(selector);
+    int sent = (sentA.get().equals("sent") ? 1 : 0) + (sentB.get().equals("sent") ? 1 : 0);
+    int got = selected.get().startsWith("value") ? 1 : 0;
+    check(sent == got, "sentA=" + sentA + " sentB=" + sentB + " selected=" + selected);
+    check(a.waitingReceivers() + b.waitingReceivers() == 0, "selector left a node behind");
+  }
+
+  /** A receiver whose context is cancelled races with a sender; then the channel is closed. */
+  private static void cancelRace() {
+    Channel<Integer> channel = Channel.rendezvous();
+    CancelableContext context = Contexts.withCancel(Context.root());
+    AtomicReference<String> sent = new AtomicReference<>("");
+    AtomicReference<String> received = new AtomicReference<>("");
+    Thread receiver =
+        start(
+            () -> {
+              try {
+                received.set(describe(channel.receiveOrClosed(context.context())));
+              } catch (ContextDoneException e) {
+                received.set("cancelled");
+              }
+            });
+    Thread sender = start(() -> sent.set(channel.sendOrClosed(1) ? "sent" : "closed"));
+    context.cancel();
+    join(receiver);
+    channel.close();
+    join(sender);
+    check(
+        sent.get().equals("sent") == received.get().equals("value 1"),
+        "sent=" + sent + " received=" + received);
+    check(channel.waitingReceivers() == 0, "cancelled receiver left its node");
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private interface Body {
+    void run() throws InterruptedException;
+  }
+
+  private static Thread start(Body body) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                body.run();
+              } catch (InterruptedException e) {
+                throw new AssertionError("interrupted", e);
+              }
+            });
+    t.start();
+    return t;
+  }
+
+  private static int receive(Channel<Integer> channel) {
+    try {
+      return channel.receive();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static String describe(Received<Integer> r) {
+    return r instanceof Message<Integer> m ? "value " + m.value() : "closed";
+  }
+
+  private static void check(boolean condition, String message) {
+    if (!condition) {
+      throw new AssertionError(message);
+    }
+  }
+
+  private static void join(Thread t) {
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
