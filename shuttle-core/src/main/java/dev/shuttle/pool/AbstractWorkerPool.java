@@ -425,10 +425,12 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
     }
     T value = null;
     Throwable failure = null;
+    boolean canceled = false;
     try (Scope ignored = jobContext.context().with(span).makeCurrent()) {
       value = job.callable.call();
     } catch (Throwable t) {
       failure = t;
+      canceled = jobContext.cancellation().isDone() || SpanOutcome.findContextDone(t) != null;
       SpanOutcome.recordFailure(span, t);
     } finally {
       span.end();
@@ -438,7 +440,7 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
     PoolMetrics.Outcome outcome;
     if (failure == null) {
       outcome = PoolMetrics.Outcome.SUCCESS;
-    } else if (SpanOutcome.findContextDone(failure) != null) {
+    } else if (canceled) {
       outcome = PoolMetrics.Outcome.CANCELED;
     } else {
       outcome = PoolMetrics.Outcome.FAILURE;
