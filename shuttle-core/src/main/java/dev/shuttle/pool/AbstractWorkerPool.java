@@ -248,9 +248,16 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
     }
     long now = System.nanoTime();
     Stoppable wakeUp = null;
-    Worker toStart;
+    Worker toStart = null;
     boolean waited = false;
-    lock.lockInterruptibly();
+    boolean accepted = false;
+    metrics.enqueued(); // before the job can be taken, so the gauge never goes below zero
+    try {
+      lock.lockInterruptibly();
+    } catch (InterruptedException e) {
+      metrics.discarded(1);
+      throw e;
+    }
     try {
       while (true) {
         if (state != RUNNING) {
@@ -284,6 +291,7 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
       job.id = ++nextJobId;
       job.enqueuedNanos = waited ? System.nanoTime() : now;
       queue.addLast(job);
+      accepted = true;
       if (idleWorkers > 0) {
         notEmpty.signal();
       }
@@ -293,8 +301,10 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
       if (wakeUp != null) {
         wakeUp.stop();
       }
+      if (!accepted) {
+        metrics.discarded(1);
+      }
     }
-    metrics.enqueued();
     if (toStart != null) {
       toStart.start();
     }
@@ -381,6 +391,7 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
   private @Nullable Job<?> exitLocked(Worker worker) {
     if (workers.remove(worker)) {
       worker.exited = true;
+      metrics.workers(-1); // under the lock: counted before awaitTermination can return
       if (state != RUNNING && workers.isEmpty()) {
         terminateLocked();
       } else if (!queue.isEmpty()) {
@@ -518,6 +529,7 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
       state = STOPPED_NOW;
       unstarted = new ArrayList<>(queue);
       queue.clear();
+      metrics.discarded(unstarted.size());
       running = new ArrayList<>(workers);
       notEmpty.signalAll();
       notFull.signalAll();
@@ -527,7 +539,6 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
     } finally {
       lock.unlock();
     }
-    metrics.discarded(unstarted.size());
     lifetime.cancel(new PoolStoppedException(name));
     for (Worker worker : running) {
       CancelableContext current = worker.current;
@@ -796,7 +807,6 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
         } finally {
           lock.unlock();
         }
-        metrics.workers(-1);
         if (replacement != null) {
           replacement.start();
         }

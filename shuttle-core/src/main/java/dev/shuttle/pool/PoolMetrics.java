@@ -91,12 +91,12 @@ final class PoolMetrics {
     }
   }
 
-  /** A job was accepted into the queue. */
+  /** A job is about to enter the queue (taken back with {@link #discarded} if refused). */
   void enqueued() {
     queueSize(1);
   }
 
-  /** {@code count} jobs left the queue without running (stopNow). */
+  /** {@code count} jobs left the queue without running (stopNow), or were refused. */
   void discarded(int count) {
     queueSize(-count);
   }
