@@ -1,0 +1,168 @@
+package dev.shuttle.flow;
+
+import dev.shuttle.channel.Channel;
+import dev.shuttle.channel.Message;
+import dev.shuttle.context.CancelableContext;
+import dev.shuttle.context.Contexts;
+import dev.shuttle.internal.SpanOutcome;
+import dev.shuttle.telemetry.ChannelAttributes;
+import dev.shuttle.telemetry.ShuttleTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Fan-out: spread the messages of one channel over N consumers, keeping each message's context.
+ *
+ * <ul>
+ *   <li>{@link #roundRobin}: a distributor deals messages to N channels in turn (the guide's {@code
+ *       fanOut}); each worker owns one channel.
+ *   <li>{@link #share}: N workers receive from the same channel — work-sharing, so a slow item does
+ *       not hold up the items dealt after it — and their results are merged into one channel.
+ * </ul>
+ *
+ * <p>Thread-safe; each call starts virtual threads in the given context.
+ */
+public final class FanOut {
+  private FanOut() {}
+
+  /**
+   * Deals the messages of {@code input} to {@code n} new channels (buffer {@code buffer} each) in
+   * turn, and closes them all when {@code input} closes (with {@code input}'s error, if any, or the
+   * reason {@code context} is done).
+   *
+   * @throws IllegalArgumentException if {@code n} is less than 1
+   */
+  public static <T> List<Channel<T>> roundRobin(
+      Context context, Channel<? extends T> input, int n, int buffer) {
+    Objects.requireNonNull(context, "context");
+    Objects.requireNonNull(input, "input");
+    requirePositive(n);
+    List<Channel<T>> outputs = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      outputs.add(Channel.buffered(buffer));
+    }
+    Thread.ofVirtual()
+        .name("shuttle-fan-out")
+        .start(
+            context.wrap(
+                () -> {
+                  Throwable error = null;
+                  try {
+                    int next = 0;
+                    for (Message<? extends T> m : input.messages()) {
+                      outputs.get(next).sendMessage(context, m);
+                      next = next + 1 == n ? 0 : next + 1;
+                    }
+                  } catch (InterruptedException e) {
+                    error = e;
+                    Thread.currentThread().interrupt();
+                  } catch (RuntimeException e) { // closed with an error, context done
+                    error = e;
+                  } finally {
+                    for (Channel<T> output : outputs) {
+                      if (error == null) {
+                        output.close();
+                      } else {
+                        output.close(error);
+                      }
+                    }
+                  }
+                }));
+    return List.copyOf(outputs);
+  }
+
+  /**
+   * Starts {@code n} workers that take messages from {@code input} as they become free and apply
+   * {@code function} in a span named {@code spanName}, a child of the message's context (attribute
+   * {@code worker.index}); returns the channel (buffer {@code buffer}) of their results, each
+   * carrying its message's context, which closes when {@code input} is closed and every worker is
+   * done.
+   *
+   * <p>If {@code function} throws, the failure is recorded on its span, the other workers stop, and
+   * the result channel closes with the failure.
+   *
+   * @throws IllegalArgumentException if {@code n} is less than 1
+   */
+  public static <T, R> Channel<R> share(
+      Context context,
+      Channel<? extends T> input,
+      int n,
+      String spanName,
+      StageFunction<? super T, ? extends R> function,
+      int buffer) {
+    Objects.requireNonNull(input, "input");
+    Objects.requireNonNull(spanName, "spanName");
+    Objects.requireNonNull(function, "function");
+    requirePositive(n);
+    CancelableContext workers = Contexts.withCancel(Objects.requireNonNull(context, "context"));
+    Channel<R> results = Channel.buffered(buffer);
+    AtomicInteger remaining = new AtomicInteger(n);
+    for (int w = 0; w < n; w++) {
+      long worker = w;
+      Thread.ofVirtual()
+          .name("shuttle-fan-out-worker-" + w)
+          .start(
+              workers
+                  .context()
+                  .wrap(
+                      () -> {
+                        try {
+                          for (Message<? extends T> m : input.messages()) {
+                            R result = apply(m, spanName, worker, function);
+                            results.sendMessage(workers.context(), m.withValue(result));
+                          }
+                        } catch (Exception e) {
+                          if (e instanceof InterruptedException) {
+                            Thread.currentThread().interrupt();
+                          }
+                          workers.cancel(e); // first failure wins; the others stop
+                        } finally {
+                          if (remaining.decrementAndGet() == 0) {
+                            Throwable cause = workers.cancellation().cause();
+                            if (cause == null) {
+                              results.close();
+                            } else {
+                              results.close(cause);
+                            }
+                            workers.cancel();
+                          }
+                        }
+                      }));
+    }
+    return results;
+  }
+
+  @SuppressWarnings("try") // the scope is only closed
+  private static <T, R> R apply(
+      Message<? extends T> m,
+      String spanName,
+      long worker,
+      StageFunction<? super T, ? extends R> function)
+      throws Exception {
+    Span span =
+        ShuttleTelemetry.tracer()
+            .spanBuilder(spanName)
+            .setParent(m.context())
+            .setAttribute(ChannelAttributes.WORKER_INDEX, worker)
+            .startSpan();
+    try (Scope ignored = Context.current().with(span).makeCurrent()) {
+      return Objects.requireNonNull(function.apply(m.value()), spanName + " returned null");
+    } catch (Exception e) {
+      SpanOutcome.recordFailure(span, e);
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
+
+  private static void requirePositive(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("n must be at least 1, but was " + n);
+    }
+  }
+}

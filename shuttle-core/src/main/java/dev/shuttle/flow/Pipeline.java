@@ -1,0 +1,110 @@
+package dev.shuttle.flow;
+
+import dev.shuttle.channel.Channel;
+import io.opentelemetry.context.Context;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A multi-stage pipeline over channels (the guide's "multi-stage pipeline", without its defects):
+ * each stage runs on its own virtual threads, stages are joined by bounded channels
+ * (back-pressure), and each item is traced from source to sink.
+ *
+ * {@snippet :
+ * Pipeline<String, String> pipeline = Pipeline.<String>builder("multi-stage")
+ *     .stage("stage-1-process", s -> "stage1-" + s)
+ *     .stage("stage-2-process", 4, s -> "stage2-" + s) // four workers
+ *     .stage("stage-3-process", s -> "stage3-" + s)
+ *     .buffer(10)
+ *     .ordered(true)
+ *     .onFailure(FailurePolicy.drop())
+ *     .build();
+ * List<String> results = pipeline.run(Context.current(), List.of("a", "b", "c")); // waits, no sleep
+ * }
+ *
+ * <h2>Tracing</h2>
+ *
+ * Each item gets a span named {@code pipeline.item} at the source — a child of the context passed
+ * to {@link #start} (or, for a channel source, of the context the item was sent in) — that ends
+ * when the item leaves the pipeline, or fails. Each stage's work on the item is a child span named
+ * after the stage, current while the stage function runs. Output messages carry the item's context,
+ * so consumers of {@link PipelineRun#output()} can continue the trace.
+ *
+ * <p>A pipeline is an immutable, reusable description; every {@code start} is an independent run.
+ * Thread-safe.
+ *
+ * @param <I> the input type
+ * @param <O> the output type
+ */
+public final class Pipeline<I, O> {
+  final String name;
+  final List<Stage> stages;
+  final int buffer;
+  final boolean ordered;
+  final FailurePolicy failurePolicy;
+
+  Pipeline(String name, List<Stage> stages, int buffer, boolean ordered, FailurePolicy policy) {
+    this.name = name;
+    this.stages = List.copyOf(stages);
+    this.buffer = buffer;
+    this.ordered = ordered;
+    this.failurePolicy = policy;
+  }
+
+  /** Returns a builder for a pipeline called {@code name} whose input type is {@code I}. */
+  public static <I> PipelineBuilder<I, I> builder(String name) {
+    return new PipelineBuilder<>(Objects.requireNonNull(name, "name"));
+  }
+
+  /** Returns the pipeline's name. */
+  public String name() {
+    return name;
+  }
+
+  /**
+   * Starts a run that feeds the pipeline from {@code source} (iterated on a thread of the run) and
+   * returns at once; read the results from {@link PipelineRun#output()}.
+   *
+   * @param context the parent of every item span; its cancellation cancels the run
+   */
+  public PipelineRun<O> start(Context context, Iterable<? extends I> source) {
+    Objects.requireNonNull(source, "source");
+    return PipelineRun.start(this, context, PipelineRun.Source.of(source));
+  }
+
+  /**
+   * Starts a run that feeds the pipeline from {@code source} until it is closed; each item span is
+   * a child of the context its item was sent in.
+   *
+   * @param context its cancellation cancels the run
+   */
+  public PipelineRun<O> start(Context context, Channel<? extends I> source) {
+    Objects.requireNonNull(source, "source");
+    return PipelineRun.start(this, context, PipelineRun.Source.of(source));
+  }
+
+  /**
+   * Runs the pipeline over {@code source} and returns every output (in input order if the pipeline
+   * is {@linkplain PipelineBuilder#ordered ordered}) once every item is done.
+   *
+   * @throws PipelineException if a failure cancelled the run
+   * @throws dev.shuttle.context.ContextDoneException if {@code context} was cancelled
+   * @throws InterruptedException if interrupted while waiting; the run is then cancelled
+   */
+  public List<O> run(Context context, Iterable<? extends I> source) throws InterruptedException {
+    try (PipelineRun<O> run = start(context, source)) {
+      List<O> results = new ArrayList<>();
+      run.forEach(results::add);
+      return results;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Pipeline{" + name + ", stages=" + stages.stream().map(Stage::name).toList() + "}";
+  }
+
+  /** One stage: its name, number of workers, and function. */
+  record Stage(String name, int concurrency, StageFunction<Object, Object> function) {}
+}

@@ -1,0 +1,93 @@
+package dev.shuttle.flow;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Builds a {@link Pipeline}: stages in order, the buffer between stages, ordering and the failure
+ * policy. Each setting is validated at once.
+ *
+ * <p>Not thread-safe. Each {@code stage} call changes the builder's output type, so chain the
+ * calls.
+ *
+ * @param <I> the pipeline's input type
+ * @param <O> the output type of the stages added so far
+ */
+public final class PipelineBuilder<I, O> {
+  private final String name;
+  private final List<Pipeline.Stage> stages = new ArrayList<>();
+  private int buffer = 16;
+  private boolean ordered;
+  private FailurePolicy failurePolicy = FailurePolicy.drop();
+
+  PipelineBuilder(String name) {
+    this.name = name;
+  }
+
+  /** Adds a stage with one worker. */
+  public <N> PipelineBuilder<I, N> stage(
+      String stageName, StageFunction<? super O, ? extends N> fn) {
+    return stage(stageName, 1, fn);
+  }
+
+  /**
+   * Adds a stage with {@code concurrency} workers.
+   *
+   * @throws IllegalArgumentException if {@code concurrency} is less than 1
+   */
+  @SuppressWarnings("unchecked") // the builder's type parameters only track the chain
+  public <N> PipelineBuilder<I, N> stage(
+      String stageName, int concurrency, StageFunction<? super O, ? extends N> fn) {
+    Objects.requireNonNull(stageName, "stageName");
+    Objects.requireNonNull(fn, "fn");
+    if (concurrency < 1) {
+      throw new IllegalArgumentException(
+          "stage " + stageName + ": concurrency must be at least 1, but was " + concurrency);
+    }
+    stages.add(
+        new Pipeline.Stage(stageName, concurrency, (StageFunction<Object, Object>) (Object) fn));
+    return (PipelineBuilder<I, N>) this;
+  }
+
+  /**
+   * Sets the capacity of the channels between stages (default 16); 0 makes them rendezvous.
+   *
+   * @throws IllegalArgumentException if {@code size} is negative
+   */
+  public PipelineBuilder<I, O> buffer(int size) {
+    if (size < 0) {
+      throw new IllegalArgumentException("buffer must not be negative, but was " + size);
+    }
+    this.buffer = size;
+    return this;
+  }
+
+  /**
+   * Chooses whether outputs come in input order (default {@code false}). Ordering holds back an
+   * item that overtook an earlier one; how far items may run ahead is bounded by the pipeline's
+   * capacity, so memory stays bounded.
+   */
+  public PipelineBuilder<I, O> ordered(boolean inOrder) {
+    this.ordered = inOrder;
+    return this;
+  }
+
+  /** Sets what happens to an item whose stage throws (default {@link FailurePolicy#drop()}). */
+  public PipelineBuilder<I, O> onFailure(FailurePolicy policy) {
+    this.failurePolicy = Objects.requireNonNull(policy, "policy");
+    return this;
+  }
+
+  /**
+   * Returns the pipeline.
+   *
+   * @throws IllegalStateException if no stage was added
+   */
+  public Pipeline<I, O> build() {
+    if (stages.isEmpty()) {
+      throw new IllegalStateException("pipeline " + name + " needs at least one stage");
+    }
+    return new Pipeline<>(name, stages, buffer, ordered, failurePolicy);
+  }
+}

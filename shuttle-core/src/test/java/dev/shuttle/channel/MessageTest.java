@@ -1,0 +1,218 @@
+package dev.shuttle.channel;
+
+import static dev.shuttle.channel.TestThreads.async;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shuttle.telemetry.ChannelAttributes;
+import dev.shuttle.telemetry.ShuttleTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+@SuppressWarnings("try") // scopes are only closed
+class MessageTest {
+  private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  private OpenTelemetrySdk otel = OpenTelemetrySdk.builder().build();
+  private Tracer tracer = otel.getTracer("test");
+
+  @BeforeEach
+  void setUp() {
+    otel =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                    .build())
+            .build();
+    tracer = otel.getTracer("test");
+    ShuttleTelemetry.use(otel);
+  }
+
+  @AfterEach
+  void tearDown() {
+    ShuttleTelemetry.useGlobal();
+    otel.close();
+  }
+
+  @Test
+  void eachValueCarriesTheSendersContext() throws Exception {
+    Channel<String> channel = Channel.buffered(2);
+    Span producer = tracer.spanBuilder("produce").startSpan();
+    try (Scope ignored = producer.makeCurrent()) {
+      channel.send("a");
+    }
+    channel.send("b"); // no span current
+
+    Message<String> first = channel.receiveMessage();
+    Message<String> second = channel.receiveMessage();
+
+    assertThat(Span.fromContext(first.context()).getSpanContext())
+        .isEqualTo(producer.getSpanContext());
+    assertThat(Span.fromContext(second.context()).getSpanContext().isValid()).isFalse();
+    producer.end();
+  }
+
+  @Test
+  void aChannelWithoutMessageContextCarriesTheRootContext() throws Exception {
+    Channel<String> channel = Channel.builder().capacity(1).messageContext(false).build();
+    Span producer = tracer.spanBuilder("produce").startSpan();
+    try (Scope ignored = producer.makeCurrent()) {
+      channel.send("a");
+    }
+    assertThat(channel.receiveMessage().context()).isSameAs(Context.root());
+    assertThat(channel.carriesContext()).isFalse();
+    producer.end();
+  }
+
+  @Test
+  void processLinksAConsumerSpanToTheProducerByDefault() throws Exception {
+    Channel<String> channel = Channel.rendezvous();
+    Span producer = tracer.spanBuilder("produce").startSpan();
+    CompletableFuture<Void> sender =
+        async(
+            () -> {
+              try (Scope ignored = producer.makeCurrent()) {
+                channel.send("x");
+              }
+              return null;
+            });
+    Span receiverSpan = tracer.spanBuilder("consumer-loop").startSpan();
+    try (Scope ignored = receiverSpan.makeCurrent()) {
+      channel
+          .receiveMessage()
+          .process(
+              "process-message",
+              v -> assertThat(Span.current().getSpanContext().isValid()).isTrue());
+    }
+    receiverSpan.end();
+    producer.end();
+    sender.get();
+
+    SpanData consumer = span("process-message");
+    assertThat(consumer.getKind()).isEqualTo(SpanKind.CONSUMER);
+    assertThat(consumer.getParentSpanId()).isEqualTo(receiverSpan.getSpanContext().getSpanId());
+    assertThat(consumer.getLinks()).hasSize(1);
+    assertThat(consumer.getLinks().get(0).getSpanContext()).isEqualTo(producer.getSpanContext());
+    assertThat(consumer.getAttributes().get(ChannelAttributes.MESSAGING_SYSTEM))
+        .isEqualTo("shuttle");
+    assertThat(consumer.getAttributes().get(ChannelAttributes.MESSAGING_OPERATION_TYPE))
+        .isEqualTo("process");
+  }
+
+  @Test
+  void processCanParentTheConsumerSpanAndRecordsAFailure() throws Exception {
+    Channel<String> channel = Channel.buffered(1);
+    Span producer = tracer.spanBuilder("produce").startSpan();
+    try (Scope ignored = producer.makeCurrent()) {
+      channel.send("x");
+    }
+    producer.end();
+    Message<String> message = channel.receiveMessage();
+
+    assertThatThrownBy(
+            () ->
+                message.process(
+                    "process-message",
+                    SpanRelation.PARENT,
+                    v -> {
+                      throw new IllegalArgumentException("bad " + v);
+                    }))
+        .hasMessage("bad x");
+
+    SpanData consumer = span("process-message");
+    assertThat(consumer.getTraceId()).isEqualTo(producer.getSpanContext().getTraceId());
+    assertThat(consumer.getParentSpanId()).isEqualTo(producer.getSpanContext().getSpanId());
+    assertThat(consumer.getLinks()).isEmpty();
+    assertThat(consumer.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(consumer.getEvents()).anyMatch(e -> e.getName().equals("exception"));
+  }
+
+  /**
+   * The guide's "basic channel tracing": a producer sends five messages in its span, a processor
+   * goroutine handles each in a span under the message's context and forwards it; the caller
+   * records an event per result. No context field in the message type, no sleeping, and every
+   * channel is closed.
+   */
+  @Test
+  void reproducesTheGuidesBasicChannelExample() throws Exception {
+    Channel<String> input = Channel.buffered(10);
+    Channel<String> output = Channel.buffered(10);
+    Span pipeline = tracer.spanBuilder("channel-pipeline").startSpan();
+    int results = 0;
+    try (Scope ignored = pipeline.makeCurrent()) {
+      Thread processor =
+          Thread.ofVirtual()
+              .start(
+                  Context.current()
+                      .wrap(
+                          () -> {
+                            try (output) {
+                              for (Message<String> m : input.messages()) {
+                                m.process(
+                                    "process-message",
+                                    SpanRelation.PARENT,
+                                    payload -> forward(output, "processed-" + payload));
+                              }
+                            }
+                          }));
+      try (input) {
+        for (int i = 0; i < 5; i++) {
+          input.send("payload-" + i);
+        }
+      }
+      for (String result : output) {
+        pipeline.addEvent("message processed: " + result);
+        results++;
+      }
+      processor.join();
+    } finally {
+      pipeline.end();
+    }
+
+    assertThat(results).isEqualTo(5);
+    List<SpanData> processed =
+        spans.getFinishedSpanItems().stream()
+            .filter(s -> s.getName().equals("process-message"))
+            .toList();
+    assertThat(processed).hasSize(5);
+    assertThat(processed)
+        .allSatisfy(
+            s -> {
+              assertThat(s.getTraceId()).isEqualTo(pipeline.getSpanContext().getTraceId());
+              assertThat(s.getParentSpanId()).isEqualTo(pipeline.getSpanContext().getSpanId());
+            });
+  }
+
+  private static void forward(Channel<String> output, String value) {
+    try {
+      output.send(value);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private SpanData span(String name) {
+    return spans.getFinishedSpanItems().stream()
+        .filter(s -> s.getName().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () -> new AssertionError("no span " + name + " in " + spans.getFinishedSpanItems()));
+  }
+}
