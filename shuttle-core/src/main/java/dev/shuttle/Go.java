@@ -5,6 +5,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.context.Context;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Starts goroutines: tasks on virtual threads that run with a context current, so plain
@@ -57,12 +58,12 @@ public final class Go {
   }
 
   /** Starts {@code task} under the current context; join the result with the returned handle. */
-  public static <T> Goroutine<T> start(Callable<T> task) {
+  public static <T extends @Nullable Object> Goroutine<T> start(Callable<T> task) {
     return start(Context.current(), task);
   }
 
   /** Starts {@code task} with {@code context} current; join the result with the returned handle. */
-  public static <T> Goroutine<T> start(Context context, Callable<T> task) {
+  public static <T extends @Nullable Object> Goroutine<T> start(Context context, Callable<T> task) {
     return Goroutine.launch(context, null, Attributes.empty(), task);
   }
 
@@ -70,7 +71,7 @@ public final class Go {
    * Starts {@code task} with {@code context} current inside a child span named {@code spanName}
    * carrying {@code attributes}; join the result with the returned handle.
    */
-  public static <T> Goroutine<T> start(
+  public static <T extends @Nullable Object> Goroutine<T> start(
       Context context, String spanName, Attributes attributes, Callable<T> task) {
     return Goroutine.launch(
         context,
@@ -80,10 +81,7 @@ public final class Go {
   }
 
   private static void launchDetached(
-      Context context,
-      @org.jspecify.annotations.Nullable String spanName,
-      Attributes attributes,
-      Task task) {
+      Context context, @Nullable String spanName, Attributes attributes, Task task) {
     Objects.requireNonNull(context, "context");
     Objects.requireNonNull(task, "task");
     TaskLauncher.launch(

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <T> the task's result type
  */
-public final class Goroutine<T> {
+public final class Goroutine<T extends @Nullable Object> {
   private final Context context;
   private @Nullable Thread thread;
   private @Nullable T value;
@@ -29,7 +29,7 @@ public final class Goroutine<T> {
     this.context = context;
   }
 
-  static <T> Goroutine<T> launch(
+  static <T extends @Nullable Object> Goroutine<T> launch(
       Context context, @Nullable String spanName, Attributes attributes, Callable<T> task) {
     Objects.requireNonNull(context, "context");
     Objects.requireNonNull(task, "task");
@@ -50,7 +50,7 @@ public final class Goroutine<T> {
    * @throws Exception the task's own exception, unchanged, if it failed
    * @throws InterruptedException if the calling thread is interrupted while waiting
    */
-  public @Nullable T join() throws Exception {
+  public T join() throws Exception {
     thread().join();
     return result();
   }
@@ -61,7 +61,7 @@ public final class Goroutine<T> {
    * @throws TimeoutException if it is still running after {@code timeout}
    * @throws Exception the task's own exception, unchanged, if it failed
    */
-  public @Nullable T join(Duration timeout) throws Exception {
+  public T join(Duration timeout) throws Exception {
     Objects.requireNonNull(timeout, "timeout");
     if (!thread().join(timeout)) {
       throw new TimeoutException("goroutine still running after " + timeout);
@@ -83,7 +83,8 @@ public final class Goroutine<T> {
     return Objects.requireNonNull(thread, "thread"); // set before the handle escapes
   }
 
-  private @Nullable T result() throws Exception {
+  @SuppressWarnings("NullAway") // value is the task's result: null only where T admits null
+  private T result() throws Exception {
     Throwable thrown = failure;
     if (thrown == null) {
       return value;

@@ -6,6 +6,7 @@ import static dev.shuttle.telemetry.ShuttleAttributes.TASK_NAME;
 import dev.shuttle.Go;
 import dev.shuttle.sync.ErrGroup;
 import dev.shuttle.sync.WaitGroup;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
@@ -18,18 +19,38 @@ import java.util.List;
  * The guide's "Goroutine 追踪模式": a goroutine under a parent span, a WaitGroup of traced tasks, and
  * an errgroup whose failing task marks its span and the group's span as errors.
  */
-public final class GoroutinesScenario {
+public final class GoroutinesScenario implements Scenario {
+  static final List<String> TASKS = List.of("alpha", "beta", "gamma", "delta");
+  static final String FAILING_TASK = "gamma";
   private static final Duration SIMULATED_WORK = Duration.ofMillis(20);
 
-  private final Tracer tracer;
+  private Tracer tracer = OpenTelemetry.noop().getTracer("goroutine-tracing");
 
-  /** Creates the scenario; its own spans come from {@code tracer}. */
-  public GoroutinesScenario(Tracer tracer) {
-    this.tracer = tracer;
+  @Override
+  public String name() {
+    return "goroutines";
+  }
+
+  @Override
+  public String description() {
+    return "a traced goroutine, a WaitGroup of tasks, an errgroup with one failing task";
+  }
+
+  @Override
+  public void run(OpenTelemetry openTelemetry) throws Exception {
+    tracer = openTelemetry.getTracer("goroutine-tracing");
+    basicGoroutine();
+    waitGroup(TASKS);
+    try {
+      errGroup(TASKS, FAILING_TASK);
+      throw new IllegalStateException("the errgroup should have failed with " + FAILING_TASK);
+    } catch (TaskFailedException expected) {
+      // the point of the example: await() throws the failing task's own exception
+    }
   }
 
   /** The guide's BasicGoroutineTracing: the goroutine's span is a child of parent-operation. */
-  public void basicGoroutine() throws Exception {
+  void basicGoroutine() throws Exception {
     Span parent = tracer.spanBuilder("parent-operation").startSpan();
     try (Scope ignored = parent.makeCurrent()) {
       Go.start(
@@ -48,7 +69,7 @@ public final class GoroutinesScenario {
   }
 
   /** The guide's WaitGroupTracing: one process-task span per task under parallel-tasks. */
-  public void waitGroup(List<String> tasks) throws InterruptedException {
+  void waitGroup(List<String> tasks) throws InterruptedException {
     Span span = tracer.spanBuilder("parallel-tasks").startSpan();
     try (Scope ignored = span.makeCurrent()) {
       WaitGroup wg = new WaitGroup();
@@ -73,7 +94,7 @@ public final class GoroutinesScenario {
    * The guide's ErrorGroupTracing, with {@code failing} failing: its span and the group's span get
    * status ERROR (the guide only records the error), and await throws the failure.
    */
-  public void errGroup(List<String> tasks, String failing) throws Exception {
+  void errGroup(List<String> tasks, String failing) throws Exception {
     ErrGroup group = ErrGroup.builder(Context.current()).span("errgroup-tasks").build();
     for (int i = 0; i < tasks.size(); i++) {
       String task = tasks.get(i);
@@ -83,10 +104,19 @@ public final class GoroutinesScenario {
           () -> {
             Thread.sleep(SIMULATED_WORK);
             if (task.equals(failing)) {
-              throw new IllegalStateException("cannot process " + task);
+              throw new TaskFailedException("cannot process " + task);
             }
           });
     }
     group.await();
+  }
+
+  /** The example failure of one errgroup task. */
+  static final class TaskFailedException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    TaskFailedException(String message) {
+      super(message);
+    }
   }
 }

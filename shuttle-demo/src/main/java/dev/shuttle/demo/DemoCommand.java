@@ -1,0 +1,271 @@
+package dev.shuttle.demo;
+
+import dev.shuttle.demo.scenario.Scenario;
+import dev.shuttle.demo.scenario.Scenarios;
+import dev.shuttle.otel.OtlpProtocol;
+import dev.shuttle.receiver.OtlpJson;
+import dev.shuttle.receiver.StoredTrace;
+import dev.shuttle.receiver.render.MetricsRenderer;
+import dev.shuttle.receiver.render.TraceRenderer;
+import dev.shuttle.telemetry.ShuttleTelemetry;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code shuttle demo}: runs the guide's scenarios and prints the traces they exported. */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the guide's scenarios and shows their traces, exported over real OTLP.",
+      "",
+      "Each scenario's spans and metrics go through the OpenTelemetry OTLP exporter to an"
+          + " embedded receiver on ephemeral 127.0.0.1 ports; after each scenario the demo"
+          + " flushes and prints its trace trees and a metric summary. With --endpoint or"
+          + " OTEL_EXPORTER_OTLP_ENDPOINT the data goes to that collector (Collector, Jaeger,"
+          + " Tempo...) instead.",
+      ""
+    })
+final class DemoCommand implements Callable<Integer> {
+  static final String ALL = "all";
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--scenario",
+      paramLabel = "NAME",
+      description = "Scenario to run; repeatable. Default: ${DEFAULT-VALUE}. See --list.",
+      defaultValue = ALL)
+  List<String> scenarioNames = new ArrayList<>();
+
+  @Option(names = "--list", description = "List the scenarios and exit.")
+  boolean list;
+
+  @Option(
+      names = "--protocol",
+      paramLabel = "PROTOCOL",
+      converter = ProtocolConverter.class,
+      description =
+          "OTLP protocol: grpc or http/protobuf. Default: grpc (or OTEL_EXPORTER_OTLP_PROTOCOL"
+              + " when exporting to an external endpoint).")
+  @Nullable OtlpProtocol protocol;
+
+  @Option(
+      names = "--endpoint",
+      paramLabel = "URL",
+      description =
+          "Export to this OTLP endpoint (a Collector, Jaeger, Tempo...) instead of the embedded"
+              + " receiver. Default: OTEL_EXPORTER_OTLP_ENDPOINT if set.")
+  @Nullable String endpoint;
+
+  @Option(
+      names = "--dump",
+      paramLabel = "FILE",
+      description = "Write everything received as OTLP/JSON to FILE (embedded receiver only).")
+  @Nullable Path dump;
+
+  @Option(names = "--quiet", description = "Print only progress and the result, no traces.")
+  boolean quiet;
+
+  private final List<Scenario> available;
+
+  /** A demo over every scenario. */
+  DemoCommand() {
+    this(Scenarios.all());
+  }
+
+  /** A demo over {@code available}; for tests. */
+  DemoCommand(List<Scenario> available) {
+    this.available = List.copyOf(available);
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    if (list) {
+      for (Scenario s : available) {
+        out.printf("%-16s %s%n", s.name(), s.description());
+      }
+      out.flush();
+      return 0;
+    }
+    List<Scenario> scenarios = selectedScenarios();
+    String external = endpoint != null ? endpoint : System.getenv(DemoSession.ENDPOINT_VARIABLE);
+    if (external != null && dump != null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--dump needs the embedded receiver, but spans go to "
+              + external
+              + "; drop --endpoint (and unset "
+              + DemoSession.ENDPOINT_VARIABLE
+              + ") to use it");
+    }
+    try (DemoSession session =
+        external != null
+            ? DemoSession.external(endpoint, protocol)
+            : DemoSession.embedded(protocol == null ? OtlpProtocol.GRPC : protocol)) {
+      ShuttleTelemetry.use(session.openTelemetry());
+      try {
+        return run(session, scenarios, out);
+      } finally {
+        ShuttleTelemetry.useGlobal();
+      }
+    }
+  }
+
+  private int run(DemoSession session, List<Scenario> scenarios, PrintWriter out)
+      throws IOException {
+    out.println(
+        session.isEmbedded()
+            ? "Exporting over OTLP to the embedded receiver at " + session.endpoint()
+            : "Exporting over OTLP to " + session.endpoint() + " (look for service shuttle-demo)");
+    out.flush();
+    PrintStream err = System.err;
+    ProgressLine progress = new ProgressLine(err, ProgressLine.onTerminal());
+    List<String> failures = new ArrayList<>();
+    int traces = 0;
+    ScheduledExecutorService ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("shuttle-demo-progress").factory());
+    try {
+      for (int i = 0; i < scenarios.size(); i++) {
+        Scenario scenario = scenarios.get(i);
+        int index = i + 1;
+        Set<String> before = session.traceIds();
+        progress.show(index, scenarios.size(), scenario.name(), session.spansReceived());
+        var updates =
+            ticker.scheduleAtFixedRate(
+                () ->
+                    progress.show(
+                        index, scenarios.size(), scenario.name(), session.spansReceived()),
+                100,
+                100,
+                TimeUnit.MILLISECONDS);
+        String failure = runOne(scenario, session);
+        updates.cancel(false);
+        progress.clear();
+        if (failure != null) {
+          failures.add(scenario.name() + ": " + failure);
+        }
+        List<StoredTrace> fresh = session.tracesSince(before);
+        traces += fresh.size();
+        if (!quiet) {
+          printScenario(out, scenario, fresh, session.changedMetrics(), session.isEmbedded());
+        }
+      }
+    } finally {
+      ticker.shutdownNow();
+    }
+    if (dump != null) {
+      OtlpJson.dump(session.store().orElseThrow(), dump);
+      out.println("Wrote everything received, as OTLP/JSON, to " + dump);
+    }
+    out.printf(
+        "%d scenario(s), %d failed; %s%n",
+        scenarios.size(),
+        failures.size(),
+        session.isEmbedded()
+            ? traces + " traces, " + session.spansReceived() + " spans received over OTLP"
+            : "exported to " + session.endpoint());
+    out.flush();
+    if (!failures.isEmpty()) {
+      PrintWriter errors = spec.commandLine().getErr();
+      failures.forEach(f -> errors.println("FAILED " + f));
+      errors.flush();
+      return 1;
+    }
+    return 0;
+  }
+
+  /** Runs one scenario and exports what it recorded; returns why it failed, or null. */
+  private static @Nullable String runOne(Scenario scenario, DemoSession session) {
+    String failure = null;
+    try {
+      scenario.run(session.openTelemetry());
+    } catch (Exception | AssertionError e) {
+      failure = e.toString();
+    }
+    if (!session.flush()) {
+      failure = (failure == null ? "" : failure + "; ") + "the OTLP export did not complete";
+    }
+    return failure;
+  }
+
+  private static void printScenario(
+      PrintWriter out,
+      Scenario scenario,
+      List<StoredTrace> traces,
+      List<ResourceMetrics> metrics,
+      boolean embedded) {
+    out.println();
+    out.println("== " + scenario.name() + ": " + scenario.description());
+    if (!embedded) {
+      out.flush();
+      return;
+    }
+    TraceRenderer renderer = TraceRenderer.plain();
+    for (StoredTrace trace : traces) {
+      out.print(renderer.render(trace));
+    }
+    if (!metrics.isEmpty()) {
+      out.println("-- metrics");
+      out.print(MetricsRenderer.plain().render(metrics));
+    }
+    out.flush();
+  }
+
+  private List<Scenario> selectedScenarios() {
+    Set<String> names = new LinkedHashSet<>(scenarioNames);
+    if (names.isEmpty() || names.contains(ALL)) {
+      return available;
+    }
+    List<Scenario> chosen = new ArrayList<>();
+    for (String name : names) {
+      chosen.add(
+          available.stream()
+              .filter(s -> s.name().equals(name))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new ParameterException(
+                          spec.commandLine(),
+                          "unknown scenario '"
+                              + name
+                              + "'; choose from: all, "
+                              + String.join(
+                                  ", ", available.stream().map(Scenario::name).toList()))));
+    }
+    return chosen;
+  }
+
+  /** Reads {@code grpc} or {@code http/protobuf}. */
+  static final class ProtocolConverter implements ITypeConverter<OtlpProtocol> {
+    @Override
+    public OtlpProtocol convert(String value) {
+      for (OtlpProtocol p : OtlpProtocol.values()) {
+        if (p.configValue().equalsIgnoreCase(value)) {
+          return p;
+        }
+      }
+      throw new picocli.CommandLine.TypeConversionException(
+          "'" + value + "' is not an OTLP protocol; use grpc or http/protobuf");
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package dev.shuttle.demo;
+
+import dev.shuttle.receiver.OtlpJson;
+import dev.shuttle.receiver.OtlpReceiver;
+import dev.shuttle.receiver.ReceiverConfig;
+import dev.shuttle.receiver.StoreLimits;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code shuttle receiver}: the embedded OTLP receiver as a small local collector. */
+@Command(
+    name = "receiver",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the OTLP receiver standalone: a small local collector that prints traces.",
+      "",
+      "Any OTLP application can send to it: set OTEL_EXPORTER_OTLP_ENDPOINT to"
+          + " http://127.0.0.1:4317 (grpc) or http://127.0.0.1:4318 (http/protobuf). Each trace"
+          + " is printed as a tree when its root span arrives. Stops on Ctrl-C, or after --for.",
+      ""
+    })
+final class ReceiverCommand implements Callable<Integer> {
+  @Option(
+      names = "--http-port",
+      paramLabel = "PORT",
+      defaultValue = "4318",
+      description =
+          "OTLP/HTTP port; 0 for any free port, -1 to disable. Default: ${DEFAULT-VALUE}.")
+  int httpPort;
+
+  @Option(
+      names = "--grpc-port",
+      paramLabel = "PORT",
+      defaultValue = "4317",
+      description =
+          "OTLP/gRPC port; 0 for any free port, -1 to disable. Default: ${DEFAULT-VALUE}.")
+  int grpcPort;
+
+  @Option(
+      names = "--bind",
+      paramLabel = "ADDRESS",
+      defaultValue = "127.0.0.1",
+      description = "Address to listen on. Default: ${DEFAULT-VALUE}.")
+  String bind = "127.0.0.1";
+
+  @Option(
+      names = "--max-spans",
+      paramLabel = "N",
+      defaultValue = "100000",
+      description = "Spans kept; the oldest traces go first. Default: ${DEFAULT-VALUE}.")
+  int maxSpans;
+
+  @Option(
+      names = "--max-data-points",
+      paramLabel = "N",
+      defaultValue = "100000",
+      description = "Metric data points kept. Default: ${DEFAULT-VALUE}.")
+  int maxDataPoints;
+
+  @Option(
+      names = "--max-log-records",
+      paramLabel = "N",
+      defaultValue = "100000",
+      description = "Log records kept. Default: ${DEFAULT-VALUE}.")
+  int maxLogRecords;
+
+  @Option(
+      names = "--max-body-bytes",
+      paramLabel = "BYTES",
+      defaultValue = "67108864",
+      description = "Largest request body, also after gzip. Default: ${DEFAULT-VALUE} (64 MiB).")
+  int maxBodyBytes;
+
+  @Option(
+      names = "--for",
+      paramLabel = "DURATION",
+      description = "Stop after this long (ISO-8601, e.g. PT30S). Default: until interrupted.")
+  @Nullable Duration runFor;
+
+  @Option(
+      names = "--dump",
+      paramLabel = "FILE",
+      description = "On exit, write everything received as OTLP/JSON to FILE.")
+  @Nullable Path dump;
+
+  @Option(names = "--color", description = "Colour the trace trees (ANSI).")
+  boolean colour;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    ReceiverConfig config;
+    try {
+      config =
+          ReceiverConfig.builder()
+              .bindAddress(bind)
+              .httpPort(httpPort)
+              .grpcPort(grpcPort)
+              .maxBodyBytes(maxBodyBytes)
+              .storeLimits(new StoreLimits(maxSpans, maxDataPoints, maxLogRecords))
+              .build();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    PrintStream out = System.out; // the receiver's trace printer writes to a PrintStream
+    CountDownLatch stop = new CountDownLatch(1);
+    Thread hook = new Thread(stop::countDown, "shuttle-receiver-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try (OtlpReceiver receiver = OtlpReceiver.start(config)) {
+      if (httpPort != ReceiverConfig.DISABLED) {
+        out.println("OTLP/HTTP listening on " + receiver.httpEndpoint());
+      }
+      if (grpcPort != ReceiverConfig.DISABLED) {
+        out.println("OTLP/gRPC listening on " + receiver.grpcEndpoint());
+      }
+      out.flush();
+      receiver.printTraces(out, colour);
+      if (runFor == null) {
+        stop.await();
+      } else {
+        stop.await(runFor.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      out.printf(
+          "Received %d spans (%d traces held, %d evicted)%n",
+          receiver.store().spansReceived(),
+          receiver.store().traceCount(),
+          receiver.store().evictedTraces());
+      if (dump != null) {
+        OtlpJson.dump(receiver.store(), dump);
+        out.println("Wrote everything received, as OTLP/JSON, to " + dump);
+      }
+      out.flush();
+      return 0;
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the JVM is exiting because of Ctrl-C: the hook already ran
+      }
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package dev.shuttle.demo.scenario;
+
+import io.opentelemetry.api.OpenTelemetry;
+
+/**
+ * One of the guide's examples, runnable by {@code shuttle demo --scenario NAME}.
+ *
+ * <p>A scenario throws only when something went wrong; failures it demonstrates on purpose (a
+ * failing errgroup task, a timeout) are caught and checked inside it.
+ */
+public interface Scenario {
+  /** The name used on the command line, e.g. {@code timeout-cancel}. */
+  String name();
+
+  /** One line saying what the scenario shows. */
+  String description();
+
+  /** Runs the scenario, recording its own spans to {@code openTelemetry}. */
+  void run(OpenTelemetry openTelemetry) throws Exception;
+}

@@ -1,0 +1,17 @@
+package dev.shuttle.demo.scenario;
+
+import java.util.List;
+
+/** Every scenario of {@code shuttle demo}, in the order {@code all} runs them. */
+public final class Scenarios {
+  private Scenarios() {}
+
+  /** Returns a fresh instance of every scenario, in the guide's order. */
+  public static List<Scenario> all() {
+    return List.of(
+        new GoroutinesScenario(),
+        new TimeoutCancelScenario(),
+        new BestPracticesScenario(),
+        new ContextCauseScenario());
+  }
+}

@@ -1,0 +1,143 @@
+package dev.shuttle.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shuttle.demo.scenario.Scenario;
+import dev.shuttle.receiver.OtlpDump;
+import dev.shuttle.receiver.OtlpJson;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+@Timeout(60)
+class DemoCommandTest {
+  private static final Pattern HEX_TRACE_ID = Pattern.compile("\"traceId\": ?\"[0-9a-f]{32}\"");
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(DemoCommand demo, String... args) {
+    CommandLine cli = new CommandLine(demo);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  /** A scenario with one span, that fails when told to. */
+  private static Scenario scenario(String name, boolean fails) {
+    return new Scenario() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public String description() {
+        return "test scenario " + name;
+      }
+
+      @Override
+      public void run(OpenTelemetry openTelemetry) {
+        openTelemetry.getTracer("test").spanBuilder(name + "-span").startSpan().end();
+        if (fails) {
+          throw new IllegalStateException(name + " broke");
+        }
+      }
+    };
+  }
+
+  @Test
+  void listNamesEveryScenario() {
+    int code = run(new DemoCommand(), "--list");
+    assertThat(code).isZero();
+    assertThat(out.toString())
+        .contains("goroutines", "timeout-cancel", "best-practices", "context-cause");
+  }
+
+  @Test
+  void printsEachScenariosTraceTreeAfterExportingOverOtlp() {
+    int code = run(new DemoCommand(List.of(scenario("one", false), scenario("two", false))));
+    assertThat(code).isZero();
+    assertThat(out.toString())
+        .contains("embedded receiver at http://127.0.0.1:")
+        .contains("== one: test scenario one", "one-span")
+        .contains("== two: test scenario two", "two-span")
+        .contains("2 scenario(s), 0 failed; 2 traces, 2 spans received over OTLP");
+  }
+
+  @Test
+  void aFailingScenarioMakesTheExitCodeNonZeroAndSaysWhy() {
+    int code =
+        run(new DemoCommand(List.of(scenario("fine", false), scenario("broken", true))), "--quiet");
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("FAILED broken: java.lang.IllegalStateException: broken broke");
+    assertThat(out.toString()).contains("2 scenario(s), 1 failed").doesNotContain("fine-span");
+  }
+
+  @Test
+  void runsOnlyTheChosenScenariosOverHttpProtobuf() {
+    int code =
+        run(
+            new DemoCommand(List.of(scenario("a", false), scenario("b", false))),
+            "--scenario",
+            "b",
+            "--protocol",
+            "http/protobuf");
+    assertThat(code).isZero();
+    assertThat(out.toString()).contains("b-span").doesNotContain("a-span");
+  }
+
+  @Test
+  void dumpWritesOtlpJsonWithHexIds(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("dump.json");
+    int code = run(new DemoCommand(List.of(scenario("dumped", false))), "--dump", file.toString());
+    assertThat(code).isZero();
+    String json = Files.readString(file);
+    assertThat(json).startsWith("{").contains("\"resourceSpans\"");
+    assertThat(HEX_TRACE_ID.matcher(json).find()).as("hex trace ids in %s", json).isTrue();
+    OtlpDump dump = OtlpJson.readDump(file);
+    List<String> names =
+        dump.traces().getResourceSpansList().stream()
+            .map(ResourceSpans::getScopeSpansList)
+            .flatMap(List::stream)
+            .flatMap(s -> s.getSpansList().stream())
+            .map(s -> s.getName())
+            .toList();
+    assertThat(names).containsExactly("dumped-span");
+  }
+
+  @Test
+  void badInputIsAClearErrorWithExitCode2() {
+    assertThat(run(new DemoCommand(), "--scenario", "nope")).isEqualTo(2);
+    assertThat(err.toString()).contains("unknown scenario 'nope'; choose from: all, goroutines");
+    assertThat(run(new DemoCommand(), "--protocol", "carrier-pigeon")).isEqualTo(2);
+    assertThat(err.toString()).contains("'carrier-pigeon' is not an OTLP protocol");
+    assertThat(run(new DemoCommand(), "--endpoint", "http://127.0.0.1:1", "--dump", "x.json"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--dump needs the embedded receiver");
+  }
+
+  @Test
+  void helpDescribesEveryCommandAndOption() {
+    CommandLine cli = Main.commandLine();
+    StringWriter help = new StringWriter();
+    cli.setOut(new PrintWriter(help, true));
+    assertThat(cli.execute("--help")).isZero();
+    assertThat(cli.execute("demo", "--help")).isZero();
+    assertThat(cli.execute("receiver", "--help")).isZero();
+    assertThat(help.toString())
+        .contains("demo", "receiver")
+        .contains("--scenario", "--list", "--dump", "--quiet", "--protocol", "--endpoint")
+        .contains("--http-port", "--grpc-port", "--bind", "--max-spans", "--for");
+  }
+}

@@ -1,0 +1,27 @@
+package dev.shuttle.receiver;
+
+import com.google.protobuf.ByteString;
+import java.util.HexFormat;
+
+/** Hex encoding of trace and span ids, as OTLP/JSON writes them. Stateless and thread-safe. */
+final class Ids {
+  private static final HexFormat HEX = HexFormat.of();
+
+  private Ids() {}
+
+  static String hex(ByteString id) {
+    return HEX.formatHex(id.toByteArray());
+  }
+
+  /**
+   * Parses a hex id.
+   *
+   * @throws IllegalArgumentException if the text is not an even-length hex string
+   */
+  static ByteString fromHex(String hex) {
+    if (hex.length() % 2 != 0) {
+      throw new IllegalArgumentException("id '" + hex + "' has an odd number of hex digits");
+    }
+    return ByteString.copyFrom(HEX.parseHex(hex));
+  }
+}

@@ -1,0 +1,250 @@
+package dev.shuttle.receiver;
+
+import com.google.errorprone.annotations.concurrent.GuardedBy;
+import dev.shuttle.receiver.render.TracePrinter;
+import dev.shuttle.receiver.render.TraceRenderer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An embedded OTLP receiver: OTLP/HTTP ({@code /v1/traces}, {@code /v1/metrics}, {@code /v1/logs},
+ * protobuf or JSON, optionally gzip) and OTLP/gRPC, both feeding one bounded {@link
+ * TelemetryStore}.
+ *
+ * {@snippet :
+ * try (OtlpReceiver receiver =
+ *     OtlpReceiver.start(ReceiverConfig.builder().httpPort(0).grpcPort(0).build())) {
+ *   // point an exporter at receiver.httpEndpoint() or receiver.grpcEndpoint()
+ *   receiver.store().awaitSpans(1, Duration.ofSeconds(5));
+ * }
+ * }
+ *
+ * <p>A receiver can be stopped and started again; it keeps its store, and binds the configured
+ * ports again (a new ephemeral port each time if the configured port is 0).
+ *
+ * <p>Implementation note: {@code lock} guards the two server fields; start and stop hold it for
+ * their whole duration, so they never overlap, and port queries see either both servers or none.
+ * Requests themselves never take this lock.
+ *
+ * <p>Thread-safety: all methods are safe to call from any thread.
+ */
+public final class OtlpReceiver implements AutoCloseable {
+  private final ReceiverConfig config;
+  private final TelemetryStore store;
+  private final ReentrantLock lock = new ReentrantLock();
+
+  @GuardedBy("lock")
+  private @Nullable HttpReceiver http;
+
+  @GuardedBy("lock")
+  private @Nullable GrpcReceiver grpc;
+
+  private OtlpReceiver(ReceiverConfig config) {
+    this.config = config;
+    this.store = TelemetryStore.create(config.storeLimits());
+  }
+
+  /**
+   * Creates a receiver that is not yet listening; call {@link #start()}.
+   *
+   * @param config the configuration
+   * @return a stopped receiver
+   */
+  public static OtlpReceiver create(ReceiverConfig config) {
+    return new OtlpReceiver(Objects.requireNonNull(config, "config"));
+  }
+
+  /**
+   * Creates a receiver and starts listening.
+   *
+   * @param config the configuration
+   * @return a running receiver
+   * @throws IOException if a port cannot be bound
+   */
+  public static OtlpReceiver start(ReceiverConfig config) throws IOException {
+    return create(config).start();
+  }
+
+  /**
+   * Binds the configured ports and starts serving.
+   *
+   * @return this receiver
+   * @throws IOException if a port cannot be bound (then nothing stays bound)
+   * @throws IllegalStateException if the receiver is already running
+   */
+  public OtlpReceiver start() throws IOException {
+    lock.lock();
+    try {
+      if (http != null || grpc != null) {
+        throw new IllegalStateException("receiver is already running; stop it before starting");
+      }
+      InetAddress address = InetAddress.getByName(config.bindAddress());
+      HttpReceiver newHttp = null;
+      try {
+        if (config.httpPort() != ReceiverConfig.DISABLED) {
+          newHttp =
+              new HttpReceiver(
+                  new InetSocketAddress(address, config.httpPort()), config.maxBodyBytes(), store);
+        }
+        if (config.grpcPort() != ReceiverConfig.DISABLED) {
+          grpc =
+              new GrpcReceiver(
+                  new InetSocketAddress(address, config.grpcPort()), config.maxBodyBytes(), store);
+        }
+      } catch (IOException | RuntimeException e) {
+        if (newHttp != null) {
+          newHttp.stop();
+        }
+        throw e;
+      }
+      http = newHttp;
+      return this;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops serving and releases the ports; the store keeps its content. Does nothing if stopped. */
+  public void stop() {
+    lock.lock();
+    try {
+      if (http != null) {
+        http.stop();
+        http = null;
+      }
+      if (grpc != null) {
+        grpc.stop();
+        grpc = null;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops the receiver, as {@link #stop()}. */
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /**
+   * Returns whether the receiver is serving.
+   *
+   * @return true between start and stop
+   */
+  public boolean isRunning() {
+    lock.lock();
+    try {
+      return http != null || grpc != null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Returns the bound OTLP/HTTP port.
+   *
+   * @return the port
+   * @throws IllegalStateException if OTLP/HTTP is not running
+   */
+  public int httpPort() {
+    lock.lock();
+    try {
+      if (http == null) {
+        throw new IllegalStateException("OTLP/HTTP is not running (stopped or disabled)");
+      }
+      return http.port();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Returns the bound OTLP/gRPC port.
+   *
+   * @return the port
+   * @throws IllegalStateException if OTLP/gRPC is not running
+   */
+  public int grpcPort() {
+    lock.lock();
+    try {
+      if (grpc == null) {
+        throw new IllegalStateException("OTLP/gRPC is not running (stopped or disabled)");
+      }
+      return grpc.port();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Returns the OTLP/HTTP base URL, such as {@code http://127.0.0.1:4318}, for {@code
+   * OTEL_EXPORTER_OTLP_ENDPOINT} with protocol {@code http/protobuf}.
+   *
+   * @return the base URL
+   * @throws IllegalStateException if OTLP/HTTP is not running
+   */
+  public String httpEndpoint() {
+    return "http://" + host() + ":" + httpPort();
+  }
+
+  /**
+   * Returns the OTLP/gRPC URL, such as {@code http://127.0.0.1:4317}, for {@code
+   * OTEL_EXPORTER_OTLP_ENDPOINT} with protocol {@code grpc}.
+   *
+   * @return the URL
+   * @throws IllegalStateException if OTLP/gRPC is not running
+   */
+  public String grpcEndpoint() {
+    return "http://" + host() + ":" + grpcPort();
+  }
+
+  /**
+   * Returns the store that holds what this receiver received.
+   *
+   * @return the store
+   */
+  public TelemetryStore store() {
+    return store;
+  }
+
+  /**
+   * Returns the configuration.
+   *
+   * @return the configuration
+   */
+  public ReceiverConfig config() {
+    return config;
+  }
+
+  /**
+   * Prints each trace as a tree to {@code out} when its root span arrives.
+   *
+   * @param out where to print
+   * @param colour true for ANSI colour
+   * @return the registered listener, to pass to {@link TelemetryStore#removeListener} to stop
+   */
+  public SpanListener printTraces(PrintStream out, boolean colour) {
+    TracePrinter printer = TracePrinter.create(store, out, TraceRenderer.create(colour));
+    store.addListener(printer);
+    return printer;
+  }
+
+  private String host() {
+    String host = config.bindAddress();
+    if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+      return "127.0.0.1";
+    }
+    return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+  }
+
+  @Override
+  public String toString() {
+    return "OtlpReceiver{" + config + ", running=" + isRunning() + "}";
+  }
+}

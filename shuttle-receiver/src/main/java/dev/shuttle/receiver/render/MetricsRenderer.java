@@ -1,0 +1,190 @@
+package dev.shuttle.receiver.render;
+
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Renders metrics as a compact summary: one header line per metric (name, type, unit, description)
+ * and one line per data point (attributes, then the value, or count and sum for histograms and
+ * summaries).
+ *
+ * <p>Example output:
+ *
+ * <pre>
+ * service checkout
+ *   jobs.processed  sum monotonic cumulative  unit 1  — jobs done
+ *     {pool=io} 42
+ *   job.duration  histogram delta  unit ms
+ *     {pool=io} count=3 sum=12.5 min=1 max=7
+ * </pre>
+ *
+ * <p>Thread-safety: immutable and safe to share.
+ */
+public final class MetricsRenderer {
+  private static final int MAX_ATTRIBUTES = 8;
+  private final Style style;
+
+  private MetricsRenderer(boolean colour) {
+    this.style = new Style(colour);
+  }
+
+  /**
+   * Returns a renderer that writes plain text.
+   *
+   * @return a plain renderer
+   */
+  public static MetricsRenderer plain() {
+    return new MetricsRenderer(false);
+  }
+
+  /**
+   * Returns a renderer with or without ANSI colour.
+   *
+   * @param colour true for ANSI colour codes
+   * @return a renderer
+   */
+  public static MetricsRenderer create(boolean colour) {
+    return new MetricsRenderer(colour);
+  }
+
+  /**
+   * Renders metric batches as lines ending in {@code \n}, one section per batch.
+   *
+   * @param batches the metrics, as held by the store
+   * @return the text
+   */
+  public String render(List<ResourceMetrics> batches) {
+    Objects.requireNonNull(batches, "batches");
+    StringBuilder out = new StringBuilder();
+    for (ResourceMetrics batch : batches) {
+      out.append(style.bold("service " + serviceName(batch.getResource().getAttributesList())))
+          .append('\n');
+      for (ScopeMetrics scope : batch.getScopeMetricsList()) {
+        for (Metric metric : scope.getMetricsList()) {
+          render(out, metric);
+        }
+      }
+    }
+    return out.toString();
+  }
+
+  /**
+   * Renders one metric.
+   *
+   * @param metric the metric
+   * @return the text, a header line and one line per data point
+   */
+  public String render(Metric metric) {
+    StringBuilder out = new StringBuilder();
+    render(out, Objects.requireNonNull(metric, "metric"));
+    return out.toString();
+  }
+
+  private void render(StringBuilder out, Metric metric) {
+    out.append("  ").append(style.bold(metric.getName())).append("  ").append(type(metric));
+    if (!metric.getUnit().isEmpty()) {
+      out.append("  unit ").append(metric.getUnit());
+    }
+    if (!metric.getDescription().isEmpty()) {
+      out.append("  — ").append(metric.getDescription());
+    }
+    out.append('\n');
+    switch (metric.getDataCase()) {
+      case GAUGE -> metric.getGauge().getDataPointsList().forEach(p -> number(out, p));
+      case SUM -> metric.getSum().getDataPointsList().forEach(p -> number(out, p));
+      case HISTOGRAM -> metric.getHistogram().getDataPointsList().forEach(p -> histogram(out, p));
+      case EXPONENTIAL_HISTOGRAM ->
+          metric.getExponentialHistogram().getDataPointsList().forEach(p -> exponential(out, p));
+      case SUMMARY -> metric.getSummary().getDataPointsList().forEach(p -> summary(out, p));
+      case DATA_NOT_SET -> {}
+    }
+  }
+
+  private void number(StringBuilder out, NumberDataPoint point) {
+    String value =
+        point.hasAsInt() ? Long.toString(point.getAsInt()) : Values.number(point.getAsDouble());
+    line(out, point.getAttributesList(), value);
+  }
+
+  private void histogram(StringBuilder out, HistogramDataPoint point) {
+    StringBuilder value = new StringBuilder("count=").append(point.getCount());
+    if (point.hasSum()) {
+      value.append(" sum=").append(Values.number(point.getSum()));
+    }
+    if (point.hasMin()) {
+      value.append(" min=").append(Values.number(point.getMin()));
+    }
+    if (point.hasMax()) {
+      value.append(" max=").append(Values.number(point.getMax()));
+    }
+    line(out, point.getAttributesList(), value.toString());
+  }
+
+  private void exponential(StringBuilder out, ExponentialHistogramDataPoint point) {
+    String value =
+        "count="
+            + point.getCount()
+            + (point.hasSum() ? " sum=" + Values.number(point.getSum()) : "")
+            + " scale="
+            + point.getScale();
+    line(out, point.getAttributesList(), value);
+  }
+
+  private void summary(StringBuilder out, SummaryDataPoint point) {
+    line(
+        out,
+        point.getAttributesList(),
+        "count=" + point.getCount() + " sum=" + Values.number(point.getSum()));
+  }
+
+  private void line(StringBuilder out, List<KeyValue> attributes, String value) {
+    String formatted = Values.attributes(attributes, MAX_ATTRIBUTES);
+    out.append("    ");
+    if (!formatted.isEmpty()) {
+      out.append(style.dim(formatted)).append(' ');
+    }
+    out.append(value).append('\n');
+  }
+
+  private static String type(Metric metric) {
+    return switch (metric.getDataCase()) {
+      case GAUGE -> "gauge";
+      case SUM ->
+          "sum"
+              + (metric.getSum().getIsMonotonic() ? " monotonic" : "")
+              + temporality(metric.getSum().getAggregationTemporality());
+      case HISTOGRAM ->
+          "histogram" + temporality(metric.getHistogram().getAggregationTemporality());
+      case EXPONENTIAL_HISTOGRAM ->
+          "exponential histogram"
+              + temporality(metric.getExponentialHistogram().getAggregationTemporality());
+      case SUMMARY -> "summary";
+      case DATA_NOT_SET -> "no data";
+    };
+  }
+
+  private static String temporality(AggregationTemporality temporality) {
+    return switch (temporality) {
+      case AGGREGATION_TEMPORALITY_DELTA -> " delta";
+      case AGGREGATION_TEMPORALITY_CUMULATIVE -> " cumulative";
+      default -> "";
+    };
+  }
+
+  private static String serviceName(List<KeyValue> resourceAttributes) {
+    return resourceAttributes.stream()
+        .filter(a -> a.getKey().equals("service.name"))
+        .map(a -> Values.value(a.getValue()))
+        .findFirst()
+        .orElse("unknown_service");
+  }
+}

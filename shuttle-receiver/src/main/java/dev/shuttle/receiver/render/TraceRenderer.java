@@ -1,0 +1,199 @@
+package dev.shuttle.receiver.render;
+
+import dev.shuttle.receiver.StoredSpan;
+import dev.shuttle.receiver.StoredTrace;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Renders a trace as an indented tree: per span its name, kind, duration, status and key
+ * attributes, then its events and links.
+ *
+ * {@snippet :
+ * System.out.print(TraceRenderer.plain().render(store.trace(traceId).orElseThrow()));
+ * }
+ *
+ * <p>Example output:
+ *
+ * <pre>
+ * trace 5b8efff798038103d269b633813fc60c  service checkout  3 spans  12.3 ms
+ * └─ checkout (server)  12.3 ms  OK  {http.route=/pay}
+ *    ├─ db.query (client)  1.2 ms  ERROR: timeout  {db.system=postgresql}
+ *    │     • exception +0.8 ms {exception.type=java.io.IOException}
+ *    └─ publish  0.4 ms
+ *          ↪ link 0af7651916cd43dd8448eb211c80319c/b7ad6b7169203331
+ * </pre>
+ *
+ * <p>Spans whose parent has not arrived are shown as extra roots. Children are ordered by start
+ * time.
+ *
+ * <p>Thread-safety: immutable and safe to share.
+ */
+public final class TraceRenderer {
+  private static final String STACKTRACE = "exception.stacktrace";
+  private static final int MAX_ATTRIBUTES = 6;
+  private final Style style;
+
+  private TraceRenderer(boolean colour) {
+    this.style = new Style(colour);
+  }
+
+  /**
+   * Returns a renderer that writes plain text.
+   *
+   * @return a plain renderer
+   */
+  public static TraceRenderer plain() {
+    return new TraceRenderer(false);
+  }
+
+  /**
+   * Returns a renderer with or without ANSI colour.
+   *
+   * @param colour true for ANSI colour codes
+   * @return a renderer
+   */
+  public static TraceRenderer create(boolean colour) {
+    return new TraceRenderer(colour);
+  }
+
+  /**
+   * Renders the trace as lines ending in {@code \n}.
+   *
+   * @param trace the trace
+   * @return the text
+   */
+  public String render(StoredTrace trace) {
+    Objects.requireNonNull(trace, "trace");
+    Map<String, StoredSpan> byId = new LinkedHashMap<>();
+    for (StoredSpan span : trace.spans()) {
+      byId.putIfAbsent(span.spanId(), span);
+    }
+    Map<String, List<StoredSpan>> children = new LinkedHashMap<>();
+    List<StoredSpan> roots = new ArrayList<>();
+    for (StoredSpan span : byId.values()) {
+      if (span.isRoot() || !byId.containsKey(span.parentSpanId())) {
+        roots.add(span);
+      } else {
+        children.computeIfAbsent(span.parentSpanId(), k -> new ArrayList<>()).add(span);
+      }
+    }
+    Comparator<StoredSpan> byStart = Comparator.comparingLong(s -> s.span().getStartTimeUnixNano());
+    roots.sort(byStart);
+    children.values().forEach(list -> list.sort(byStart));
+
+    long start =
+        trace.spans().stream().mapToLong(s -> s.span().getStartTimeUnixNano()).min().orElse(0);
+    long end = trace.spans().stream().mapToLong(s -> s.span().getEndTimeUnixNano()).max().orElse(0);
+    StringBuilder out = new StringBuilder();
+    out.append(style.bold("trace " + trace.traceId()))
+        .append("  service ")
+        .append(trace.serviceName())
+        .append("  ")
+        .append(trace.spans().size())
+        .append(trace.spans().size() == 1 ? " span  " : " spans  ")
+        .append(Values.duration(end - start))
+        .append('\n');
+    Set<String> visited = new HashSet<>();
+    for (int i = 0; i < roots.size(); i++) {
+      renderSpan(out, roots.get(i), "", i == roots.size() - 1, children, visited);
+    }
+    return out.toString();
+  }
+
+  private void renderSpan(
+      StringBuilder out,
+      StoredSpan stored,
+      String indent,
+      boolean last,
+      Map<String, List<StoredSpan>> children,
+      Set<String> visited) {
+    if (!visited.add(stored.spanId())) {
+      return;
+    }
+    Span span = stored.span();
+    out.append(indent).append(last ? "└─ " : "├─ ").append(style.bold(span.getName()));
+    String kind = kind(span.getKind());
+    if (!kind.isEmpty()) {
+      out.append(" (").append(kind).append(')');
+    }
+    out.append("  ")
+        .append(Values.duration(span.getEndTimeUnixNano() - span.getStartTimeUnixNano()));
+    String status = status(span.getStatus());
+    if (!status.isEmpty()) {
+      out.append("  ").append(status);
+    }
+    String attributes = Values.attributes(span.getAttributesList(), MAX_ATTRIBUTES);
+    if (!attributes.isEmpty()) {
+      out.append("  ").append(style.dim(attributes));
+    }
+    out.append('\n');
+
+    String childIndent = indent + (last ? "   " : "│  ");
+    List<StoredSpan> kids = children.getOrDefault(stored.spanId(), List.of());
+    String detailIndent = childIndent + (kids.isEmpty() ? "   " : "│  ");
+    for (Span.Event event : span.getEventsList()) {
+      out.append(detailIndent)
+          .append(style.cyan("• " + event.getName()))
+          .append(" +")
+          .append(Values.duration(event.getTimeUnixNano() - span.getStartTimeUnixNano()));
+      String eventAttributes =
+          Values.attributes(
+              event.getAttributesList().stream()
+                  .filter(a -> !a.getKey().equals(STACKTRACE)) // kept in the dump, not on screen
+                  .toList(),
+              MAX_ATTRIBUTES);
+      if (!eventAttributes.isEmpty()) {
+        out.append(' ').append(style.dim(eventAttributes));
+      }
+      out.append('\n');
+    }
+    for (Span.Link link : span.getLinksList()) {
+      out.append(detailIndent)
+          .append(style.cyan("↪ link "))
+          .append(hex(link.getTraceId().toByteArray()))
+          .append('/')
+          .append(hex(link.getSpanId().toByteArray()));
+      String linkAttributes = Values.attributes(link.getAttributesList(), MAX_ATTRIBUTES);
+      if (!linkAttributes.isEmpty()) {
+        out.append(' ').append(style.dim(linkAttributes));
+      }
+      out.append('\n');
+    }
+    for (int i = 0; i < kids.size(); i++) {
+      renderSpan(out, kids.get(i), childIndent, i == kids.size() - 1, children, visited);
+    }
+  }
+
+  private String status(Status status) {
+    return switch (status.getCode()) {
+      case STATUS_CODE_OK -> style.green("OK");
+      case STATUS_CODE_ERROR ->
+          style.red(status.getMessage().isEmpty() ? "ERROR" : "ERROR: " + status.getMessage());
+      default -> "";
+    };
+  }
+
+  private static String kind(Span.SpanKind kind) {
+    return switch (kind) {
+      case SPAN_KIND_SERVER -> "server";
+      case SPAN_KIND_CLIENT -> "client";
+      case SPAN_KIND_PRODUCER -> "producer";
+      case SPAN_KIND_CONSUMER -> "consumer";
+      default -> "";
+    };
+  }
+
+  private static String hex(byte[] bytes) {
+    return HexFormat.of().formatHex(bytes);
+  }
+}
