@@ -85,6 +85,9 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
   private static final int STOPPED_NOW = 2;
   private static final int TERMINATED = 3;
 
+  /** How many times an idle worker spins (outside the lock) before it parks. */
+  private static final int SPINS = 64;
+
   /** The cause given to a job's own context when the job ends: preallocated, no stack walk. */
   @SuppressWarnings("StaticAssignmentOfThrowable") // on purpose: one per pool class, not per job
   private static final ContextDoneException JOB_FINISHED =
@@ -121,6 +124,9 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
 
   // written under lock; read without it by workers
   private volatile int state = RUNNING;
+
+  // queue.size(), written under lock; read without it by a worker spinning before it parks
+  private volatile int queued;
 
   AbstractWorkerPool(
       String name,
@@ -251,7 +257,11 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
     Worker toStart = null;
     boolean waited = false;
     boolean accepted = false;
-    metrics.enqueued(); // before the job can be taken, so the gauge never goes below zero
+    boolean spun = false;
+    // Counted before the job can be taken, so the gauge never goes below zero; taken back while
+    // this submitter waits for room, so that it counts accepted jobs only.
+    metrics.enqueued();
+    boolean counted = true;
     try {
       lock.lockInterruptibly();
     } catch (InterruptedException e) {
@@ -272,6 +282,10 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
           metrics.rejected(PoolMetrics.Rejection.QUEUE_FULL);
           return null;
         }
+        if (counted) {
+          metrics.discarded(1);
+          counted = false;
+        }
         if (wakeUp == null) {
           wakeUp = cancellation.onDone(this::wakeSubmitters); // runs at once if done: reentrant
         }
@@ -280,6 +294,20 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
           metrics.rejected(PoolMetrics.Rejection.CONTEXT_DONE);
           cancellation.throwIfDone();
         }
+        if (!spun) { // as in take(): a short spin outside the lock often saves a park
+          spun = true;
+          lock.unlock();
+          try {
+            for (int i = 0; i < SPINS && queued >= capacity && state == RUNNING; i++) {
+              Thread.onSpinWait();
+            }
+          } finally {
+            lock.lock(); // not interruptibly: the outer finally unlocks
+          }
+          waited = true;
+          continue;
+        }
+        spun = false;
         try {
           notFull.await();
         } catch (InterruptedException e) {
@@ -288,9 +316,14 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
         }
         waited = true;
       }
+      if (!counted) {
+        metrics.enqueued(); // after a wait only: under the lock, before a worker can take it
+        counted = true;
+      }
       job.id = ++nextJobId;
       job.enqueuedNanos = waited ? System.nanoTime() : now;
       queue.addLast(job);
+      queued = queue.size();
       accepted = true;
       if (idleWorkers > 0) {
         notEmpty.signal();
@@ -301,7 +334,7 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
       if (wakeUp != null) {
         wakeUp.stop();
       }
-      if (!accepted) {
+      if (!accepted && counted) {
         metrics.discarded(1);
       }
     }
@@ -354,6 +387,7 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
    */
   private @Nullable Job<?> take(Worker worker) {
     boolean timedOut = false;
+    boolean spun = false;
     lock.lock();
     try {
       while (true) {
@@ -363,6 +397,7 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
         }
         Job<?> job = queue.pollFirst();
         if (job != null) {
+          queued = queue.size();
           notFull.signal();
           return job;
         }
@@ -370,6 +405,19 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
         if (s == STOPPING || (timed && timedOut)) {
           return exitLocked(worker);
         }
+        if (!spun) { // a short spin outside the lock often saves a park and an unpark
+          spun = true;
+          lock.unlock();
+          try {
+            for (int i = 0; i < SPINS && queued == 0 && state == s; i++) {
+              Thread.onSpinWait();
+            }
+          } finally {
+            lock.lock();
+          }
+          continue;
+        }
+        spun = false;
         idleWorkers++;
         try {
           if (timed) {
@@ -529,6 +577,7 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
       state = STOPPED_NOW;
       unstarted = new ArrayList<>(queue);
       queue.clear();
+      queued = 0;
       metrics.discarded(unstarted.size());
       running = new ArrayList<>(workers);
       notEmpty.signalAll();

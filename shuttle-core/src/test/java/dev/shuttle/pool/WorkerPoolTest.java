@@ -263,6 +263,9 @@ class WorkerPoolTest {
       // then
       assertThat(refused).isEmpty();
       assertThat(blocked).isNotDone();
+      assertThat(telemetry.longSum(PoolMetricNames.QUEUE_SIZE))
+          .as("a waiting submitter's job is not in the queue yet")
+          .isEqualTo(1);
       release.countDown();
       assertThat(blocked.get().get()).isEqualTo(4);
     }
