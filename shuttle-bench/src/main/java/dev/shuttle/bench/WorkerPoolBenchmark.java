@@ -41,8 +41,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Tiny-job throughput of a fixed pool of 2 workers with a queue of 4, one submitter blocking while
- * the queue is full, every job submitted under an unsampled trace. Score per job.
+ * Tiny-job throughput of a fixed pool of 2 workers with a queue of 4 (the default, 2 × workers) or
+ * 1024, one submitter blocking while the queue is full, every job submitted under an unsampled
+ * trace. Score per job.
  *
  * <ul>
  *   <li>{@code shuttle}: {@link WorkerPool} with metrics and tracing on (SDK meter with a reader,
@@ -70,6 +71,12 @@ public class WorkerPoolBenchmark {
 
   @Param({"shuttle", "shuttle-no-sdk", "tpe-instrumented", "virtual-per-task"})
   public String impl = "shuttle";
+
+  /**
+   * Queue capacity: 4 is the pools' default (2 × workers); 1024 shows the cost without handoffs.
+   */
+  @Param({"4", "1024"})
+  public int queue = 4;
 
   private @Nullable OpenTelemetrySdk sdk;
   private @Nullable WorkerPool pool;
@@ -104,11 +111,11 @@ public class WorkerPoolBenchmark {
     switch (impl) {
       case "shuttle" -> {
         ShuttleTelemetry.use(otel);
-        pool = WorkerPool.builder().name("bench").size(WORKERS).build();
+        pool = WorkerPool.builder().name("bench").size(WORKERS).queueCapacity(queue).build();
       }
       case "shuttle-no-sdk" -> {
         ShuttleTelemetry.use(OpenTelemetry.noop());
-        pool = WorkerPool.builder().name("bench").size(WORKERS).build();
+        pool = WorkerPool.builder().name("bench").size(WORKERS).queueCapacity(queue).build();
       }
       case "tpe-instrumented" -> {
         instruments = new HandInstrumented(otel.getMeter("bench"));
@@ -118,7 +125,7 @@ public class WorkerPoolBenchmark {
                 WORKERS,
                 0,
                 TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(2 * WORKERS),
+                new ArrayBlockingQueue<>(queue),
                 (task, self) -> {
                   try {
                     self.getQueue().put(task); // block as WorkerPool.submit does

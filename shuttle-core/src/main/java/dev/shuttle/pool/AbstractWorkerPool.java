@@ -85,8 +85,11 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
   private static final int STOPPED_NOW = 2;
   private static final int TERMINATED = 3;
 
-  /** How many times an idle worker spins (outside the lock) before it parks. */
-  private static final int SPINS = 64;
+  /**
+   * How many times an idle worker or a waiting submitter spins (outside the lock) before it parks;
+   * system property {@code dev.shuttle.pool.spins} (0 turns spinning off).
+   */
+  private static final int SPINS = Math.max(0, Integer.getInteger("dev.shuttle.pool.spins", 64));
 
   /** The cause given to a job's own context when the job ends: preallocated, no stack walk. */
   @SuppressWarnings("StaticAssignmentOfThrowable") // on purpose: one per pool class, not per job
