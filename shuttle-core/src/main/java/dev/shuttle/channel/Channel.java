@@ -223,7 +223,7 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
    */
   public boolean trySend(T value) {
     Objects.requireNonNull(value, "value");
-    Context messageContext = carriesContext ? Context.current() : null;
+    Context messageContext = carried(Context.current());
     lock.lock();
     try {
       if (closed) {
@@ -242,7 +242,7 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    Context carried = carriesContext ? messageContext : null;
+    Context carried = carried(messageContext);
     Node node;
     lock.lock();
     try {
@@ -679,7 +679,7 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
   public <R> SelectCase<R> onSend(T value, Supplier<? extends R> then) {
     Objects.requireNonNull(value, "value");
     Objects.requireNonNull(then, "then");
-    return SelectCase.send(this, value, carriesContext ? Context.current() : null, then);
+    return SelectCase.send(this, value, carried(Context.current()), then);
   }
 
   @SuppressWarnings("unchecked")
@@ -709,7 +709,7 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
         tail -= capacity;
       }
       items[tail] = item;
-      if (carriesContext) {
+      if (carriesContext && carried != null) { // a slot is null whenever it is free
         contexts[tail] = carried;
       }
       count++;
@@ -729,8 +729,11 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
       Object item = Objects.requireNonNull(items[h]);
       items[h] = null;
       if (carriesContext) {
-        polledContext = contexts[h];
-        contexts[h] = null;
+        Context carried = contexts[h];
+        if (carried != null) { // skip the reference stores (GC barriers) when there is none
+          polledContext = carried;
+          contexts[h] = null;
+        }
       }
       head = h + 1 == capacity ? 0 : h + 1;
       count--;
@@ -750,7 +753,9 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
       Context sentContext = s.context;
       if (s.waiter.tryClaim(s.caseIndex)) {
         s.waiter.wake();
-        polledContext = sentContext;
+        if (sentContext != null) {
+          polledContext = sentContext;
+        }
         return sent;
       }
     }
@@ -760,7 +765,9 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
   /** Returns and clears the context of the value last taken by {@link #receiveLocked}. */
   @Nullable Context takePolledContext() {
     Context carried = polledContext;
-    polledContext = null;
+    if (carried != null) {
+      polledContext = null;
+    }
     return carried;
   }
 
@@ -785,6 +792,11 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** What a value stores for {@code context}: nothing if contexts are off or it is the root. */
+  private @Nullable Context carried(Context context) {
+    return carriesContext && context != Context.root() ? context : null;
   }
 
   Context carriedContext(@Nullable Context carried) {
