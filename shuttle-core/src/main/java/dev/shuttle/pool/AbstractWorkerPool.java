@@ -69,6 +69,11 @@ import org.jspecify.annotations.Nullable;
  * submitter wakes as soon as its context is cancelled; a submitter that leaves the wait without
  * enqueuing passes its signal on, so no wake-up is lost.
  *
+ * <p>Spinning: an idle worker (and a submitter facing a full queue) first spins a few times outside
+ * the lock, reading the volatile mirror {@code queued} of the queue's size (written under the
+ * lock), before it parks on its condition; the spin only decides when to re-take the lock, so every
+ * decision is still made under it.
+ *
  * <p>Stopping a running job: each job runs under {@code withCancel(submitter's context)}, published
  * in its worker's volatile {@code current} field before the worker re-reads the state; {@code
  * stopNow} writes the state before it reads every {@code current}, so either the worker sees
