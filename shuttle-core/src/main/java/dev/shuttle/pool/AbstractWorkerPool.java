@@ -38,7 +38,8 @@ import org.jspecify.annotations.Nullable;
  * <p>RUNNING accepts jobs. {@link #stop()} moves to STOPPING: no new jobs, every accepted job still
  * runs and its result is delivered, then the workers exit. {@link #stopNow()} moves to STOPPED_NOW:
  * queued jobs are removed and returned, running jobs' contexts are cancelled and their workers
- * interrupted. When the last worker has exited after either, the pool is TERMINATED. A submission
+ * interrupted. When the last worker has exited after either, the pool is TERMINATED, and {@link
+ * #awaitTermination()} returns once the worker threads alive at the stop have ended. A submission
  * that finds the pool not RUNNING throws {@link PoolStoppedException}.
  *
  * <h2>Implementation note</h2>
@@ -129,6 +130,10 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
   private long nextWorkerId;
   // @GuardedBy("lock")
   private long nextJobId;
+
+  // @GuardedBy("lock"): the threads of the workers alive when the pool was stopped, joined by
+  // awaitTermination so that no worker thread is alive once it returns
+  private List<Thread> stoppedThreads = List.of();
 
   // written under lock; read without it by workers
   private volatile int state = RUNNING;
@@ -457,6 +462,14 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
     return null;
   }
 
+  private List<Thread> threadsLocked() {
+    List<Thread> threads = new ArrayList<>(workers.size());
+    for (Worker worker : workers) {
+      threads.add(worker.thread);
+    }
+    return threads;
+  }
+
   private void terminateLocked() {
     if (state == TERMINATED) {
       return;
@@ -556,6 +569,7 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
         return;
       }
       state = STOPPING;
+      stoppedThreads = threadsLocked();
       notEmpty.signalAll();
       notFull.signalAll();
       if (workers.isEmpty()) {
@@ -581,6 +595,9 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
     try {
       if (state >= STOPPED_NOW) {
         return List.of();
+      }
+      if (state == RUNNING) {
+        stoppedThreads = threadsLocked();
       }
       state = STOPPED_NOW;
       unstarted = new ArrayList<>(queue);
@@ -613,18 +630,23 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
   }
 
   /**
-   * Waits until the pool has terminated: stopped, and every worker has exited.
+   * Waits until the pool has terminated: stopped, and every worker thread has ended.
    *
    * @throws InterruptedException if the thread is interrupted while waiting
    */
   public final void awaitTermination() throws InterruptedException {
+    List<Thread> threads;
     lock.lockInterruptibly();
     try {
       while (state != TERMINATED) {
         terminated.await();
       }
+      threads = stoppedThreads;
     } finally {
       lock.unlock();
+    }
+    for (Thread thread : threads) {
+      thread.join(); // a worker signals termination just before its thread ends
     }
   }
 
@@ -636,19 +658,29 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
    * @throws InterruptedException if the thread is interrupted while waiting
    */
   public final boolean awaitTermination(Duration timeout) throws InterruptedException {
-    long remaining = Validation.nonNegative(timeout, "timeout").toNanos();
+    long deadline = System.nanoTime() + Validation.nonNegative(timeout, "timeout").toNanos();
+    List<Thread> threads;
     lock.lockInterruptibly();
     try {
       while (state != TERMINATED) {
+        long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
           return false;
         }
-        remaining = terminated.awaitNanos(remaining);
+        terminated.awaitNanos(remaining);
       }
-      return true;
+      threads = stoppedThreads;
     } finally {
       lock.unlock();
     }
+    for (Thread thread : threads) { // all started: each called exitLocked before TERMINATED
+      long remaining = deadline - System.nanoTime();
+      boolean ended = remaining > 0 ? thread.join(Duration.ofNanos(remaining)) : !thread.isAlive();
+      if (!ended) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
