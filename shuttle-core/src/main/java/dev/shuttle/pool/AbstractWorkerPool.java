@@ -124,7 +124,6 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
   private int maxWorkers;
   // @GuardedBy("lock")
   private long idleTimeoutNanos;
-  // @GuardedBy("lock")
   private final int growThreshold;
   // @GuardedBy("lock")
   private long nextWorkerId;
