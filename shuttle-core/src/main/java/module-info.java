@@ -12,6 +12,8 @@ module dev.shuttle {
   exports dev.shuttle.channel;
   exports dev.shuttle.context;
   exports dev.shuttle.flow;
+  exports dev.shuttle.metrics;
+  exports dev.shuttle.pool;
   exports dev.shuttle.sync;
   exports dev.shuttle.telemetry;
 }

@@ -1,0 +1,162 @@
+package dev.shuttle.metrics;
+
+import static dev.shuttle.metrics.ConcurrentMetricsTest.runTogether;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.BatchCallback;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(20)
+class RequestStatsTest {
+  private final MetricsTesting otel = new MetricsTesting();
+
+  @AfterEach
+  void closeProvider() {
+    otel.close();
+  }
+
+  @Test
+  void beforeTheFirstRequestEveryFigureIsZeroNotNaN() {
+    // given
+    RequestStats stats = new RequestStats();
+
+    // when
+    RequestStats.Snapshot snapshot = stats.snapshot();
+
+    // then
+    assertThat(snapshot.count()).isZero();
+    assertThat(snapshot.errorRate()).isZero();
+    assertThat(stats.errorRate()).isZero();
+    assertThat(snapshot.averageLatency()).isEqualTo(Duration.ZERO);
+    assertThat(stats.averageLatency()).isEqualTo(Duration.ZERO);
+    assertThat(stats.lastRequest()).isEmpty();
+  }
+
+  @Test
+  void recordsCountErrorsLatenciesAndTheLastRequest() {
+    // given
+    RequestStats stats = new RequestStats();
+
+    // when
+    stats.record(Duration.ofMillis(10), true);
+    stats.record(Duration.ofMillis(30), false);
+    stats.record(Duration.ofMillis(20), true);
+    stats.record(Duration.ofMillis(40), false);
+
+    // then
+    assertThat(stats.count()).isEqualTo(4);
+    assertThat(stats.errors()).isEqualTo(2);
+    assertThat(stats.totalLatency()).isEqualTo(Duration.ofMillis(100));
+    assertThat(stats.averageLatency()).isEqualTo(Duration.ofMillis(25));
+    assertThat(stats.errorRate()).isEqualTo(0.5);
+    assertThat(stats.lastRequest())
+        .hasValueSatisfying(
+            last -> {
+              assertThat(last.duration()).isEqualTo(Duration.ofMillis(40));
+              assertThat(last.success()).isFalse();
+            });
+  }
+
+  @Test
+  void concurrentRecordersLoseNothingAndReadersNeverSeeMoreErrorsThanRequests() throws Exception {
+    // given
+    RequestStats stats = new RequestStats();
+    int threads = 4;
+    int perThread = System.getenv("CI") != null ? 200_000 : 50_000;
+    AtomicBoolean writing = new AtomicBoolean(true);
+    AtomicReference<RequestStats.Snapshot> impossible = new AtomicReference<>();
+    Thread reader =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  while (writing.get()) {
+                    RequestStats.Snapshot s = stats.snapshot();
+                    if (s.errors() > s.count() || s.errorRate() > 1.0 || s.errorRate() < 0) {
+                      impossible.set(s);
+                    }
+                  }
+                });
+
+    // when: every request fails, the worst case for errors <= count
+    runTogether(
+        threads,
+        () -> {
+          for (int i = 0; i < perThread; i++) {
+            stats.record(Duration.ofNanos(3), false);
+          }
+        });
+    writing.set(false);
+    reader.join();
+
+    // then
+    long total = (long) threads * perThread;
+    assertThat(impossible.get()).isNull();
+    assertThat(stats.count()).isEqualTo(total);
+    assertThat(stats.errors()).isEqualTo(total);
+    assertThat(stats.totalLatency()).isEqualTo(Duration.ofNanos(3 * total));
+    assertThat(stats.errorRate()).isEqualTo(1.0);
+  }
+
+  @Test
+  void bindExportsOneConsistentSnapshotAsObservableInstrumentsUntilClosed() {
+    // given
+    RequestStats stats = new RequestStats();
+    Attributes service = Attributes.of(AttributeKey.stringKey("service.name"), "checkout");
+    BatchCallback exported = stats.bind(otel.provider.get("test"), "checkout", service);
+
+    // when
+    stats.record(Duration.ofMillis(100), true);
+    stats.record(Duration.ofMillis(300), false);
+
+    // then
+    assertThat(otel.longValue("checkout.requests", service)).isEqualTo(2);
+    assertThat(otel.longValue("checkout.errors", service)).isEqualTo(1);
+    assertThat(otel.doubleValue("checkout.request.duration.total", service)).isEqualTo(0.4);
+    assertThat(otel.doubleValue("checkout.request.duration.average", service)).isEqualTo(0.2);
+    assertThat(otel.doubleValue("checkout.error_rate", service)).isEqualTo(0.5);
+
+    // when
+    exported.close();
+
+    // then
+    assertThat(otel.metric("checkout.requests")).isEmpty();
+  }
+
+  @Test
+  void anEmptyStatisticsExportsAZeroErrorRate() {
+    // given
+    RequestStats stats = new RequestStats();
+
+    // when
+    try (BatchCallback ignored =
+        stats.bind(otel.provider.get("test"), "idle", Attributes.empty())) {
+
+      // then
+      assertThat(otel.doubleValue("idle.error_rate", Attributes.empty())).isZero();
+      assertThat(otel.doubleValue("idle.request.duration.average", Attributes.empty())).isZero();
+    }
+  }
+
+  @Test
+  void badInputIsRejectedWithAClearMessage() {
+    RequestStats stats = new RequestStats();
+    assertThatThrownBy(() -> stats.record(Duration.ofMillis(-5), true))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("latency must not be negative, but was PT-0.005S");
+    assertThatThrownBy(() -> stats.record(null, true))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("latency");
+    assertThatThrownBy(() -> stats.bind(otel.provider.get("test"), " ", Attributes.empty()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("namespace must not be blank");
+    assertThat(stats.count()).isZero();
+  }
+}
