@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
  * many more invocations.
  */
 class ChannelLincheckTest {
-  private static final int INVOCATIONS = 100;
+  private static final int INVOCATIONS = 60;
   private static final int STRESS_INVOCATIONS = 20_000;
 
   // ---------------------------------------------------------------- linearizability
@@ -165,13 +165,13 @@ class ChannelLincheckTest {
   @Test
   @Timeout(120)
   void bufferedOneIsLinearizable() {
-    options(4).sequentialSpecification(Buffered1Spec.class).check(Buffered1.class);
+    options(3).sequentialSpecification(Buffered1Spec.class).check(Buffered1.class);
   }
 
   @Test
   @Timeout(120)
   void bufferedTwoIsLinearizable() {
-    options(4).sequentialSpecification(Buffered2Spec.class).check(Buffered2.class);
+    options(3).sequentialSpecification(Buffered2Spec.class).check(Buffered2.class);
   }
 
   @Test
@@ -214,6 +214,18 @@ class ChannelLincheckTest {
   }
 
   @Test
+  @Timeout(120)
+  void selectSendDeliversExactlyOnceOrFailsOnClose() {
+    Lincheck.runConcurrentTest(INVOCATIONS, ChannelLincheckTest::selectSendWithClose);
+  }
+
+  @Test
+  @Timeout(120)
+  void closeKeepsBufferedValuesAndReleasesABlockedSender() {
+    Lincheck.runConcurrentTest(INVOCATIONS, ChannelLincheckTest::bufferedCloseWithBlockedSender);
+  }
+
+  @Test
   @Tag("stress")
   @Timeout(3600)
   void blockingScenariosLong() {
@@ -221,6 +233,70 @@ class ChannelLincheckTest {
     Lincheck.runConcurrentTest(STRESS_INVOCATIONS, ChannelLincheckTest::bufferedBlocking);
     Lincheck.runConcurrentTest(STRESS_INVOCATIONS, ChannelLincheckTest::selectOverTwo);
     Lincheck.runConcurrentTest(STRESS_INVOCATIONS, ChannelLincheckTest::cancelRace);
+    Lincheck.runConcurrentTest(STRESS_INVOCATIONS, ChannelLincheckTest::selectSendWithClose);
+    Lincheck.runConcurrentTest(
+        STRESS_INVOCATIONS, ChannelLincheckTest::bufferedCloseWithBlockedSender);
+  }
+
+  /**
+   * A select sends one value on either of two rendezvous channels; a receiver waits on the first;
+   * both are closed. The value reaches the receiver exactly when the select reports the send.
+   */
+  private static void selectSendWithClose() {
+    Channel<Integer> a = Channel.rendezvous();
+    Channel<Integer> b = Channel.rendezvous();
+    AtomicReference<String> selected = new AtomicReference<>("");
+    AtomicReference<String> received = new AtomicReference<>("");
+    Thread selector =
+        start(
+            () -> {
+              try {
+                selected.set(Select.select(a.onSend(1, () -> "a"), b.onSend(1, () -> "b")));
+              } catch (ChannelClosedException e) {
+                selected.set("closed");
+              }
+            });
+    Thread receiver = start(() -> received.set(describe(a.receiveOrClosed())));
+    a.close();
+    b.close();
+    join(selector);
+    join(receiver);
+    check(!selected.get().equals("b"), "nobody received from b, yet the select sent on it");
+    check(
+        selected.get().equals("a") == received.get().equals("value 1"),
+        "selected=" + selected + " received=" + received);
+    check(a.waitingSenders() + b.waitingSenders() == 0, "select left a node behind");
+  }
+
+  /**
+   * A buffered(1) channel holds one value; a sender blocks with a second; a receiver drains while
+   * the channel is closed. The receiver gets the first value, then the second exactly when its send
+   * succeeded, then "closed".
+   */
+  private static void bufferedCloseWithBlockedSender() {
+    Channel<Integer> channel = Channel.buffered(1);
+    if (!channel.trySend(1)) {
+      throw new AssertionError("an empty buffered(1) channel refused a value");
+    }
+    AtomicReference<String> sent = new AtomicReference<>("");
+    AtomicReference<String> drained = new AtomicReference<>("");
+    Thread sender = start(() -> sent.set(channel.sendOrClosed(2) ? "sent" : "closed"));
+    Thread receiver =
+        start(
+            () -> {
+              StringBuilder values = new StringBuilder();
+              for (Received<Integer> r = channel.receiveOrClosed();
+                  r instanceof Message<Integer> m;
+                  r = channel.receiveOrClosed()) {
+                values.append(m.value());
+              }
+              drained.set(values.toString());
+            });
+    channel.close();
+    join(sender);
+    join(receiver);
+    String expected = sent.get().equals("sent") ? "12" : "1";
+    check(drained.get().equals(expected), "sent=" + sent + " drained=" + drained);
   }
 
   /** A sender, a receiver and close race on a rendezvous channel. */
