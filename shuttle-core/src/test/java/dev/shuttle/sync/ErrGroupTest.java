@@ -79,18 +79,13 @@ class ErrGroupTest {
     ErrGroup group = ErrGroup.withContext(Context.root());
     IllegalStateException first = new IllegalStateException("first");
     IllegalArgumentException second = new IllegalArgumentException("second");
-    CountDownLatch firstFailed = new CountDownLatch(1);
 
     // when
     group.go(
         () -> {
-          try {
-            throw first;
-          } finally {
-            firstFailed.countDown();
-          }
+          throw first;
         });
-    firstFailed.await();
+    Contexts.cancellation(group.context()).await(); // the group recorded the first failure
     group.go(
         () -> {
           throw second;
