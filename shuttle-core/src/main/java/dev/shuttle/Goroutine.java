@@ -1,9 +1,9 @@
 package dev.shuttle;
 
+import dev.shuttle.internal.Rethrow;
 import dev.shuttle.internal.TaskLauncher;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.context.Context;
-import java.lang.reflect.UndeclaredThrowableException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -89,12 +89,6 @@ public final class Goroutine<T extends @Nullable Object> {
     if (thrown == null) {
       return value;
     }
-    if (thrown instanceof Exception e) {
-      throw e;
-    }
-    if (thrown instanceof Error e) {
-      throw e;
-    }
-    throw new UndeclaredThrowableException(thrown);
+    throw Rethrow.failure(thrown);
   }
 }

@@ -4,6 +4,7 @@ import dev.shuttle.Task;
 import dev.shuttle.context.CancelableContext;
 import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.context.Contexts;
+import dev.shuttle.internal.Rethrow;
 import dev.shuttle.internal.SpanOutcome;
 import dev.shuttle.internal.TaskLauncher;
 import dev.shuttle.telemetry.ShuttleAttributes;
@@ -11,7 +12,6 @@ import dev.shuttle.telemetry.ShuttleTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
-import java.lang.reflect.UndeclaredThrowableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -275,13 +275,7 @@ public final class ErrGroup {
     if (failure == null) {
       return;
     }
-    if (failure instanceof Exception e) {
-      throw e;
-    }
-    if (failure instanceof Error e) {
-      throw e;
-    }
-    throw new UndeclaredThrowableException(failure);
+    throw Rethrow.failure(failure);
   }
 
   private @Nullable Throwable finish() {

@@ -1,5 +1,6 @@
 package dev.shuttle.sync;
 
+import dev.shuttle.internal.Rethrow;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.ReentrantLock;
@@ -37,13 +38,7 @@ final class OnceCell<T> {
     if (thrown == null) {
       return value;
     }
-    if (thrown instanceof Exception e) {
-      throw e;
-    }
-    if (thrown instanceof Error e) {
-      throw e;
-    }
-    throw new UndeclaredThrowableException(thrown);
+    throw Rethrow.failure(thrown);
   }
 
   /** For bodies that cannot throw checked exceptions (Runnable, Supplier). */
