@@ -82,42 +82,43 @@ public final class FanOutFanInScenario implements Scenario {
       Channel<String> input = Channel.buffered(data.size());
 
       Span fanOut = tracer.spanBuilder("fan-out").startSpan();
-      List<Channel<String>> workerInputs =
-          FanOut.roundRobin(context.with(fanOut), input, workers, 10);
-
-      WaitGroup workersDone = new WaitGroup();
-      AtomicLong dealt = new AtomicLong();
-      List<Channel<String>> workerOutputs = new ArrayList<>();
-      for (int i = 0; i < workers; i++) {
-        int id = i;
-        Channel<String> output = Channel.buffered(10);
-        workerOutputs.add(output);
-        workersDone.go(() -> dealt.addAndGet(worker(id, workerInputs.get(id), output)));
-      }
-
       Span fanIn = tracer.spanBuilder("fan-in").startSpan();
-      Channel<String> merged = FanIn.merge(context.with(fanIn), workerOutputs, 10);
-
-      try (input) {
-        for (int i = 0; i < data.size(); i++) {
-          Span itemSpan =
-              tracer.spanBuilder("input-item").setAttribute(ITEM_INDEX, (long) i).startSpan();
-          input.send(context.with(itemSpan), data.get(i));
-        }
-      }
-
       List<String> results = new ArrayList<>();
       try {
-        for (Message<String> result : merged.messages()) {
+        List<Channel<String>> workerInputs =
+            FanOut.roundRobin(context.with(fanOut), input, workers, 10);
+
+        WaitGroup workersDone = new WaitGroup();
+        AtomicLong dealt = new AtomicLong();
+        List<Channel<String>> workerOutputs = new ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+          int id = i;
+          Channel<String> output = Channel.buffered(10);
+          workerOutputs.add(output);
+          workersDone.go(() -> dealt.addAndGet(worker(id, workerInputs.get(id), output)));
+        }
+
+        Channel<String> merged = FanIn.merge(context.with(fanIn), workerOutputs, 10);
+
+        try (input) {
+          for (int i = 0; i < data.size(); i++) {
+            Span itemSpan =
+                tracer.spanBuilder("input-item").setAttribute(ITEM_INDEX, (long) i).startSpan();
+            input.send(context.with(itemSpan), data.get(i));
+          }
+        }
+
+        for (Message<String> result : merged.messages()) { // ends once every worker is done
           results.add(result.value());
           Span.fromContext(result.context()).end(); // the item's input-item span
         }
+        fanIn.end(); // the merged channel has closed
+        workersDone.await(); // every worker has drained its channel, so the distributor is done
+        fanOut.addEvent("fan-out done", Attributes.of(ITEMS_SENT, dealt.get()));
       } finally {
-        fanIn.end();
+        fanIn.end(); // on failure; ending an ended span does nothing
+        fanOut.end();
       }
-      workersDone.await(); // every worker has drained its channel, so the distributor is done
-      fanOut.addEvent("fan-out done", Attributes.of(ITEMS_SENT, dealt.get()));
-      fanOut.end();
       return results;
     } catch (Exception e) {
       Spans.recordFailure(span, e);

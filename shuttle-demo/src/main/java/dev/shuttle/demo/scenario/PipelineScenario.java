@@ -96,12 +96,14 @@ public final class PipelineScenario implements Scenario {
           itemSpans.get(done.index()).end(); // the guide ends the item's span after stage 3
         }
         run.await();
-      }
-      failures.close(); // the run is over: nothing more can fail
-      for (StageFailure failure : failures) {
-        Span itemSpan = itemSpans.get(((DataItem) failure.input()).index());
-        Spans.recordFailure(itemSpan, failure.error());
-        itemSpan.end();
+        failures.close(); // the run is over: nothing more can fail
+        for (StageFailure failure : failures) {
+          Span itemSpan = itemSpans.get(((DataItem) failure.input()).index());
+          Spans.recordFailure(itemSpan, failure.error());
+          itemSpan.end();
+        }
+      } finally {
+        itemSpans.forEach(Span::end); // only if the run failed: ending an ended span does nothing
       }
       return results;
     } catch (Exception e) {
