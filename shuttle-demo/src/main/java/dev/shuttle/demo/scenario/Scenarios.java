@@ -10,8 +10,13 @@ public final class Scenarios {
   public static List<Scenario> all() {
     return List.of(
         new GoroutinesScenario(),
+        new ChannelScenario(),
+        new PipelineScenario(),
+        new SelectScenario(),
+        new FanOutFanInScenario(),
         new TimeoutCancelScenario(),
         new BestPracticesScenario(),
+        new OnceScenario(),
         new ContextCauseScenario());
   }
 }
