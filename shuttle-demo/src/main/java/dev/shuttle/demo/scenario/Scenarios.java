@@ -10,8 +10,13 @@ public final class Scenarios {
   public static List<Scenario> all() {
     return List.of(
         new GoroutinesScenario(),
+        new BoundedPoolScenario(),
+        new DynamicPoolScenario(),
+        new WorkerPoolScenario(),
+        new MetricsScenario(),
         new TimeoutCancelScenario(),
         new BestPracticesScenario(),
-        new ContextCauseScenario());
+        new ContextCauseScenario(),
+        new AtomicMetricsScenario());
   }
 }
