@@ -16,8 +16,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -38,7 +40,7 @@ final class DemoSession implements AutoCloseable {
   private final @Nullable OtlpReceiver receiver;
   private final ShuttleOtel otel;
   private final String endpoint;
-  private Map<String, Metric> lastMetrics = Map.of();
+  private final Map<String, Metric> lastMetrics = new HashMap<>();
 
   private DemoSession(@Nullable OtlpReceiver receiver, ShuttleOtel otel, String endpoint) {
     this.receiver = receiver;
@@ -134,37 +136,51 @@ final class DemoSession implements AutoCloseable {
   }
 
   /**
-   * The application's metrics (Shuttle's and the scenarios', not the SDK's own) from the latest
-   * export whose points changed since the previous call, as one ResourceMetrics per resource (time
-   * stamps aside: cumulative points are re-sent every time).
+   * The application's metrics (Shuttle's and the scenarios', not the SDK's own) whose points
+   * changed since the previous call, as one ResourceMetrics per resource (time stamps aside:
+   * cumulative points are re-sent every time). Every held export counts, not only the latest: a
+   * scenario that exports its observable instruments and then closes them (as it must, so that they
+   * do not outlive it) is missing from the exports that follow.
    */
   List<ResourceMetrics> changedMetrics() {
     List<ResourceMetrics> all = store().map(TelemetryStore::resourceMetrics).orElse(List.of());
     if (all.isEmpty()) {
       return List.of();
     }
-    ResourceMetrics latest = all.getLast();
-    Map<String, Metric> now = new HashMap<>();
-    ResourceMetrics.Builder changed = latest.toBuilder().clearScopeMetrics();
-    for (ScopeMetrics scope : latest.getScopeMetricsList()) {
-      if (scope.getScope().getName().startsWith(SDK_SCOPE_PREFIX)) {
-        continue; // the SDK's own exporter and processor metrics
-      }
-      ScopeMetrics.Builder changedScope = scope.toBuilder().clearMetrics();
-      for (Metric metric : scope.getMetricsList()) {
-        String key = scope.getScope().getName() + "/" + metric.getName();
-        Metric timeless = MetricTimes.strip(metric);
-        now.put(key, timeless);
-        if (!timeless.equals(lastMetrics.get(key))) {
-          changedScope.addMetrics(metric);
+    Map<String, Metric> latest = new LinkedHashMap<>(); // key: scope/metric, last export wins
+    Map<String, ScopeMetrics> scopes = new LinkedHashMap<>();
+    Map<String, String> scopeOf = new HashMap<>();
+    for (ResourceMetrics export : all) {
+      for (ScopeMetrics scope : export.getScopeMetricsList()) {
+        if (scope.getScope().getName().startsWith(SDK_SCOPE_PREFIX)) {
+          continue; // the SDK's own exporter and processor metrics
+        }
+        scopes.putIfAbsent(scope.getScope().getName(), scope);
+        for (Metric metric : scope.getMetricsList()) {
+          String key = scope.getScope().getName() + "/" + metric.getName();
+          latest.remove(key); // keeps the map in the order of the latest exports
+          latest.put(key, metric);
+          scopeOf.put(key, scope.getScope().getName());
         }
       }
-      if (changedScope.getMetricsCount() > 0) {
-        changed.addScopeMetrics(changedScope);
+    }
+    Map<String, ScopeMetrics.Builder> changedScopes = new LinkedHashMap<>();
+    for (Map.Entry<String, Metric> entry : latest.entrySet()) {
+      Metric timeless = MetricTimes.strip(entry.getValue());
+      if (!timeless.equals(lastMetrics.put(entry.getKey(), timeless))) {
+        changedScopes
+            .computeIfAbsent(
+                Objects.requireNonNull(scopeOf.get(entry.getKey())),
+                name -> Objects.requireNonNull(scopes.get(name)).toBuilder().clearMetrics())
+            .addMetrics(entry.getValue());
       }
     }
-    lastMetrics = now;
-    return changed.getScopeMetricsCount() == 0 ? List.of() : List.of(changed.build());
+    if (changedScopes.isEmpty()) {
+      return List.of();
+    }
+    ResourceMetrics.Builder changed = all.getLast().toBuilder().clearScopeMetrics();
+    changedScopes.values().forEach(changed::addScopeMetrics);
+    return List.of(changed.build());
   }
 
   /** Spans the receiver has accepted so far (0 when exporting elsewhere). */

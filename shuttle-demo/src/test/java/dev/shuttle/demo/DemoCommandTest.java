@@ -7,11 +7,13 @@ import dev.shuttle.receiver.OtlpDump;
 import dev.shuttle.receiver.OtlpJson;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -59,8 +61,22 @@ class DemoCommandTest {
   void listNamesEveryScenario() {
     int code = run(new DemoCommand(), "--list");
     assertThat(code).isZero();
-    assertThat(out.toString())
-        .contains("goroutines", "timeout-cancel", "best-practices", "context-cause");
+    assertThat(out.toString().lines().map(line -> line.split(" ")[0]))
+        .containsExactly(
+            "goroutines",
+            "bounded-pool",
+            "dynamic-pool",
+            "channel",
+            "pipeline",
+            "select",
+            "worker-pool",
+            "fan-out-fan-in",
+            "metrics",
+            "timeout-cancel",
+            "best-practices",
+            "once",
+            "context-cause",
+            "atomic-metrics");
   }
 
   @Test
@@ -72,6 +88,43 @@ class DemoCommandTest {
         .contains("== one: test scenario one", "one-span")
         .contains("== two: test scenario two", "two-span")
         .contains("2 scenario(s), 0 failed; 2 traces, 2 spans received over OTLP");
+  }
+
+  @Test
+  void printsObservableMetricsThatAScenarioExportedAndClosed() {
+    Scenario closing =
+        new Scenario() {
+          @Override
+          public String name() {
+            return "closing";
+          }
+
+          @Override
+          public String description() {
+            return "exports an observable counter, then closes it";
+          }
+
+          @Override
+          public void run(OpenTelemetry openTelemetry) {
+            try (var counter =
+                openTelemetry
+                    .getMeter("test")
+                    .counterBuilder("closing.requests")
+                    .buildWithCallback(m -> m.record(42))) {
+              ((OpenTelemetrySdk) openTelemetry)
+                  .getSdkMeterProvider()
+                  .forceFlush()
+                  .join(10, TimeUnit.SECONDS);
+            }
+          }
+        };
+    int code = run(new DemoCommand(List.of(closing, scenario("after", false))));
+    assertThat(code).isZero();
+    String printed = out.toString();
+    assertThat(printed).contains("closing.requests");
+    assertThat(printed.substring(printed.indexOf("== closing"), printed.indexOf("== after")))
+        .contains("closing.requests", "42");
+    assertThat(printed.substring(printed.indexOf("== after"))).doesNotContain("closing.requests");
   }
 
   @Test

@@ -10,13 +10,18 @@ public final class Scenarios {
   public static List<Scenario> all() {
     return List.of(
         new GoroutinesScenario(),
+        new BoundedPoolScenario(),
+        new DynamicPoolScenario(),
         new ChannelScenario(),
         new PipelineScenario(),
         new SelectScenario(),
+        new WorkerPoolScenario(),
         new FanOutFanInScenario(),
+        new MetricsScenario(),
         new TimeoutCancelScenario(),
         new BestPracticesScenario(),
         new OnceScenario(),
-        new ContextCauseScenario());
+        new ContextCauseScenario(),
+        new AtomicMetricsScenario());
   }
 }
