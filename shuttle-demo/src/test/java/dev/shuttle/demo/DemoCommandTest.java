@@ -61,7 +61,7 @@ class DemoCommandTest {
   void listNamesEveryScenario() {
     int code = run(new DemoCommand(), "--list");
     assertThat(code).isZero();
-    assertThat(out.toString().lines().map(line -> line.split(" ")[0]))
+    assertThat(out.toString().lines().map(line -> line.split(" ", 2)[0]))
         .containsExactly(
             "goroutines",
             "bounded-pool",
