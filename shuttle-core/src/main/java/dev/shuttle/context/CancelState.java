@@ -21,8 +21,9 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>Invariants: {@code err} goes from {@code null} to non-null exactly once, and {@code cause}
  *       is written before it, so a reader that sees {@code err} (volatile) also sees {@code cause}.
- *       Once {@code err} is set, {@code listeners} is {@code null} forever and {@code timer} is
- *       cancelled. {@code done} is counted down exactly once, after {@code err} is set.
+ *       Once {@code err} is set, {@code listeners} is {@code null} forever (before, it is created
+ *       lazily by the first registration) and {@code timer} is cancelled. {@code done} is counted
+ *       down exactly once, after {@code err} is set.
  *   <li>Linearisation point of {@link #cancel}: the write of {@code err} under {@code lock}; the
  *       first caller to get there wins, later calls return {@code false} and change nothing (Go's
  *       "first cancel wins").
@@ -49,8 +50,9 @@ final class CancelState implements Cancellation {
   private final ReentrantLock lock = new ReentrantLock();
   private final CountDownLatch done = new CountDownLatch(1);
 
-  // @GuardedBy("lock"); null once done
-  private @Nullable LinkedHashSet<Listener> listeners = new LinkedHashSet<>();
+  // @GuardedBy("lock"); created by the first registration (most contexts never get one), null
+  // again once done
+  private @Nullable LinkedHashSet<Listener> listeners;
   // @GuardedBy("lock")
   private @Nullable ScheduledFuture<?> timer;
   // @GuardedBy("lock")
@@ -163,7 +165,10 @@ final class CancelState implements Cancellation {
     Listener listener = new Listener(callback);
     lock.lock();
     try {
-      if (listeners != null) {
+      if (err == null) {
+        if (listeners == null) {
+          listeners = new LinkedHashSet<>();
+        }
         listeners.add(listener);
         return listener;
       }
