@@ -58,7 +58,7 @@ public final class GoroutinesScenario implements Scenario {
               "goroutine-1",
               Attributes.empty(),
               () -> {
-                Thread.sleep(SIMULATED_WORK);
+                Work.simulate(SIMULATED_WORK);
                 Span.current().addEvent("goroutine-1 done");
                 return null;
               })
@@ -79,7 +79,7 @@ public final class GoroutinesScenario implements Scenario {
             "process-task",
             Attributes.of(TASK_INDEX, (long) i, TASK_NAME, task),
             () -> {
-              Thread.sleep(SIMULATED_WORK);
+              Work.simulate(SIMULATED_WORK);
               Span.current().addEvent("task done");
             });
       }
@@ -102,7 +102,7 @@ public final class GoroutinesScenario implements Scenario {
           "errgroup-task",
           Attributes.of(TASK_INDEX, (long) i, TASK_NAME, task),
           () -> {
-            Thread.sleep(SIMULATED_WORK);
+            Work.simulate(SIMULATED_WORK);
             if (task.equals(failing)) {
               throw new TaskFailedException("cannot process " + task);
             }

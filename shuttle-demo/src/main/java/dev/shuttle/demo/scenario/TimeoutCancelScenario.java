@@ -79,7 +79,7 @@ public final class TimeoutCancelScenario implements Scenario {
       Goroutine<@Nullable Void> operation = Go.start(this::longRunningOperation);
       Go.go( // the guide's simulated external cancel signal
           () -> {
-            Thread.sleep(after);
+            Work.simulate(after);
             cancellable.cancel();
           });
       operation.join();

@@ -17,9 +17,4 @@ final class Work {
     Contexts.cancellation(Context.current()).await(duration);
     Contexts.cancellation(Context.current()).throwIfDone();
   }
-
-  /** Works for {@code duration} regardless of cancellation: work that cannot be interrupted. */
-  static void uninterruptible(Duration duration) throws InterruptedException {
-    Thread.sleep(duration);
-  }
 }
