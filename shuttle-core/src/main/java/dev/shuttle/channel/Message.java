@@ -10,7 +10,6 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.util.Objects;
-import java.util.function.Consumer;
 
 /**
  * A received value and the context that was current when it was sent: the sender's span, baggage
@@ -74,8 +73,11 @@ public record Message<T>(T value, Context context) implements Received<T> {
   /**
    * Runs {@code handler} on the value inside a consumer span linked to the sender's span; records a
    * failure on the span and rethrows it.
+   *
+   * @throws E what the handler throws, unchanged
    */
-  public void process(String spanName, Consumer<? super T> handler) {
+  public <E extends Exception> void process(String spanName, ValueHandler<? super T, E> handler)
+      throws E {
     process(spanName, SpanRelation.LINK, handler);
   }
 
@@ -83,15 +85,18 @@ public record Message<T>(T value, Context context) implements Received<T> {
    * Runs {@code handler} on the value inside a consumer span related to the sender's span as {@code
    * relation} says; records a failure on the span and rethrows it. The span is current while the
    * handler runs (and, with {@link SpanRelation#PARENT}, so is the message's context).
+   *
+   * @throws E what the handler throws, unchanged
    */
   @SuppressWarnings("try") // the scope is only closed
-  public void process(String spanName, SpanRelation relation, Consumer<? super T> handler) {
+  public <E extends Exception> void process(
+      String spanName, SpanRelation relation, ValueHandler<? super T, E> handler) throws E {
     Objects.requireNonNull(handler, "handler");
     Span span = startSpan(spanName, relation);
     Context base = relation == SpanRelation.PARENT ? context : Context.current();
     try (Scope ignored = base.with(span).makeCurrent()) {
-      handler.accept(value);
-    } catch (RuntimeException | Error failure) {
+      handler.handle(value);
+    } catch (Throwable failure) { // precise rethrow: only E, unchecked exceptions and errors
       SpanOutcome.recordFailure(span, failure);
       throw failure;
     } finally {

@@ -17,6 +17,7 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
@@ -214,5 +215,28 @@ class MessageTest {
         .findFirst()
         .orElseThrow(
             () -> new AssertionError("no span " + name + " in " + spans.getFinishedSpanItems()));
+  }
+
+  @Test
+  void processRethrowsAHandlersCheckedExceptionUnchangedAndRecordsIt() throws Exception {
+    // given
+    Channel<String> channel = Channel.buffered(1);
+    channel.send("order-1");
+    Message<String> message = channel.receiveMessage();
+    IOException failure = new IOException("disk full");
+
+    // when / then: the handler may throw a checked exception, and process declares exactly it
+    assertThatThrownBy(
+            () ->
+                message.process(
+                    "store-order",
+                    value -> {
+                      throw failure;
+                    }))
+        .isSameAs(failure);
+    SpanData span = spans.getFinishedSpanItems().getFirst();
+    assertThat(span.getName()).isEqualTo("store-order");
+    assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(span.getStatus().getDescription()).isEqualTo("disk full");
   }
 }
