@@ -23,6 +23,9 @@ final class AdderMap {
       Attributes.of(AttributeKey.booleanKey("otel.metric.overflow"), true);
 
   private final LongAdder unattributed = new LongAdder();
+  // set once the attribute-less adder is first used, so a counter only ever added to with
+  // attributes exports no extra zero point without them
+  private volatile boolean unattributedUsed;
   private final ConcurrentHashMap<Attributes, LongAdder> byAttributes = new ConcurrentHashMap<>();
 
   void add(long delta, Attributes attributes) {
@@ -31,6 +34,9 @@ final class AdderMap {
 
   private LongAdder adder(Attributes attributes) {
     if (attributes.isEmpty()) {
+      if (!unattributedUsed) {
+        unattributedUsed = true;
+      }
       return unattributed;
     }
     LongAdder existing = byAttributes.get(attributes);
@@ -58,7 +64,9 @@ final class AdderMap {
   }
 
   void observe(ObservableLongMeasurement measurement) {
-    measurement.record(unattributed.sum());
+    if (unattributedUsed || byAttributes.isEmpty()) { // an unused counter still reports its 0
+      measurement.record(unattributed.sum());
+    }
     byAttributes.forEach((attributes, adder) -> measurement.record(adder.sum(), attributes));
   }
 }

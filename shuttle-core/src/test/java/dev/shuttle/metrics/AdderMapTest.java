@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,5 +46,38 @@ class AdderMapTest {
     // then
     assertThat(map.sum(Attributes.empty())).isEqualTo(3);
     assertThat(map.sum()).isEqualTo(7);
+  }
+
+  @Test
+  void observationReportsTheAttributeLessPointOnlyWhenItWasUsedOrNothingElseWas() {
+    // given
+    SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(reader).build();
+    AdderMap attributedOnly = new AdderMap();
+    AdderMap unused = new AdderMap();
+    attributedOnly.add(2, Attributes.of(USER, 1L));
+    Meter meter = meters.get("test");
+    meter.counterBuilder("attributed.only").buildWithCallback(attributedOnly::observe);
+    meter.counterBuilder("unused").buildWithCallback(unused::observe);
+
+    // when
+    List<MetricData> metrics = List.copyOf(reader.collectAllMetrics());
+
+    // then: no zero point without attributes beside the real one; an unused counter still shows 0
+    assertThat(points(metrics, "attributed.only"))
+        .extracting(LongPointData::getAttributes)
+        .containsExactly(Attributes.of(USER, 1L));
+    assertThat(points(metrics, "unused"))
+        .singleElement()
+        .satisfies(p -> assertThat(p.getValue()).isZero());
+    meters.close();
+  }
+
+  private final InMemoryMetricReader reader = InMemoryMetricReader.create();
+
+  private static List<LongPointData> points(List<MetricData> metrics, String name) {
+    return metrics.stream()
+        .filter(m -> m.getName().equals(name))
+        .flatMap(m -> m.getLongSumData().getPoints().stream())
+        .toList();
   }
 }
