@@ -47,8 +47,9 @@ import org.jspecify.annotations.Nullable;
  * <p>One {@link ReentrantLock} guards the queue, the worker set, the sizing parameters and the
  * state (which is also volatile so that workers can read it without the lock). Conditions: {@code
  * notEmpty} (idle workers wait), {@code notFull} (blocked submitters wait), {@code terminated}
- * ({@link #awaitTermination} waits). No {@code synchronized}: a virtual thread parked here does not
- * pin its carrier.
+ * ({@link #awaitTermination} waits), {@code workerExited} ({@link #awaitWorkersAtMost} waits;
+ * signalled by every worker that leaves the set). No {@code synchronized}: a virtual thread parked
+ * here does not pin its carrier.
  *
  * <p>Invariants while the lock is free: {@code queue.size() <= capacity}; {@code workers.size() >=
  * 1} whenever the queue is not empty and the state is RUNNING or STOPPING (a submission that finds
@@ -111,6 +112,7 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
   private final Condition notEmpty = lock.newCondition();
   private final Condition notFull = lock.newCondition();
   private final Condition terminated = lock.newCondition();
+  private final Condition workerExited = lock.newCondition();
 
   // @GuardedBy("lock")
   private final ArrayDeque<Job<?>> queue;
@@ -452,6 +454,7 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
     if (workers.remove(worker)) {
       worker.exited = true;
       metrics.workers(-1); // under the lock: counted before awaitTermination can return
+      workerExited.signalAll();
       if (state != RUNNING && workers.isEmpty()) {
         terminateLocked();
       } else if (!queue.isEmpty()) {
@@ -680,6 +683,33 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
       }
     }
     return true;
+  }
+
+  /**
+   * Waits at most {@code timeout} until the pool has at most {@code count} workers: for example
+   * until a dynamic pool has retired its idle workers down to its minimum.
+   *
+   * @return {@code true} if it has, {@code false} if the timeout elapsed first
+   * @throws IllegalArgumentException if {@code count} or {@code timeout} is negative
+   * @throws InterruptedException if the thread is interrupted while waiting
+   */
+  public final boolean awaitWorkersAtMost(int count, Duration timeout) throws InterruptedException {
+    if (count < 0) {
+      throw new IllegalArgumentException("worker count must not be negative, but was " + count);
+    }
+    long remaining = Validation.nonNegative(timeout, "timeout").toNanos();
+    lock.lockInterruptibly();
+    try {
+      while (workers.size() > count) {
+        if (remaining <= 0) {
+          return false;
+        }
+        remaining = workerExited.awaitNanos(remaining);
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**

@@ -63,8 +63,9 @@ class DynamicWorkerPoolTest {
       release.countDown();
       jobs.forEach(CompletableFuture::join);
 
-      // then: idle workers retire down to the minimum
-      eventually(LIMIT, () -> "shrinks to 1: " + pool, () -> pool.workerCount() == 1);
+      // then: idle workers retire down to the minimum, which a caller can wait for
+      assertThat(pool.awaitWorkersAtMost(1, LIMIT)).as("shrinks to 1: %s", pool).isTrue();
+      assertThat(pool.workerCount()).isEqualTo(1);
       assertThat(peak).hasValue(4);
       assertThat(telemetry.longSum(PoolMetricNames.WORKERS)).isEqualTo(1);
       Thread.sleep(300); // three idle timeouts: the minimum stays
@@ -228,6 +229,24 @@ class DynamicWorkerPoolTest {
           .hasMessage("minWorkers (3) must not be greater than maxWorkers (2)");
       assertThat(pool.maxWorkers()).isEqualTo(2);
       assertThatThrownBy(() -> pool.submit(null)).isInstanceOf(NullPointerException.class);
+    }
+  }
+
+  @Test
+  void awaitWorkersAtMostGivesUpAfterItsTimeoutAndRejectsBadInput() throws Exception {
+    // given: a pool whose minimum keeps two workers alive
+    try (DynamicWorkerPool pool =
+        DynamicWorkerPool.builder().name("floor").minWorkers(2).maxWorkers(2).build()) {
+      pool.submit(() -> null).join();
+
+      // then
+      assertThat(pool.awaitWorkersAtMost(2, Duration.ZERO)).isTrue();
+      assertThat(pool.awaitWorkersAtMost(1, Duration.ofMillis(50))).isFalse();
+      assertThatThrownBy(() -> pool.awaitWorkersAtMost(-1, Duration.ZERO))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("-1");
+      assertThatThrownBy(() -> pool.awaitWorkersAtMost(1, Duration.ofMillis(-1)))
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 }

@@ -114,7 +114,7 @@ public final class DynamicPoolScenario implements Scenario {
         span.addEvent("burst done", Attributes.of(WORKERS, (long) pool.workerCount()));
 
         // Idle workers above the minimum retire after the idle timeout.
-        if (!Conditions.await(() -> pool.workerCount() == MIN_WORKERS, SHRINK_DEADLINE)) {
+        if (!pool.awaitWorkersAtMost(MIN_WORKERS, SHRINK_DEADLINE)) {
           throw new IllegalStateException(
               "the pool still had "
                   + pool.workerCount()

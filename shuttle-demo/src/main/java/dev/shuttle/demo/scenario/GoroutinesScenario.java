@@ -102,9 +102,9 @@ public final class GoroutinesScenario implements Scenario {
           "errgroup-task",
           Attributes.of(TASK_INDEX, (long) i, TASK_NAME, task),
           () -> {
-            // Work that does not check the group's context, as the guide's processTaskWithError:
+            // Work that does not watch the group's context, as the guide's processTaskWithError:
             // the other tasks finish even though the failure cancels the group.
-            Thread.sleep(SIMULATED_WORK);
+            Work.simulateIgnoringCancellation(SIMULATED_WORK);
             if (task.equals(failing)) {
               throw new TaskFailedException("cannot process " + task);
             }

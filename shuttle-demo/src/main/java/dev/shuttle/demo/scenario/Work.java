@@ -17,4 +17,9 @@ final class Work {
     Contexts.cancellation(Context.current()).await(duration);
     Contexts.cancellation(Context.current()).throwIfDone();
   }
+
+  /** Works for {@code duration} whatever happens to the current context (work that cannot stop). */
+  static void simulateIgnoringCancellation(Duration duration) throws InterruptedException {
+    Contexts.cancellation(Contexts.withoutCancel(Context.current())).await(duration);
+  }
 }
