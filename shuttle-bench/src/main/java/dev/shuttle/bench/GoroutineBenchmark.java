@@ -3,10 +3,6 @@ package dev.shuttle.bench;
 import dev.shuttle.Go;
 import dev.shuttle.telemetry.ShuttleTelemetry;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.TraceFlags;
-import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -38,13 +34,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
 public class GoroutineBenchmark {
-  private static final SpanContext UNSAMPLED =
-      SpanContext.create(
-          "0af7651916cd43dd8448eb211c80319c",
-          "b7ad6b7169203331",
-          TraceFlags.getDefault(),
-          TraceState.getDefault());
-
   @Param({"untraced", "traced-unsampled", "traced-sampled"})
   public String mode = "untraced";
 
@@ -59,7 +48,7 @@ public class GoroutineBenchmark {
         switch (mode) {
           case "traced-sampled" ->
               Context.root().with(sdk.getTracer("bench").spanBuilder("parent").startSpan());
-          default -> Context.root().with(Span.wrap(UNSAMPLED));
+          default -> Unsampled.context();
         };
   }
 

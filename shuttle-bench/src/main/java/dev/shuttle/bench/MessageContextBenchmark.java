@@ -2,9 +2,6 @@ package dev.shuttle.bench;
 
 import dev.shuttle.channel.Channel;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.TraceFlags;
-import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import java.util.List;
@@ -53,15 +50,7 @@ public class MessageContextBenchmark {
         Channel.builder().capacity(16).messageContext(!mode.startsWith("off")).build();
     producerContext =
         switch (mode) {
-          case "on-unsampled", "off-unsampled" ->
-              Context.root()
-                  .with(
-                      Span.wrap(
-                          SpanContext.create(
-                              "0af7651916cd43dd8448eb211c80319c",
-                              "b7ad6b7169203331",
-                              TraceFlags.getDefault(),
-                              TraceState.getDefault())));
+          case "on-unsampled", "off-unsampled" -> Unsampled.context();
           case "on-sampled" ->
               Context.root().with(tracerProvider.get("bench").spanBuilder("producer").startSpan());
           default -> Context.root();

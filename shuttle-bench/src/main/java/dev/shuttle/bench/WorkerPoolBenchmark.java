@@ -9,10 +9,6 @@ import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongUpDownCounter;
 import io.opentelemetry.api.metrics.Meter;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.TraceFlags;
-import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
@@ -92,15 +88,7 @@ public class WorkerPoolBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    unsampled =
-        Context.root()
-            .with(
-                Span.wrap(
-                    SpanContext.create(
-                        "0af7651916cd43dd8448eb211c80319c",
-                        "b7ad6b7169203331",
-                        TraceFlags.getDefault(),
-                        TraceState.getDefault())));
+    unsampled = Unsampled.context();
     OpenTelemetrySdk otel =
         OpenTelemetrySdk.builder()
             .setTracerProvider(SdkTracerProvider.builder().build())
