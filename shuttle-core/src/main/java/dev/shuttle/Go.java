@@ -1,10 +1,14 @@
 package dev.shuttle;
 
+import dev.shuttle.internal.InterruptOnCancel;
 import dev.shuttle.internal.TaskLauncher;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,9 +34,28 @@ import org.jspecify.annotations.Nullable;
  * }
  * }
  *
+ * <p>For code that starts threads itself, {@link #threadFactory()} makes threads that carry the
+ * context (trace and cancellation) of whoever asked for them, for {@code StructuredTaskScope} and
+ * thread-per-task executors; {@link #executor(Executor)} carries each task's context into any
+ * executor.
+ *
+ * <p>Cancellation: a goroutine runs under its context's cancellation, and its thread is interrupted
+ * when that context is done (so {@code Thread.sleep}, JDBC and HTTP clients stop too), unless the
+ * context was made by {@link dev.shuttle.context.Contexts#withoutInterrupt}; a task that fails
+ * because of that interrupt is reported as the {@link dev.shuttle.context.ContextDoneException} it
+ * stands for, carrying the context's cause.
+ *
  * <p>All methods are thread-safe.
  */
 public final class Go {
+  private static final ThreadFactory THREADS =
+      Thread.ofVirtual().name("shuttle-thread-", 1).factory();
+
+  private static final ThreadFactory GOROUTINE_THREADS =
+      task ->
+          THREADS.newThread(
+              TaskLauncher.asGoroutine(Context.current(), Objects.requireNonNull(task, "task")));
+
   private Go() {}
 
   /** Starts {@code task} under the current context, fire-and-forget. */
@@ -78,6 +101,58 @@ public final class Go {
         Objects.requireNonNull(spanName, "spanName"),
         Objects.requireNonNull(attributes, "attributes"),
         task);
+  }
+
+  /**
+   * Returns a factory of goroutine threads: virtual threads named {@code shuttle-thread-<n>}, each
+   * running its task with the context that was current when {@link ThreadFactory#newThread} was
+   * called (its span and its cancellation), counted as goroutines, and interrupted when that
+   * context is done unless it was made by {@link dev.shuttle.context.Contexts#withoutInterrupt}.
+   *
+   * <p>For {@code StructuredTaskScope} (which creates each subtask's thread in {@code fork}, on the
+   * forking thread) and {@link java.util.concurrent.Executors#newThreadPerTaskExecutor}: there a
+   * thread is created for one task, when it is submitted. Do not give it to a thread <em>pool</em>:
+   * a pooled thread would keep the context of the task that made the pool create it; wrap the pool
+   * with {@link #executor(Executor)} instead.
+   *
+   * {@snippet :
+   * // JDK 25, preview API:
+   * try (var scope = StructuredTaskScope.open(Joiner.awaitAllSuccessfulOrThrow(),
+   *     config -> config.withThreadFactory(Go.threadFactory()))) {
+   *   Subtask<User> user = scope.fork(() -> findUser(id)); // child span, request's deadline
+   *   scope.join();
+   * }
+   * }
+   */
+  public static ThreadFactory threadFactory() {
+    return GOROUTINE_THREADS;
+  }
+
+  /**
+   * Returns an executor that runs each task on {@code delegate} with the context that was current
+   * when the task was submitted (Shuttle's cancellation included, which {@link
+   * Context#taskWrapping(Executor)} also carries), and interrupts the running task when that
+   * context is done, unless it was made by {@link dev.shuttle.context.Contexts#withoutInterrupt}.
+   * The interrupt is cleared before {@code delegate}'s thread runs anything else, so it is safe
+   * with thread pools. Tasks are not counted as goroutines: they run on {@code delegate}'s threads.
+   */
+  public static Executor executor(Executor delegate) {
+    Objects.requireNonNull(delegate, "delegate");
+    return command -> {
+      Objects.requireNonNull(command, "command");
+      Context context = Context.current();
+      delegate.execute(() -> runInterruptible(context, command));
+    };
+  }
+
+  @SuppressWarnings("try") // the scope is only closed
+  private static void runInterruptible(Context context, Runnable command) {
+    InterruptOnCancel interrupt = InterruptOnCancel.arm(context);
+    try (Scope ignored = context.makeCurrent()) {
+      command.run();
+    } finally {
+      interrupt.disarm(null);
+    }
   }
 
   private static void launchDetached(

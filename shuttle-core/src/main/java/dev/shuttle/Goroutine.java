@@ -4,6 +4,8 @@ import dev.shuttle.internal.Rethrow;
 import dev.shuttle.internal.TaskLauncher;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.context.Context;
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -13,9 +15,19 @@ import org.jspecify.annotations.Nullable;
 /**
  * A running goroutine whose result or failure can be joined; made by {@link Go#start}.
  *
+ * <p>A failure is never lost: it is recorded on the goroutine's span (if traced) and counted in
+ * {@code shuttle.goroutine.failures}; {@link #join()} throws it; and if nobody has joined it by the
+ * time the handle becomes unreachable, it is handed to the uncaught-exception handler and counted
+ * in {@code shuttle.goroutine.uncaught_failures}, as {@link Go#go} does at once.
+ *
+ * <p>Memory consistency effects: actions of the task happen-before a successful return from {@link
+ * #join()} (or {@link #join(Duration)}), and before {@link #isDone()} returns {@code true}.
+ *
  * <p>Implementation note: the task's thread writes {@code value} or {@code failure} and then ends;
  * {@link Thread#join} gives joiners a happens-before edge to those writes, so the fields need no
- * further synchronisation. Thread-safe: any number of threads may join.
+ * further synchronisation. A failed task also registers an {@link UnjoinedFailure} with a {@link
+ * Cleaner}: the action holds the failure and the thread, never the handle, and reports unless a
+ * joiner set its volatile {@code joined} flag first. Thread-safe: any number of threads may join.
  *
  * @param <T> the task's result type
  */
@@ -24,6 +36,7 @@ public final class Goroutine<T extends @Nullable Object> {
   private @Nullable Thread thread;
   private @Nullable T value;
   private @Nullable Throwable failure;
+  private @Nullable UnjoinedFailure unjoined;
 
   private Goroutine(Context context) {
     this.context = context;
@@ -40,8 +53,20 @@ public final class Goroutine<T extends @Nullable Object> {
             spanName,
             attributes,
             () -> goroutine.value = task.call(),
-            failure -> goroutine.failure = failure);
+            failure -> {
+              if (failure != null) {
+                goroutine.failed(failure);
+              }
+            });
     return goroutine;
+  }
+
+  /** On the task's thread, before it ends. */
+  private void failed(Throwable thrown) {
+    failure = thrown;
+    UnjoinedFailure report = new UnjoinedFailure(Thread.currentThread(), thrown);
+    unjoined = report;
+    UnjoinedFailure.CLEANER.register(this, report);
   }
 
   /**
@@ -89,6 +114,37 @@ public final class Goroutine<T extends @Nullable Object> {
     if (thrown == null) {
       return value;
     }
-    throw Rethrow.failure(thrown);
+    try {
+      Objects.requireNonNull(unjoined, "a failed goroutine has a report").joined = true;
+      throw Rethrow.failure(thrown);
+    } finally {
+      Reference.reachabilityFence(this); // no cleaning while a joiner is taking the failure
+    }
+  }
+
+  /**
+   * Reports the failure of a goroutine that nobody joined, once its handle is unreachable. Holds no
+   * reference to the handle, or the cleaner could never run.
+   */
+  private static final class UnjoinedFailure implements Runnable {
+    /** Created with the first failed goroutine: a program whose goroutines never fail has none. */
+    static final Cleaner CLEANER =
+        Cleaner.create(Thread.ofPlatform().name("shuttle-unjoined-failures").factory());
+
+    private final Thread thread;
+    private final Throwable failure;
+    volatile boolean joined;
+
+    UnjoinedFailure(Thread thread, Throwable failure) {
+      this.thread = thread;
+      this.failure = failure;
+    }
+
+    @Override
+    public void run() {
+      if (!joined) {
+        TaskLauncher.reportUncaught(thread, failure);
+      }
+    }
   }
 }

@@ -58,7 +58,12 @@ public record Message<T>(T value, Context context) implements Received<T> {
             .setSpanKind(SpanKind.CONSUMER)
             .setAttribute(
                 ChannelAttributes.MESSAGING_SYSTEM, ChannelAttributes.MESSAGING_SYSTEM_SHUTTLE)
-            .setAttribute(ChannelAttributes.MESSAGING_OPERATION_TYPE, "process");
+            .setAttribute(
+                ChannelAttributes.MESSAGING_OPERATION_NAME,
+                ChannelAttributes.MESSAGING_OPERATION_PROCESS)
+            .setAttribute(
+                ChannelAttributes.MESSAGING_OPERATION_TYPE,
+                ChannelAttributes.MESSAGING_OPERATION_PROCESS);
     if (relation == SpanRelation.PARENT) {
       builder.setParent(context);
     } else {

@@ -66,10 +66,13 @@ final class Waiter {
 
   /**
    * Parks the owner until the waiter is claimed or cancelled (by {@code cancellation} or an
-   * interrupt).
+   * interrupt). An interrupt that arrives once {@code cancellation} is done counts as the
+   * cancellation (Shuttle interrupts the threads of cancelled tasks): the result is {@link
+   * #CANCELLED}, with the interrupt flag kept set.
    *
    * @return the final state: a case index, or {@link #CANCELLED}
-   * @throws InterruptedException if interrupted before any claim; the waiter is then cancelled
+   * @throws InterruptedException if interrupted before any claim while {@code cancellation} is not
+   *     done; the waiter is then cancelled
    */
   int await(Cancellation cancellation) throws InterruptedException {
     Stoppable registration = cancellation.onDone(() -> claimAndWake(CANCELLED));
@@ -81,11 +84,15 @@ final class Waiter {
         }
         LockSupport.park(this);
         if (Thread.interrupted()) {
-          if (tryCancel()) {
-            throw new InterruptedException();
+          if (!tryCancel()) {
+            Thread.currentThread().interrupt(); // claimed first: completed, keep the interrupt
+            return state;
           }
-          Thread.currentThread().interrupt(); // claimed first: completed, keep the interrupt
-          return state;
+          if (cancellation.isDone()) { // likely the cancellation's own interrupt: report it as such
+            Thread.currentThread().interrupt();
+            return CANCELLED;
+          }
+          throw new InterruptedException();
         }
       }
     } finally {

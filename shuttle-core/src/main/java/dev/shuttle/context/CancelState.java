@@ -230,12 +230,33 @@ final class CancelState implements Cancellation {
 
   @Override
   public void await() throws InterruptedException {
-    done.await(); // for BACKGROUND: blocks until interrupted, as Go's nil Done channel
+    try {
+      done.await(); // for BACKGROUND: blocks until interrupted, as Go's nil Done channel
+    } catch (InterruptedException e) {
+      if (!isDone()) {
+        throw e;
+      }
+      Thread.currentThread().interrupt(); // done and interrupted at once: done wins, flag kept
+    }
   }
 
   @Override
   public boolean await(Duration timeout) throws InterruptedException {
-    return done.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    long nanos;
+    try {
+      nanos = timeout.toNanos();
+    } catch (ArithmeticException beyondLong) { // over 292 years: as good as forever
+      nanos = timeout.isNegative() ? 0 : Long.MAX_VALUE;
+    }
+    try {
+      return done.await(nanos, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      if (!isDone()) {
+        throw e;
+      }
+      Thread.currentThread().interrupt(); // done and interrupted at once: done wins, flag kept
+      return true;
+    }
   }
 
   @Override

@@ -33,14 +33,17 @@ public sealed interface Cancellation permits CancelState {
   Optional<Instant> deadline();
 
   /**
-   * Blocks until the context is done.
+   * Blocks until the context is done. If the thread is interrupted when the context is already done
+   * (as Shuttle interrupts the threads of cancelled tasks), this returns normally with the
+   * interrupt flag set.
    *
    * @throws InterruptedException if the calling thread is interrupted while waiting
    */
   void await() throws InterruptedException;
 
   /**
-   * Blocks until the context is done or the timeout elapses.
+   * Blocks until the context is done or the timeout elapses; an interrupt once the context is done
+   * counts as done, as for {@link #await()}.
    *
    * @return {@code true} if the context is done
    * @throws InterruptedException if the calling thread is interrupted while waiting

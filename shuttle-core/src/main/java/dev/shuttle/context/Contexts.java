@@ -1,6 +1,7 @@
 package dev.shuttle.context;
 
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -33,6 +34,10 @@ import org.jspecify.annotations.Nullable;
 public final class Contexts {
   private static final ThreadFactory AFTER_FUNC_THREADS =
       Thread.ofVirtual().name("shuttle-after-func-", 1).factory();
+
+  /** Present (always {@code TRUE}) in a context made by {@link #withoutInterrupt}. */
+  private static final ContextKey<Boolean> NO_INTERRUPT =
+      ContextKey.named("dev.shuttle.no-interrupt");
 
   private Contexts() {}
 
@@ -115,6 +120,79 @@ public final class Contexts {
   public static Context withoutCancel(Context parent) {
     Objects.requireNonNull(parent, "parent");
     return parent.with(CancelState.KEY, CancelState.BACKGROUND);
+  }
+
+  /**
+   * Returns a context with all of {@code parent}'s values and its cancellation, in which
+   * cancellation is cooperative only: tasks that Shuttle runs under it, or under any context
+   * derived from it, are not interrupted when it is done (ADR 5). Such a task sees cancellation
+   * only through Shuttle's blocking calls (which always honour it), {@link #sleep}, or by checking
+   * {@link #isDone}. Use it for work that must not be interrupted half-way, such as a thread doing
+   * {@code FileChannel} I/O, which an interrupt closes.
+   *
+   * {@snippet :
+   * ErrGroup group = ErrGroup.withContext(Contexts.withoutInterrupt(request.context()));
+   * group.go(() -> {
+   *   while (!Contexts.isDone(Context.current())) writeNextBlock(file); // never interrupted
+   * });
+   * }
+   */
+  public static Context withoutInterrupt(Context parent) {
+    Objects.requireNonNull(parent, "parent");
+    return parent.with(NO_INTERRUPT, Boolean.TRUE);
+  }
+
+  /**
+   * Returns {@code true} if Shuttle interrupts the tasks it runs under {@code context} when the
+   * context is done: the context can be cancelled (it is not Go's {@code Background} nor made by
+   * {@link #withoutCancel}) and neither it nor an ancestor was made by {@link #withoutInterrupt}.
+   */
+  public static boolean interruptsOnCancel(Context context) {
+    Objects.requireNonNull(context, "context");
+    return CancelState.of(context) != CancelState.BACKGROUND && context.get(NO_INTERRUPT) == null;
+  }
+
+  /**
+   * Sleeps for {@code duration} or until the current context is done, whichever comes first: {@link
+   * Thread#sleep} that also honours cancellation.
+   *
+   * @throws ContextDoneException if the current context is done before {@code duration} has passed
+   * @throws InterruptedException if the thread is interrupted while sleeping
+   */
+  public static void sleep(Duration duration) throws InterruptedException {
+    sleep(Context.current(), duration);
+  }
+
+  /**
+   * Sleeps for {@code duration} or until {@code context} is done, whichever comes first. A zero or
+   * negative duration returns at once, as Go's {@code time.Sleep} does, unless the context is done.
+   *
+   * {@snippet :
+   * for (int attempt = 1; ; attempt++) {
+   *   try {
+   *     return callBackend();
+   *   } catch (IOException e) {
+   *     Contexts.sleep(ctx, backoff(attempt)); // ends early, with the cause, if ctx is cancelled
+   *   }
+   * }
+   * }
+   *
+   * @throws ContextDoneException if {@code context} is done before {@code duration} has passed
+   * @throws InterruptedException if the thread is interrupted while sleeping
+   */
+  public static void sleep(Context context, Duration duration) throws InterruptedException {
+    Objects.requireNonNull(duration, "duration");
+    Cancellation cancellation = cancellation(context);
+    cancellation.throwIfDone();
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    if (duration.isNegative() || duration.isZero()) {
+      return;
+    }
+    if (cancellation.await(duration)) {
+      cancellation.throwIfDone();
+    }
   }
 
   /**

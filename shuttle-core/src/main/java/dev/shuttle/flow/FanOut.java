@@ -4,6 +4,8 @@ import dev.shuttle.channel.Channel;
 import dev.shuttle.channel.Message;
 import dev.shuttle.context.CancelableContext;
 import dev.shuttle.context.Contexts;
+import dev.shuttle.internal.InterruptOnCancel;
+import dev.shuttle.internal.Rethrow;
 import dev.shuttle.internal.SpanOutcome;
 import dev.shuttle.telemetry.ChannelAttributes;
 import dev.shuttle.telemetry.ShuttleTelemetry;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Fan-out: spread the messages of one channel over N consumers, keeping each message's context.
@@ -113,7 +116,7 @@ public final class FanOut {
                       () -> {
                         try {
                           for (Message<? extends T> m : input.messages()) {
-                            R result = apply(m, spanName, worker, function);
+                            R result = apply(workers.context(), m, spanName, worker, function);
                             results.sendMessage(workers.context(), m.withValue(result));
                           }
                         } catch (Exception e) {
@@ -137,8 +140,10 @@ public final class FanOut {
     return results;
   }
 
+  /** Applies {@code function} in its span; its thread is interrupted if {@code workers} is done. */
   @SuppressWarnings("try") // the scope is only closed
   private static <T, R> R apply(
+      Context workers,
       Message<? extends T> m,
       String spanName,
       long worker,
@@ -150,14 +155,24 @@ public final class FanOut {
             .setParent(m.context())
             .setAttribute(ChannelAttributes.WORKER_INDEX, worker)
             .startSpan();
+    @Nullable R result = null;
+    Throwable failure = null;
+    InterruptOnCancel interrupt = InterruptOnCancel.arm(workers);
     try (Scope ignored = Context.current().with(span).makeCurrent()) {
-      return Objects.requireNonNull(function.apply(m.value()), spanName + " returned null");
-    } catch (Exception e) {
-      SpanOutcome.recordFailure(span, e);
-      throw e;
+      result = Objects.requireNonNull(function.apply(m.value()), spanName + " returned null");
+    } catch (Throwable t) {
+      failure = t;
+    }
+    failure = interrupt.disarm(failure);
+    try {
+      if (failure != null) {
+        SpanOutcome.recordFailure(span, failure);
+        throw Rethrow.failure(failure);
+      }
     } finally {
       span.end();
     }
+    return Objects.requireNonNull(result, "result");
   }
 
   private static void requirePositive(int n) {

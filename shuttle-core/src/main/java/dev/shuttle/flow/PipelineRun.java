@@ -9,12 +9,14 @@ import dev.shuttle.context.Cancellation;
 import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.context.ContextError;
 import dev.shuttle.context.Contexts;
+import dev.shuttle.internal.InterruptOnCancel;
 import dev.shuttle.internal.SpanOutcome;
 import dev.shuttle.telemetry.ChannelAttributes;
 import dev.shuttle.telemetry.ShuttleTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import java.lang.reflect.UndeclaredThrowableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,13 +42,15 @@ import org.jspecify.annotations.Nullable;
  *
  * A run has one source thread, {@code concurrency} threads per stage and one sink thread, all
  * virtual, all running in the run's context (a {@link Contexts#withCancel} child of the caller's).
- * Stage {@code k} reads channel {@code k} and writes channel {@code k + 1}; the last worker of a
- * stage to finish closes its output, so closing propagates from the source to the sink, which then
- * closes the {@linkplain #output() output}. Every blocking call uses the run's context, so {@link
- * #cancel()} (or a failure under {@link FailurePolicy#cancelPipeline()}) stops every thread
- * promptly; the last thread of each stage then drains its input, ending the spans of the items left
- * there, so every item span ends exactly once: completed at the sink, dropped or failed at a stage,
- * or cancelled wherever the cancellation found it.
+ * While a stage function runs, an {@link InterruptOnCancel} guard interrupts its thread if the run
+ * is cancelled, and clears that interrupt before the thread goes on. Stage {@code k} reads channel
+ * {@code k} and writes channel {@code k + 1}; the last worker of a stage to finish closes its
+ * output, so closing propagates from the source to the sink, which then closes the {@linkplain
+ * #output() output}. Every blocking call uses the run's context, so {@link #cancel()} (or a failure
+ * under {@link FailurePolicy#cancelPipeline()}) stops every thread promptly; the last thread of
+ * each stage then drains its input, ending the spans of the items left there, so every item span
+ * ends exactly once: completed at the sink, dropped or failed at a stage, or cancelled wherever the
+ * cancellation found it.
  *
  * <p>Ordered runs number items at the source and re-sequence them at the sink; a dropped item
  * travels on as a tombstone so the sink does not wait for it. A window of tokens (a channel holding
@@ -189,9 +193,9 @@ public final class PipelineRun<O> implements AutoCloseable {
 
   /**
    * Cancels the run: every stage stops promptly, and in-flight items end as cancelled. A stage
-   * function that is running finishes first: long-running stage code should watch {@code
-   * Contexts.cancellation(Context.current())} (the run's cancellation is current while it runs) or
-   * use Shuttle's blocking calls, which all honour it.
+   * function that is running is interrupted (unless the run's context was made by {@link
+   * Contexts#withoutInterrupt}), so blocking Java calls in it end too; Shuttle's blocking calls in
+   * it honour the run's cancellation, which is current while it runs.
    */
   public void cancel() {
     run.cancel();
@@ -291,20 +295,30 @@ public final class PipelineRun<O> implements AutoCloseable {
             .setAttribute(ChannelAttributes.PIPELINE_STAGE, stage.name())
             .setAttribute(ChannelAttributes.WORKER_INDEX, (long) worker)
             .startSpan();
-    Object result;
+    @Nullable Object result = null;
+    Throwable failure = null;
+    InterruptOnCancel interrupt = InterruptOnCancel.arm(runContext);
     try (Scope ignored = message.context().with(stageSpan).makeCurrent()) {
       result =
           Objects.requireNonNull(
               stage.function().apply(item.value()), "stage " + stage.name() + " returned null");
-    } catch (Exception e) {
-      SpanOutcome.recordFailure(stageSpan, e);
+    } catch (Throwable t) {
+      failure = t;
+    }
+    failure = interrupt.disarm(failure);
+    if (failure != null) {
+      SpanOutcome.recordFailure(stageSpan, failure);
       stageSpan.end();
-      failed(stage, message, e, out);
+      if (failure instanceof Error error) {
+        throw error;
+      }
+      failed(stage, message, asException(failure), out);
       return;
     }
     stageSpan.end();
     try {
-      out.sendMessage(runContext, message.withValue(new Item(item.seq(), result)));
+      out.sendMessage(
+          runContext, message.withValue(new Item(item.seq(), Objects.requireNonNull(result))));
     } catch (InterruptedException | RuntimeException e) {
       endItem(Span.fromContext(message.context()), CANCELED, e);
       throw e;
@@ -440,6 +454,11 @@ public final class PipelineRun<O> implements AutoCloseable {
               : new ContextDoneException(
                   Objects.requireNonNullElse(runCancellation.err(), ContextError.CANCELED), cause));
     }
+  }
+
+  /** A stage function declares {@code Exception}; anything else got past the compiler. */
+  private static Exception asException(Throwable failure) {
+    return failure instanceof Exception e ? e : new UndeclaredThrowableException(failure);
   }
 
   private static void endItem(Span span, String itemOutcome, @Nullable Throwable error) {

@@ -24,7 +24,7 @@ public final class SpanOutcome {
         return;
       }
       ContextDoneException done = findContextDone(failure);
-      span.setAttribute(ShuttleAttributes.ERROR_TYPE, failure.getClass().getName());
+      span.setAttribute(ShuttleAttributes.ERROR_TYPE, errorType(failure));
       span.recordException(failure);
       if (done == null) {
         span.setStatus(StatusCode.ERROR, String.valueOf(failure.getMessage()));
@@ -42,6 +42,18 @@ public final class SpanOutcome {
     } catch (RuntimeException telemetryFailure) {
       // A broken exporter or span implementation must not replace the user's failure.
     }
+  }
+
+  /**
+   * Returns the {@code error.type} of {@code failure}: its class's canonical name ({@code
+   * Outer.Inner}), which is what the OpenTelemetry SDK writes in {@code exception.type}, so that
+   * spans, their exception events and metrics agree; the binary name for classes that have no
+   * canonical name (local and anonymous classes).
+   */
+  public static String errorType(Throwable failure) {
+    Class<?> type = failure.getClass();
+    String canonical = type.getCanonicalName();
+    return canonical != null ? canonical : type.getName();
   }
 
   /** Returns the {@link ContextDoneException} in {@code failure}'s cause chain, if any. */

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Starts a task on a virtual thread under a context, optionally inside a child span, and reports
  * how it ended. The one place where goroutines, {@code WaitGroup.go} and {@code ErrGroup.go} become
- * threads, so they are traced and counted alike.
+ * threads, so they are traced, counted and interrupted on cancellation alike.
  */
 public final class TaskLauncher {
   private static final ThreadFactory THREADS = Thread.ofVirtual().name("shuttle-go-", 1).factory();
@@ -71,12 +71,19 @@ public final class TaskLauncher {
       runContext = context.with(span);
     }
     Throwable failure = null;
+    InterruptOnCancel interrupt = InterruptOnCancel.arm(context);
     try (Scope ignored = runContext.makeCurrent()) {
       task.run();
     } catch (Throwable t) {
       failure = t;
-      if (span != null) {
-        SpanOutcome.recordFailure(span, t);
+    }
+    failure = interrupt.disarm(failure);
+    try {
+      if (failure != null) {
+        countFailure(instruments.failed, failure);
+        if (span != null) {
+          SpanOutcome.recordFailure(span, failure);
+        }
       }
     } finally {
       if (span != null) {
@@ -88,25 +95,66 @@ public final class TaskLauncher {
   }
 
   /**
+   * Wraps {@code body} to run as a goroutine on a thread that someone else starts (a {@link
+   * ThreadFactory}'s): counted as one, with {@code context} current, its thread interrupted when
+   * {@code context} is done (see {@link InterruptOnCancel}). A failure is counted and propagates to
+   * the thread, whose uncaught-exception handler (or whoever runs {@code body}) gets it.
+   */
+  public static Runnable asGoroutine(Context context, Runnable body) {
+    return () -> {
+      Instruments instruments = INSTRUMENTS.get();
+      instruments.started.add(1);
+      instruments.active.add(1);
+      InterruptOnCancel interrupt = InterruptOnCancel.arm(context);
+      try (Scope ignored = context.makeCurrent()) {
+        body.run();
+      } catch (RuntimeException | Error failure) {
+        countFailure(instruments.failed, failure);
+        throw failure;
+      } finally {
+        interrupt.disarm(null);
+        instruments.active.add(-1);
+      }
+    };
+  }
+
+  /**
    * Hands a failure that nobody will join to the current thread's uncaught-exception handler, and
    * counts it in {@code shuttle.goroutine.uncaught_failures}.
    */
   public static void reportUncaught(Throwable failure) {
+    reportUncaught(Thread.currentThread(), failure);
+  }
+
+  /**
+   * Hands a failure of {@code thread} that nobody joined to that thread's uncaught-exception
+   * handler (the default handler, or its thread group, once the thread has ended), and counts it in
+   * {@code shuttle.goroutine.uncaught_failures}.
+   */
+  public static void reportUncaught(Thread thread, Throwable failure) {
+    countFailure(INSTRUMENTS.get().uncaught, failure);
+    Thread.UncaughtExceptionHandler handler = thread.getUncaughtExceptionHandler();
+    if (handler == null) { // the thread has ended
+      handler = Thread.getDefaultUncaughtExceptionHandler();
+    }
+    if (handler == null) {
+      handler = Thread.currentThread().getThreadGroup(); // prints it, naming the thread
+    }
+    handler.uncaughtException(thread, failure);
+  }
+
+  private static void countFailure(LongCounter counter, Throwable failure) {
     try {
-      INSTRUMENTS
-          .get()
-          .uncaught
-          .add(1, Attributes.of(ShuttleAttributes.ERROR_TYPE, failure.getClass().getName()));
+      counter.add(1, Attributes.of(ShuttleAttributes.ERROR_TYPE, SpanOutcome.errorType(failure)));
     } catch (RuntimeException telemetryFailure) {
       // never let telemetry hide the failure
     }
-    Thread current = Thread.currentThread();
-    current.getUncaughtExceptionHandler().uncaughtException(current, failure);
   }
 
   private static final class Instruments {
     final LongCounter started;
     final LongUpDownCounter active;
+    final LongCounter failed;
     final LongCounter uncaught;
 
     Instruments(Meter meter) {
@@ -122,11 +170,18 @@ public final class TaskLauncher {
               .setUnit("{goroutine}")
               .setDescription("Goroutines running now.")
               .build();
+      failed =
+          meter
+              .counterBuilder(ShuttleMetricNames.GOROUTINES_FAILED)
+              .setUnit("{failure}")
+              .setDescription("Goroutines whose task failed, joined or not.")
+              .build();
       uncaught =
           meter
               .counterBuilder(ShuttleMetricNames.GOROUTINES_UNCAUGHT)
               .setUnit("{failure}")
-              .setDescription("Fire-and-forget goroutines that failed with nobody to join them.")
+              .setDescription(
+                  "Goroutine failures that nobody joined: fire-and-forget, or never observed.")
               .build();
     }
   }

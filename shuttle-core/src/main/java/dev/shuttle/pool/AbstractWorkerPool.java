@@ -9,6 +9,7 @@ import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.context.ContextError;
 import dev.shuttle.context.Contexts;
 import dev.shuttle.context.Stoppable;
+import dev.shuttle.internal.InterruptOnCancel;
 import dev.shuttle.internal.SpanOutcome;
 import dev.shuttle.telemetry.PoolAttributes;
 import dev.shuttle.telemetry.ShuttleTelemetry;
@@ -75,6 +76,10 @@ import org.jspecify.annotations.Nullable;
  * the lock, reading the volatile mirror {@code queued} of the queue's size (written under the
  * lock), before it parks on its condition; the spin only decides when to re-take the lock, so every
  * decision is still made under it.
+ *
+ * <p>Cancelling a running job: while a job runs, an {@link InterruptOnCancel} guard armed on the
+ * submitter's context interrupts the worker if that context is done, and clears its interrupt
+ * before the worker delivers the result or takes the next job.
  *
  * <p>Stopping a running job: each job runs under {@code withCancel(submitter's context)}, published
  * in its worker's volatile {@code current} field before the worker re-reads the state; {@code
@@ -326,7 +331,12 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
           notFull.await();
         } catch (InterruptedException e) {
           passOnSignalLocked();
-          throw e;
+          if (!cancellation.isDone()) {
+            throw e;
+          }
+          Thread.currentThread().interrupt(); // the cancellation's own interrupt: report it so
+          metrics.rejected(PoolMetrics.Rejection.CONTEXT_DONE);
+          cancellation.throwIfDone();
         }
         waited = true;
       }
@@ -508,12 +518,21 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
     T value = null;
     Throwable failure = null;
     boolean canceled = false;
+    // On the submitter's context: stopNow interrupts by itself, and a context that can never be
+    // done (the common case) arms nothing.
+    InterruptOnCancel interrupt = InterruptOnCancel.arm(job.context);
     try (Scope ignored = jobContext.context().with(span).makeCurrent()) {
       value = job.callable.call();
     } catch (Throwable t) {
       failure = t;
-      canceled = jobContext.cancellation().isDone() || SpanOutcome.findContextDone(t) != null;
-      SpanOutcome.recordFailure(span, t);
+    }
+    failure = interrupt.disarm(failure);
+    try {
+      if (failure != null) {
+        canceled =
+            jobContext.cancellation().isDone() || SpanOutcome.findContextDone(failure) != null;
+        SpanOutcome.recordFailure(span, failure);
+      }
     } finally {
       span.end();
       worker.current = null;

@@ -178,7 +178,12 @@ public final class BoundedPool implements AutoCloseable {
           permitFreed.await();
         } catch (InterruptedException e) {
           passOnSignalLocked();
-          throw e;
+          if (!cancellation.isDone()) {
+            throw e;
+          }
+          Thread.currentThread().interrupt(); // the cancellation's own interrupt: report it so
+          metrics.rejected(PoolMetrics.Rejection.CONTEXT_DONE);
+          cancellation.throwIfDone();
         }
       }
     } finally {

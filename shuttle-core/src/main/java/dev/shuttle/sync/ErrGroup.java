@@ -1,8 +1,8 @@
 package dev.shuttle.sync;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.shuttle.Task;
 import dev.shuttle.context.CancelableContext;
-import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.context.Contexts;
 import dev.shuttle.internal.Rethrow;
 import dev.shuttle.internal.SpanOutcome;
@@ -25,14 +25,27 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Runs a group of tasks on virtual threads and returns the first failure: Go's {@code
- * golang.org/x/sync/errgroup}, with its context, {@code SetLimit} and {@code TryGo}, plus an
- * optional span for the whole group and an option to collect every failure.
+ * golang.org/x/sync/errgroup}, with {@code SetLimit} and {@code TryGo}, plus an optional span for
+ * the whole group and an option to collect every failure.
  *
- * <p>The first task to fail cancels the group's {@linkplain #context() context} with that failure
- * as the cause, and is what {@link #await()} throws, unchanged and with its own stack trace; later
- * failures are attached to it as suppressed exceptions (except the {@link ContextDoneException}s
- * that merely report the group's own cancellation). {@code await()} cancels the context when it
- * returns, as Go's {@code Wait} does.
+ * <p>Two kinds, as in Go:
+ *
+ * <ul>
+ *   <li>{@link #withContext(Context)} (and {@link #builder(Context)}): the group has a derived
+ *       {@linkplain #context() context}; the first task to fail cancels it, with that failure as
+ *       the cause, so the other tasks stop (Shuttle's blocking calls throw, and the tasks' threads
+ *       are interrupted unless the context was made by {@link Contexts#withoutInterrupt}); {@link
+ *       #await()} cancels it when it returns, as Go's {@code Wait} does.
+ *   <li>{@link #create()} (Go's zero {@code errgroup.Group}), or {@link
+ *       Builder#cancelOnFirstFailure(boolean) cancelOnFirstFailure(false)}: a plain group that only
+ *       collects: a failure cancels nothing, and the tasks run under the parent context as it is.
+ * </ul>
+ *
+ * <p>{@link #await()} throws the first failure unchanged, with its own stack trace, and never
+ * modifies it (no suppressed exceptions are added: one exception may be thrown by several tasks, or
+ * be a shared constant). Later failures are recorded on their own task spans and counted in the
+ * group span's {@code errgroup.failures}; as in Go they are not returned (use {@link
+ * Builder#collectAllFailures()} to get them all).
  *
  * {@snippet :
  * ErrGroup group = ErrGroup.builder(Context.current()).span("errgroup-tasks").limit(8).build();
@@ -44,29 +57,36 @@ import org.jspecify.annotations.Nullable;
  * group.await(); // throws the first failure; the group span has status ERROR
  * }
  *
+ * <p>Memory consistency effects: actions in a thread before it calls {@code go} or {@code tryGo}
+ * happen-before the task's actions, which happen-before a return from {@link #await()} (normal or
+ * by throwing).
+ *
  * <p>Thread-safe, except that {@link #setLimit} must not race with {@link #go}, as in Go.
  *
  * <p>Implementation note: {@code running} counts tasks between their start and their end; {@code
  * pending} (a {@link WaitGroup}) counts from {@code go} to the end, so {@code await} cannot miss a
- * task that a running task starts. The first failure is decided by a CAS on {@code firstFailure};
- * the loser's failure goes to {@code laterFailures}. {@code finished} makes the end of the group
- * (span end, context cancel, suppressed attachment) happen once, under {@code finishLock}, even if
- * {@code await} is called again or from several threads; every caller then throws the same outcome.
+ * task that a running task starts. The first failure is decided by a CAS on {@code firstFailure}.
+ * {@code finished} makes the end of the group (span end, context cancel) happen once, under {@code
+ * finishLock}, even if {@code await} is called again or from several threads, and even if ending
+ * the span throws; every caller then throws the same outcome.
  */
 public final class ErrGroup {
-  private final CancelableContext context;
+  private final Context context;
+  private final @Nullable CancelableContext cancelable;
   private final @Nullable Span span;
   private final boolean collectAll;
   private final WaitGroup pending = new WaitGroup();
   private final AtomicLong running = new AtomicLong();
   private final AtomicLong started = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
   private final AtomicReference<@Nullable Throwable> firstFailure = new AtomicReference<>();
-  private final ConcurrentLinkedQueue<Throwable> laterFailures = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Throwable> allFailures = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean finished = new AtomicBoolean();
   private final ReentrantLock finishLock = new ReentrantLock();
-  // @GuardedBy("finishLock"); meaningful once finished is true
+
+  @GuardedBy("finishLock")
   private @Nullable Throwable outcome;
+
   private volatile @Nullable Semaphore limit;
   private volatile int limitValue;
 
@@ -87,8 +107,14 @@ public final class ErrGroup {
     } else {
       this.span = null;
     }
-    this.context = Contexts.withCancelCause(parent);
     this.collectAll = builder.collectAll;
+    if (builder.cancelOnFirstFailure && !builder.collectAll) {
+      this.cancelable = Contexts.withCancelCause(parent);
+      this.context = cancelable.context();
+    } else {
+      this.cancelable = null;
+      this.context = parent;
+    }
     if (builder.limit > 0) {
       this.limit = new Semaphore(builder.limit);
       this.limitValue = builder.limit;
@@ -103,22 +129,29 @@ public final class ErrGroup {
     return builder(parent).build();
   }
 
-  /** Returns a group under the current context (Go's zero {@code errgroup.Group}). */
+  /**
+   * Returns a plain group under the current context (Go's zero {@code errgroup.Group}): a failure
+   * cancels nothing; {@link #await()} throws the first one.
+   */
   public static ErrGroup create() {
-    return withContext(Context.current());
+    return builder(Context.current()).cancelOnFirstFailure(false).build();
   }
 
-  /** Returns a builder for a group whose context derives from {@code parent}. */
+  /**
+   * Returns a builder for a group under {@code parent}; by default its context derives from {@code
+   * parent} and is cancelled by the first failure, as {@link #withContext} does.
+   */
   public static Builder builder(Context parent) {
     return new Builder(Objects.requireNonNull(parent, "parent"));
   }
 
   /**
-   * Returns the group's context: current inside every task, cancelled by the first failure (cause:
-   * that failure) or when {@link #await()} returns.
+   * Returns the context current inside every task: for a group made by {@link #withContext}, a
+   * context cancelled by the first failure (cause: that failure) or when {@link #await()} returns;
+   * for a plain group, the parent context (with the group span, if any).
    */
   public Context context() {
-    return context.context();
+    return context;
   }
 
   /**
@@ -146,6 +179,7 @@ public final class ErrGroup {
    * Runs {@code task} only if the group is below its limit (Go's {@code TryGo}).
    *
    * @return {@code true} if the task was started, {@code false} at the limit
+   * @throws IllegalStateException if {@link #await()} has already returned
    */
   public boolean tryGo(Task task) {
     return startWithoutWaiting(null, Attributes.empty(), task);
@@ -172,10 +206,7 @@ public final class ErrGroup {
   private boolean start(@Nullable String spanName, Attributes attributes, Task task, boolean wait)
       throws InterruptedException {
     Objects.requireNonNull(task, "task");
-    if (finished.get()) {
-      throw new IllegalStateException(
-          "go() after await() returned: this ErrGroup is finished; create a new one");
-    }
+    checkNotFinished();
     Semaphore slots = limit;
     if (slots != null) {
       if (wait) {
@@ -188,7 +219,7 @@ public final class ErrGroup {
     running.incrementAndGet();
     started.incrementAndGet();
     TaskLauncher.launch(
-        context.context(),
+        context,
         spanName,
         attributes,
         task,
@@ -208,15 +239,19 @@ public final class ErrGroup {
     return true;
   }
 
+  private void checkNotFinished() {
+    if (finished.get()) {
+      throw new IllegalStateException(
+          "go() after await() returned: this ErrGroup is finished; create a new one");
+    }
+  }
+
   private void recordFailure(Throwable failure) {
+    failed.incrementAndGet();
     if (collectAll) {
       allFailures.add(failure);
-      return;
-    }
-    if (firstFailure.compareAndSet(null, failure)) {
-      context.cancel(failure);
-    } else {
-      laterFailures.add(failure);
+    } else if (firstFailure.compareAndSet(null, failure) && cancelable != null) {
+      cancelable.cancel(failure);
     }
   }
 
@@ -262,11 +297,11 @@ public final class ErrGroup {
   }
 
   /**
-   * Waits for every task, cancels the group's context, and throws the first failure (Go's {@code
-   * Wait}).
+   * Waits for every task, cancels the group's derived context (if it has one), ends the group span,
+   * and throws the first failure (Go's {@code Wait}). Afterwards the group accepts no more tasks.
    *
-   * @throws Exception the first task failure, unchanged (later ones attached as suppressed); or,
-   *     with {@link Builder#collectAllFailures()}, a {@link GroupFailedException} holding them all
+   * @throws Exception the first task failure, unchanged and unmodified; or, with {@link
+   *     Builder#collectAllFailures()}, a {@link GroupFailedException} holding them all
    * @throws InterruptedException if interrupted while waiting; the tasks keep running
    */
   public void await() throws Exception {
@@ -278,12 +313,21 @@ public final class ErrGroup {
     throw Rethrow.failure(failure);
   }
 
+  /** Waits until every task started so far has ended, without ending the group; for tests. */
+  void awaitTasks() throws InterruptedException {
+    pending.await();
+  }
+
   private @Nullable Throwable finish() {
     finishLock.lock();
     try {
       if (!finished.get()) {
-        outcome = endGroup();
-        finished.set(true);
+        try {
+          outcome = collectAll ? aggregate() : firstFailure.get();
+          endGroup(outcome);
+        } finally {
+          finished.set(true);
+        }
       }
       return outcome;
     } finally {
@@ -291,28 +335,30 @@ public final class ErrGroup {
     }
   }
 
-  private @Nullable Throwable endGroup() {
-    Throwable first = firstFailure.get();
-    Throwable failure = collectAll ? aggregate() : first;
-    if (first != null) {
-      for (Throwable later : laterFailures) {
-        if (!isEcho(later, first)) {
-          first.addSuppressed(later);
-        }
+  private void endGroup(@Nullable Throwable failure) {
+    try {
+      if (cancelable != null) {
+        cancelable.cancel(failure);
+      }
+    } finally {
+      if (span != null) {
+        endSpan(span, failure);
       }
     }
-    context.cancel(failure);
-    if (span != null) {
-      span.setAttribute(ShuttleAttributes.ERRGROUP_TASKS, started.get());
-      span.setAttribute(
-          ShuttleAttributes.ERRGROUP_FAILURES,
-          collectAll ? allFailures.size() : (first == null ? 0 : 1 + laterFailures.size()));
+  }
+
+  private void endSpan(Span groupSpan, @Nullable Throwable failure) {
+    try {
+      groupSpan.setAttribute(ShuttleAttributes.ERRGROUP_TASKS, started.get());
+      groupSpan.setAttribute(ShuttleAttributes.ERRGROUP_FAILURES, failed.get());
       if (failure != null) {
-        SpanOutcome.recordFailure(span, failure);
+        SpanOutcome.recordFailure(groupSpan, failure);
       }
-      span.end();
+    } catch (RuntimeException telemetryFailure) {
+      // a broken span implementation must not replace the group's outcome
+    } finally {
+      groupSpan.end();
     }
-    return failure;
   }
 
   private @Nullable Throwable aggregate() {
@@ -320,15 +366,16 @@ public final class ErrGroup {
     return failures.isEmpty() ? null : new GroupFailedException(failures, started.get());
   }
 
-  /** A failure that only reports the group's own cancellation by {@code first}. */
-  private static boolean isEcho(Throwable later, Throwable first) {
-    ContextDoneException done = SpanOutcome.findContextDone(later);
-    return done != null && first.equals(done.getCause()); // Throwable equality is identity
-  }
-
   @Override
   public String toString() {
-    return "ErrGroup{running=" + running.get() + ", limit=" + limitValue + "}";
+    return "ErrGroup{"
+        + (cancelable != null ? "withContext" : "plain")
+        + ", running="
+        + running.get()
+        + ", limit="
+        + limitValue
+        + (finished.get() ? ", finished" : "")
+        + "}";
   }
 
   /**
@@ -342,6 +389,7 @@ public final class ErrGroup {
     private Attributes spanAttributes = Attributes.empty();
     private int limit;
     private boolean collectAll;
+    private boolean cancelOnFirstFailure = true;
 
     private Builder(Context parent) {
       this.parent = parent;
@@ -373,6 +421,16 @@ public final class ErrGroup {
             "ErrGroup limit must be at least 1, was " + n + "; leave it unset for no limit");
       }
       this.limit = n;
+      return this;
+    }
+
+    /**
+     * Chooses the kind of group: {@code true} (the default) derives a context that the first
+     * failure cancels (Go's {@code errgroup.WithContext}); {@code false} makes a plain group whose
+     * failures cancel nothing (Go's zero {@code errgroup.Group}).
+     */
+    public Builder cancelOnFirstFailure(boolean cancel) {
+      this.cancelOnFirstFailure = cancel;
       return this;
     }
 

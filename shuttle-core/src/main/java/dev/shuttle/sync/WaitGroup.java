@@ -164,7 +164,8 @@ public final class WaitGroup {
   /**
    * Blocks until the counter is zero or {@code context} is done.
    *
-   * @throws dev.shuttle.context.ContextDoneException if the context is done first
+   * @throws dev.shuttle.context.ContextDoneException if the context is done first (also when the
+   *     thread is interrupted once it is done; the interrupt flag then stays set)
    * @throws InterruptedException if the calling thread is interrupted while waiting
    */
   public void await(Context context) throws InterruptedException {
@@ -180,6 +181,12 @@ public final class WaitGroup {
       } finally {
         lock.unlock();
       }
+    } catch (InterruptedException e) {
+      if (!cancellation.isDone()) {
+        throw e;
+      }
+      Thread.currentThread().interrupt(); // the cancellation's own interrupt: report it as such
+      cancellation.throwIfDone();
     } finally {
       wakeUp.stop();
     }

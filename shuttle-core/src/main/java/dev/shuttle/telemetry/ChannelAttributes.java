@@ -16,6 +16,13 @@ public final class ChannelAttributes {
   /** The value of {@link #MESSAGING_SYSTEM}: in-process Shuttle channels. */
   public static final String MESSAGING_SYSTEM_SHUTTLE = "shuttle";
 
+  /** {@code messaging.operation.name}: {@code process} on consumer spans. */
+  public static final AttributeKey<String> MESSAGING_OPERATION_NAME =
+      stringKey("messaging.operation.name");
+
+  /** The value of {@link #MESSAGING_OPERATION_NAME} and {@link #MESSAGING_OPERATION_TYPE}. */
+  public static final String MESSAGING_OPERATION_PROCESS = "process";
+
   /** {@code messaging.operation.type}: {@code process} on consumer spans. */
   public static final AttributeKey<String> MESSAGING_OPERATION_TYPE =
       stringKey("messaging.operation.type");

@@ -9,8 +9,17 @@ public final class ShuttleMetricNames {
   public static final String GOROUTINES_ACTIVE = "shuttle.goroutine.active";
 
   /**
-   * Counter of fire-and-forget goroutines that failed with nobody to join them, {@code {failure}},
-   * with {@code error.type}; each also reached the thread's uncaught-exception handler.
+   * Counter of goroutines whose task failed, {@code {failure}}, with {@code error.type}: every
+   * failure of a goroutine, {@code WaitGroup.go}, {@code ErrGroup} or {@code BoundedPool} task,
+   * whether or not somebody joins it.
+   */
+  public static final String GOROUTINES_FAILED = "shuttle.goroutine.failures";
+
+  /**
+   * Counter of goroutine failures that nobody observed, {@code {failure}}, with {@code error.type}:
+   * a fire-and-forget goroutine's ({@code Go.go}, {@code WaitGroup.go}) at once, and a joinable
+   * goroutine's when its handle became unreachable before anybody joined it. Each also reached an
+   * uncaught-exception handler.
    */
   public static final String GOROUTINES_UNCAUGHT = "shuttle.goroutine.uncaught_failures";
 

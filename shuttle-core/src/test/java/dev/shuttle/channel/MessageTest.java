@@ -114,6 +114,9 @@ class MessageTest {
         .isEqualTo("shuttle");
     assertThat(consumer.getAttributes().get(ChannelAttributes.MESSAGING_OPERATION_TYPE))
         .isEqualTo("process");
+    assertThat(consumer.getAttributes().get(ChannelAttributes.MESSAGING_OPERATION_NAME))
+        .as("semantic conventions: messaging.operation.name beside messaging.system")
+        .isEqualTo("process");
   }
 
   @Test

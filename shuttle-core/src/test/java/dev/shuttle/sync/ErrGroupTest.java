@@ -1,5 +1,6 @@
 package dev.shuttle.sync;
 
+import static dev.shuttle.telemetry.ShuttleAttributes.ERRGROUP_FAILURES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -74,9 +75,9 @@ class ErrGroupTest {
   }
 
   @Test
-  void laterFailuresAreAttachedAsSuppressed() throws Exception {
+  void laterFailuresAreCountedButNeverAttachedToTheFirst() throws Exception {
     // given
-    ErrGroup group = ErrGroup.withContext(Context.root());
+    ErrGroup group = ErrGroup.builder(Context.root()).span("errgroup-tasks").build();
     IllegalStateException first = new IllegalStateException("first");
     IllegalArgumentException second = new IllegalArgumentException("second");
 
@@ -93,9 +94,10 @@ class ErrGroupTest {
 
     // then
     assertThatThrownBy(group::await).isSameAs(first);
-    assertThat(first.getSuppressed()).containsExactly(second);
     assertThatThrownBy(group::await).as("a second await throws the same").isSameAs(first);
-    assertThat(first.getSuppressed()).containsExactly(second);
+    assertThat(first.getSuppressed()).as("the caller's exception is never modified").isEmpty();
+    assertThat(telemetry.span("errgroup-tasks").getAttributes().get(ERRGROUP_FAILURES))
+        .isEqualTo(2);
   }
 
   @Test

@@ -47,6 +47,7 @@ class ChannelScenarioTest {
               assertThat(status(s)).isEqualTo(STATUS_CODE_UNSET);
               assertThat(attribute(s, "messaging.system")).contains("shuttle");
               assertThat(attribute(s, "messaging.operation.type")).contains("process");
+              assertThat(attribute(s, "messaging.operation.name")).contains("process");
             });
     assertThat(run.spans("process-message")).hasSize(5);
   }
