@@ -6,6 +6,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.context.Context;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -23,50 +24,37 @@ import org.jspecify.annotations.Nullable;
  * <p>Memory consistency effects: actions of the task happen-before a successful return from {@link
  * #join()} (or {@link #join(Duration)}), and before {@link #isDone()} returns {@code true}.
  *
- * <p>Implementation note: the task's thread writes {@code value} or {@code failure} and then ends;
- * {@link Thread#join} gives joiners a happens-before edge to those writes, so the fields need no
- * further synchronisation. A failed task also registers an {@link UnjoinedFailure} with a {@link
- * Cleaner}: the action holds the failure and the thread, never the handle, and reports unless a
- * joiner set its volatile {@code joined} flag first. Thread-safe: any number of threads may join.
+ * <p>Implementation note: the task's thread writes the outcome's {@code value} or {@code failure}
+ * and then ends; {@link Thread#join} gives joiners a happens-before edge to those writes, so the
+ * fields need no further synchronisation. A failed task also registers an {@link UnjoinedFailure}
+ * with a {@link Cleaner}, on the handle it finds through a weak reference: nothing the task's
+ * thread references (its task, the outcome, the cleaning action) references the handle, or the
+ * handle could never become unreachable. The action reports unless a joiner set the outcome's
+ * volatile {@code joined} flag first. Thread-safe: any number of threads may join.
  *
  * @param <T> the task's result type
  */
 public final class Goroutine<T extends @Nullable Object> {
   private final Context context;
+  private final Outcome<T> outcome;
   private @Nullable Thread thread;
-  private @Nullable T value;
-  private @Nullable Throwable failure;
-  private @Nullable UnjoinedFailure unjoined;
 
-  private Goroutine(Context context) {
+  private Goroutine(Context context, Outcome<T> outcome) {
     this.context = context;
+    this.outcome = outcome;
   }
 
   static <T extends @Nullable Object> Goroutine<T> launch(
       Context context, @Nullable String spanName, Attributes attributes, Callable<T> task) {
     Objects.requireNonNull(context, "context");
     Objects.requireNonNull(task, "task");
-    Goroutine<T> goroutine = new Goroutine<>(context);
+    Outcome<T> outcome = new Outcome<>();
+    Goroutine<T> goroutine = new Goroutine<>(context, outcome);
+    outcome.handle = new WeakReference<>(goroutine);
     goroutine.thread =
         TaskLauncher.launch(
-            context,
-            spanName,
-            attributes,
-            () -> goroutine.value = task.call(),
-            failure -> {
-              if (failure != null) {
-                goroutine.failed(failure);
-              }
-            });
+            context, spanName, attributes, () -> outcome.value = task.call(), outcome::completed);
     return goroutine;
-  }
-
-  /** On the task's thread, before it ends. */
-  private void failed(Throwable thrown) {
-    failure = thrown;
-    UnjoinedFailure report = new UnjoinedFailure(Thread.currentThread(), thrown);
-    unjoined = report;
-    UnjoinedFailure.CLEANER.register(this, report);
   }
 
   /**
@@ -110,39 +98,59 @@ public final class Goroutine<T extends @Nullable Object> {
 
   @SuppressWarnings("NullAway") // value is the task's result: null only where T admits null
   private T result() throws Exception {
-    Throwable thrown = failure;
+    Throwable thrown = outcome.failure;
     if (thrown == null) {
-      return value;
+      return outcome.value;
     }
     try {
-      Objects.requireNonNull(unjoined, "a failed goroutine has a report").joined = true;
+      outcome.joined = true;
       throw Rethrow.failure(thrown);
     } finally {
       Reference.reachabilityFence(this); // no cleaning while a joiner is taking the failure
     }
   }
 
-  /**
-   * Reports the failure of a goroutine that nobody joined, once its handle is unreachable. Holds no
-   * reference to the handle, or the cleaner could never run.
-   */
+  /** What the task left: written by its thread before it ends, read by joiners after. */
+  private static final class Outcome<T extends @Nullable Object> {
+    @Nullable T value;
+    @Nullable Throwable failure;
+    @Nullable WeakReference<Goroutine<?>> handle;
+    volatile boolean joined;
+
+    /** On the task's thread, after the task ended. */
+    void completed(@Nullable Throwable thrown) {
+      if (thrown == null) {
+        return;
+      }
+      failure = thrown;
+      Goroutine<?> goroutine = handle == null ? null : handle.get();
+      UnjoinedFailure report = new UnjoinedFailure(this, Thread.currentThread());
+      if (goroutine == null) {
+        report.run(); // the handle is gone already: nobody can join
+      } else {
+        UnjoinedFailure.CLEANER.register(goroutine, report);
+      }
+    }
+  }
+
+  /** Reports the failure of a goroutine that nobody joined, once its handle is unreachable. */
   private static final class UnjoinedFailure implements Runnable {
     /** Created with the first failed goroutine: a program whose goroutines never fail has none. */
     static final Cleaner CLEANER =
         Cleaner.create(Thread.ofPlatform().name("shuttle-unjoined-failures").factory());
 
+    private final Outcome<?> outcome;
     private final Thread thread;
-    private final Throwable failure;
-    volatile boolean joined;
 
-    UnjoinedFailure(Thread thread, Throwable failure) {
+    UnjoinedFailure(Outcome<?> outcome, Thread thread) {
+      this.outcome = outcome;
       this.thread = thread;
-      this.failure = failure;
     }
 
     @Override
     public void run() {
-      if (!joined) {
+      Throwable failure = outcome.failure;
+      if (!outcome.joined && failure != null) {
         TaskLauncher.reportUncaught(thread, failure);
       }
     }
