@@ -10,9 +10,11 @@ import java.util.function.Supplier;
  *
  * <p>The first call runs the body; concurrent callers wait for it; every caller, then and later,
  * gets the same result, or the same exception if the body failed (Go re-panics with the same value
- * on every call). The body runs with the first caller's context current, so a span it opens is a
- * child of the first caller's span. A call to the function from inside its own body throws {@link
- * IllegalStateException} (in Go it deadlocks).
+ * on every call). The exception is the body's own instance, never wrapped, whatever its type: a
+ * checked exception that a {@code Runnable} or {@code Supplier} body threw sneakily (as Kotlin
+ * lambdas can) is rethrown as it is, undeclared. The body runs with the first caller's context
+ * current, so a span it opens is a child of the first caller's span. A call to the function from
+ * inside its own body throws {@link IllegalStateException} (in Go it deadlocks).
  *
  * {@snippet :
  * Supplier<Tracer> tracer = Once.value(() -> initTracer()); // runs initTracer() once
@@ -35,7 +37,7 @@ public final class Once {
               body.run();
               return Boolean.TRUE;
             });
-    return cell::getUnchecked;
+    return cell::get;
   }
 
   /**
@@ -45,7 +47,7 @@ public final class Once {
   public static <T> Supplier<T> value(Supplier<T> body) {
     Objects.requireNonNull(body, "body");
     OnceCell<T> cell = new OnceCell<>(body::get);
-    return cell::getUnchecked;
+    return cell::get;
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.shuttle.sync;
 
 import dev.shuttle.internal.Rethrow;
-import java.lang.reflect.UndeclaredThrowableException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -29,8 +28,13 @@ final class OnceCell<T> {
     this.body = body;
   }
 
+  /**
+   * Returns the value, or throws the body's failure itself: the same instance on every call, never
+   * wrapped, whatever its type (a checked exception from a Runnable or Supplier body that threw it
+   * sneakily, as Kotlin lambdas do, or a raw Throwable), as Go re-panics with the same value.
+   */
   @SuppressWarnings("NullAway") // value is the body's result: null only where T admits null
-  T get() throws Exception {
+  T get() {
     if (!done) {
       runOnce();
     }
@@ -38,18 +42,7 @@ final class OnceCell<T> {
     if (thrown == null) {
       return value;
     }
-    throw Rethrow.failure(thrown);
-  }
-
-  /** For bodies that cannot throw checked exceptions (Runnable, Supplier). */
-  T getUnchecked() {
-    try {
-      return get();
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new UndeclaredThrowableException(e); // unreachable: the body cannot throw it
-    }
+    throw Rethrow.unchecked(thrown);
   }
 
   private void runOnce() {
