@@ -18,8 +18,23 @@ final class Work {
     Contexts.cancellation(Context.current()).throwIfDone();
   }
 
-  /** Works for {@code duration} whatever happens to the current context (work that cannot stop). */
-  static void simulateIgnoringCancellation(Duration duration) throws InterruptedException {
-    Contexts.cancellation(Contexts.withoutCancel(Context.current())).await(duration);
+  /**
+   * Works for {@code duration} whatever happens to the current context, as Go code that never looks
+   * at it does: neither cancellation nor the interrupt Shuttle sends on cancellation stops it (the
+   * interrupt is kept for whoever looks next).
+   */
+  static void simulateIgnoringCancellation(Duration duration) {
+    long end = System.nanoTime() + duration.toNanos();
+    boolean interrupted = false;
+    for (long left = duration.toNanos(); left > 0; left = end - System.nanoTime()) {
+      try {
+        Contexts.cancellation(Context.root()).await(Duration.ofNanos(left));
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -65,7 +65,8 @@ class GoroutinesScenarioTest {
             .orElseThrow();
     assertThat(status(gamma)).isEqualTo(STATUS_CODE_ERROR);
     assertThat(attribute(gamma, "error.type").orElseThrow().toString())
-        .endsWith("TaskFailedException");
+        .as("the canonical name, as in the exception event's exception.type")
+        .isEqualTo("dev.shuttle.demo.scenario.GoroutinesScenario.TaskFailedException");
     assertThat(eventNames(gamma)).contains("exception");
     assertThat(tasks.stream().filter(s -> status(s) == STATUS_CODE_ERROR)).hasSize(1);
   }
