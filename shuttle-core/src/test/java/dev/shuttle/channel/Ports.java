@@ -3,6 +3,7 @@ package dev.shuttle.channel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -62,6 +63,39 @@ final class Ports {
   static void joinAll(List<? extends Future<?>> futures) throws Exception {
     for (Future<?> future : new ArrayList<>(futures)) {
       join(future);
+    }
+  }
+
+  /**
+   * Jox's {@code forkCancelable}: runs {@code body} on a new virtual thread that {@link
+   * Fork#cancel} interrupts.
+   */
+  static <T> Fork<T> forkCancelable(Callable<T> body) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Thread thread =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    result.complete(body.call());
+                  } catch (Throwable t) {
+                    result.completeExceptionally(t);
+                  }
+                });
+    return new Fork<>(thread, result);
+  }
+
+  /** A thread started by {@link #forkCancelable}, with its outcome. */
+  record Fork<T>(Thread thread, CompletableFuture<T> result) {
+    /**
+     * Interrupts the thread, waits for it, and returns its value or the exception it ended with.
+     */
+    Object cancel() throws InterruptedException {
+      thread.interrupt();
+      if (!thread.join(PATIENCE)) {
+        throw new AssertionError("an interrupted thread did not finish within " + PATIENCE);
+      }
+      return result.state() == Future.State.SUCCESS ? result.resultNow() : result.exceptionNow();
     }
   }
 
