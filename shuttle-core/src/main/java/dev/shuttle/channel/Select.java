@@ -40,8 +40,8 @@ import org.jspecify.annotations.Nullable;
  * (a global order, so concurrent selects cannot deadlock; duplicate channels re-enter the lock),
  * then tries the cases in an order shuffled with {@link ThreadLocalRandom} and performs the first
  * ready one — that is the linearisation point. If none is ready and there is no default, it queues
- * one {@link Node} per case on its channel, in the same shuffled order (two cases on one channel
- * then reach a counterpart each first equally often), all sharing one {@link Waiter}, releases the
+ * one {@link Node} per case on its channel, in the same shuffled order (so of two cases on one
+ * channel, each is ahead in the queue equally often), all sharing one {@link Waiter}, releases the
  * locks and parks. The first counterpart to CAS the waiter chooses the case; the selecting thread
  * then removes its other nodes, taking each channel's lock on its own. A done case registers a
  * callback that claims the waiter with its index. A select woken by a done signal (a done case's,
@@ -365,8 +365,7 @@ public final class Select {
    *
    * @throws ChannelClosedException if a channel was closed with an error (after its buffered values
    *     were handled)
-   * @throws dev.shuttle.context.ContextDoneException if {@code context} is done first and no done
-   *     case is ready
+   * @throws dev.shuttle.context.ContextDoneException if {@code context} is done first
    * @throws InterruptedException if the thread is interrupted while waiting
    */
   public static <T> void receiveAll(

@@ -42,6 +42,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code case <-c:} on a channel that may be closed is ported as {@link Channel#onReceiveOrClosed}.
  * Go's {@code nil} channel in a select is {@link SelectCase#onlyIf onlyIf(false)}.
  *
+ * <p>One test is added to the port: {@link #testPseudoRandomSendBlockedFirst} forces the
+ * interleaving of {@code TestPseudoRandomSend} that the original reaches only by chance (the select
+ * blocks before the receiver arrives). It found that a blocked select queued its cases in case
+ * order, so the first of two send cases on one channel always won; {@link Select} now queues them
+ * in its shuffled order.
+ *
  * <p>Not ported:
  *
  * <ul>
