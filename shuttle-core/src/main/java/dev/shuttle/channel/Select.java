@@ -40,10 +40,13 @@ import org.jspecify.annotations.Nullable;
  * (a global order, so concurrent selects cannot deadlock; duplicate channels re-enter the lock),
  * then tries the cases in an order shuffled with {@link ThreadLocalRandom} and performs the first
  * ready one — that is the linearisation point. If none is ready and there is no default, it queues
- * one {@link Node} per case on its channel, all sharing one {@link Waiter}, releases the locks and
- * parks. The first counterpart to CAS the waiter chooses the case; the selecting thread then
- * removes its other nodes, taking each channel's lock on its own. A done case registers a callback
- * that claims the waiter with its index.
+ * one {@link Node} per case on its channel, in the same shuffled order (so of two cases on one
+ * channel, each is ahead in the queue equally often), all sharing one {@link Waiter}, releases the
+ * locks and parks. The first counterpart to CAS the waiter chooses the case; the selecting thread
+ * then removes its other nodes, taking each channel's lock on its own. A done case registers a
+ * callback that claims the waiter with its index. A select woken by a done signal (a done case's,
+ * or its own context's) has consumed nothing, so it chooses again, uniformly, among the done cases
+ * that are ready by then; only if none is does its context's exception end it.
  */
 @SuppressWarnings("ReferenceEquality") // NONE and CLOSED are sentinels, compared by identity
 public final class Select {
@@ -52,13 +55,18 @@ public final class Select {
   /**
    * Waits for the first ready case, in {@link Context#current()}, and returns its result.
    *
-   * <p>If the context is done, a ready {@linkplain #onDone done case} is chosen (Go's {@code case
-   * <-ctx.Done():}); without one, the select throws {@link
-   * dev.shuttle.context.ContextDoneException}, as every blocking Shuttle call does.
+   * <p>If the context is done, on entry or while the select waits, a ready {@linkplain #onDone done
+   * case} is chosen (Go's {@code case <-ctx.Done():}; a case for the context itself or for any
+   * other done context, such as an ancestor whose cancellation reached this one), uniformly among
+   * the ready done cases; without one, the select throws {@link
+   * dev.shuttle.context.ContextDoneException}, as every blocking Shuttle call does. A done context
+   * takes precedence over ready channel cases (Go would choose at random between them; a Go program
+   * cannot rely on either choice, and Shuttle's blocking calls all stop on a done context).
    *
    * @throws IllegalArgumentException if there is more than one default case
    * @throws ChannelClosedException as described for receive and send cases on closed channels
-   * @throws dev.shuttle.context.ContextDoneException if the current context is done first
+   * @throws dev.shuttle.context.ContextDoneException if the current context is done first and no
+   *     done case is ready
    * @throws InterruptedException if the thread is interrupted before a case is chosen
    */
   @SafeVarargs
@@ -72,7 +80,8 @@ public final class Select {
    *
    * @throws IllegalArgumentException if there is more than one default case
    * @throws ChannelClosedException as described for receive and send cases on closed channels
-   * @throws dev.shuttle.context.ContextDoneException if {@code context} is done first
+   * @throws dev.shuttle.context.ContextDoneException if {@code context} is done first and no done
+   *     case is ready
    * @throws InterruptedException if the thread is interrupted before a case is chosen
    */
   @SafeVarargs
@@ -87,7 +96,8 @@ public final class Select {
    *
    * @throws IllegalArgumentException if there is more than one default case
    * @throws ChannelClosedException as described for receive and send cases on closed channels
-   * @throws dev.shuttle.context.ContextDoneException if {@code context} is done first
+   * @throws dev.shuttle.context.ContextDoneException if {@code context} is done first and no done
+   *     case is ready
    * @throws InterruptedException if the thread is interrupted before a case is chosen
    */
   public static <R> R select(Context context, List<? extends SelectCase<? extends R>> cases)
@@ -96,10 +106,9 @@ public final class Select {
     Objects.requireNonNull(cases, "cases");
     Cancellation cancellation = Contexts.cancellation(context);
     if (cancellation.isDone()) {
-      for (SelectCase<? extends R> c : cases) { // Go's `case <-ctx.Done():` is this select's answer
-        if (c.kind == SelectCase.Kind.DONE && Objects.requireNonNull(c.cancellation).isDone()) {
-          return c.complete();
-        }
+      int done = readyDoneCase(cases); // Go's `case <-ctx.Done():` is this select's answer
+      if (done >= 0) {
+        return cases.get(done).complete();
       }
       cancellation.throwIfDone();
     }
@@ -171,7 +180,10 @@ public final class Select {
       }
       if (chosen < 0) {
         nodes = new Node[n];
-        for (int i = 0; i < n; i++) {
+        for (int k = 0; k < n; k++) {
+          // Queued in the shuffled order too: when one counterpart could take either of two cases
+          // on the same channel, the queue order decides, and it must not favour the first case.
+          int i = order[k];
           SelectCase<? extends R> c = cases.get(i);
           if (c.kind == SelectCase.Kind.RECEIVE || c.kind == SelectCase.Kind.SEND) {
             boolean sender = c.kind == SelectCase.Kind.SEND;
@@ -234,11 +246,35 @@ public final class Select {
         }
       }
     }
-    if (state == Waiter.CANCELLED) {
+    if (state == Waiter.CANCELLED || nodes[state] == null) {
+      // Woken by a done signal, not by a channel: nothing was consumed, so the choice is still
+      // open. Which callback claimed the waiter first is an accident of registration order (a
+      // child's own cancellation runs before a done case on its parent), so choose again among
+      // every done case that is ready now, uniformly; the context's exception only if none is.
+      int done = readyDoneCase(cases);
+      if (done >= 0) {
+        return done;
+      }
       cancellation.throwIfDone();
       throw new IllegalStateException("select cancelled while its context is not done");
     }
     return state;
+  }
+
+  /** Returns the index of a done case whose context is done, chosen uniformly, or -1 if none. */
+  private static int readyDoneCase(List<? extends SelectCase<?>> cases) {
+    int chosen = -1;
+    int ready = 0;
+    for (int i = 0; i < cases.size(); i++) {
+      SelectCase<?> c = Objects.requireNonNull(cases.get(i), "cases[" + i + "]");
+      if (c.kind == SelectCase.Kind.DONE && Objects.requireNonNull(c.cancellation).isDone()) {
+        ready++;
+        if (ThreadLocalRandom.current().nextInt(ready) == 0) { // reservoir sampling of one
+          chosen = i;
+        }
+      }
+    }
+    return chosen;
   }
 
   private static <R> R finish(

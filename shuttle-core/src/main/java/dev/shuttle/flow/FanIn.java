@@ -24,9 +24,14 @@ public final class FanIn {
 
   /**
    * Returns a channel (buffer {@code buffer}) that receives every message of {@code inputs}, each
-   * with the context it was sent in, and closes once every input has closed and been drained. If an
-   * input was closed with an error, or {@code context} is done, the merged channel closes with that
-   * error instead (after the messages forwarded so far); the merge thread then ends.
+   * with the context it was sent in, and closes once every input has closed and been drained.
+   *
+   * <p>If an input was closed with an error, the merged channel closes with that same error (the
+   * object passed to the input's {@code close(error)}), after the messages forwarded so far; if
+   * {@code context} is done first, it closes with the {@link ContextDoneException} that says why.
+   * The merge thread then ends; messages still in other inputs stay there. If the consumer closes
+   * the merged channel, the merge ends quietly once it next has a message to forward: that message
+   * has nobody left to receive it and is discarded, and nothing more is taken from the inputs.
    */
   public static <T> Channel<T> merge(
       Context context, List<? extends Channel<? extends T>> inputs, int buffer) {
@@ -35,20 +40,37 @@ public final class FanIn {
     Channel<T> merged = Channel.buffered(buffer);
     Thread.ofVirtual()
         .name("shuttle-fan-in")
-        .start(
-            context.wrap(
-                () -> {
-                  try {
-                    Select.<T>receiveAll(
-                        context, sources, message -> merged.sendMessage(context, message));
-                    merged.close();
-                  } catch (ChannelClosedException | ContextDoneException e) {
-                    merged.close(e);
-                  } catch (InterruptedException e) {
-                    merged.close(e);
-                    Thread.currentThread().interrupt();
-                  }
-                }));
+        .start(context.wrap(() -> forward(context, sources, merged)));
     return merged;
+  }
+
+  /** The merge thread's body: it throws nothing, every outcome ends in {@code merged}. */
+  private static <T> void forward(
+      Context context, List<? extends Channel<? extends T>> sources, Channel<T> merged) {
+    Throwable error = null;
+    try {
+      Select.<T>receiveAll(context, sources, message -> merged.sendMessage(context, message));
+    } catch (ChannelClosedException e) {
+      if (merged.isClosed()) {
+        return; // the consumer closed the merged channel: nobody is left to tell
+      }
+      // an input closed with an error (receiveAll throws only for those): pass on its own error
+      Throwable inputError = e.error();
+      error = inputError == null ? e : inputError;
+    } catch (ContextDoneException e) {
+      error = e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      error = e;
+    }
+    try {
+      if (error == null) {
+        merged.close();
+      } else {
+        merged.close(error);
+      }
+    } catch (ChannelClosedException closedByConsumer) {
+      // the consumer closed it meanwhile and will not read the outcome
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.shuttle.flow;
 
 import dev.shuttle.channel.Channel;
+import dev.shuttle.channel.ChannelClosedException;
 import dev.shuttle.channel.Message;
 import dev.shuttle.context.CancelableContext;
 import dev.shuttle.context.Contexts;
@@ -35,8 +36,14 @@ public final class FanOut {
 
   /**
    * Deals the messages of {@code input} to {@code n} new channels (buffer {@code buffer} each) in
-   * turn, and closes them all when {@code input} closes (with {@code input}'s error, if any, or the
-   * reason {@code context} is done).
+   * turn, and closes them all when {@code input} closes: with the same error as {@code input} (the
+   * object passed to its {@code close(error)}), if it had one, or with the {@link
+   * dev.shuttle.context.ContextDoneException} that says why, if {@code context} is done first.
+   *
+   * <p>An output whose consumer closes it leaves the rotation: the message that found it closed
+   * goes to the next output instead, so none is lost (messages already buffered in it stay there
+   * for its consumer to drain). Once every output is closed the distributor stops taking messages
+   * from {@code input}.
    *
    * @throws IllegalArgumentException if {@code n} is less than 1
    */
@@ -54,24 +61,45 @@ public final class FanOut {
         .start(
             context.wrap(
                 () -> {
+                  // This thread throws nothing: every outcome ends in the outputs.
+                  List<Channel<T>> open = new ArrayList<>(outputs);
                   Throwable error = null;
                   try {
                     int next = 0;
+                    deal:
                     for (Message<? extends T> m : input.messages()) {
-                      outputs.get(next).sendMessage(context, m);
-                      next = next + 1 == n ? 0 : next + 1;
+                      while (!open.isEmpty()) {
+                        if (next >= open.size()) {
+                          next = 0;
+                        }
+                        try {
+                          open.get(next).sendMessage(context, m);
+                          next++;
+                          continue deal;
+                        } catch (ChannelClosedException closedByItsConsumer) {
+                          open.remove(next); // m goes to the output after it
+                        }
+                      }
+                      break; // every consumer has closed its output: nobody left to deal to
                     }
+                  } catch (ChannelClosedException e) { // input closed with an error: pass it on
+                    Throwable inputError = e.error();
+                    error = inputError == null ? e : inputError;
                   } catch (InterruptedException e) {
                     error = e;
                     Thread.currentThread().interrupt();
-                  } catch (RuntimeException e) { // closed with an error, context done
+                  } catch (RuntimeException e) { // context done; interrupted while receiving
                     error = e;
                   } finally {
                     for (Channel<T> output : outputs) {
-                      if (error == null) {
-                        output.close();
-                      } else {
-                        output.close(error);
+                      try {
+                        if (error == null) {
+                          output.close();
+                        } else {
+                          output.close(error);
+                        }
+                      } catch (ChannelClosedException closedByItsConsumer) {
+                        // its consumer has gone and will not read the outcome
                       }
                     }
                   }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -197,6 +198,80 @@ class SelectTest {
       assertThatThrownBy(() -> Select.select(channel.onReceive(v -> v)))
           .isInstanceOf(ContextDoneException.class);
     }
+  }
+
+  /**
+   * Regression (defect: a select blocked in a child context threw {@link ContextDoneException} when
+   * its parent was cancelled, although an explicit done case for the parent was ready: the child's
+   * own cancellation claimed the waiter first).
+   */
+  @RepeatedTest(20)
+  void aBlockedSelectInAChildContextChoosesItsAncestorsDoneCase() throws Exception {
+    // given a select blocked in a child context, with a done case for the parent
+    Channel<String> channel = Channel.rendezvous();
+    CancelableContext parent = Contexts.withCancel(Context.root());
+    CancelableContext child = Contexts.withCancel(parent.context());
+    CompletableFuture<String> selector =
+        async(
+            () -> {
+              try (var ignored = child.makeCurrent()) {
+                return Select.select(
+                    channel.onReceive(v -> v),
+                    Select.onDone(parent.context(), () -> "parent done"));
+              }
+            });
+    awaitTrue(() -> channel.waitingReceivers() == 1);
+
+    // when
+    parent.cancel();
+
+    // then the explicit done case wins over the implicit "context done" exception
+    assertThat(selector.get(5, TimeUnit.SECONDS)).isEqualTo("parent done");
+    assertThat(channel.waitingReceivers()).isZero();
+  }
+
+  @Test
+  void aSelectStartedInADoneChildContextChoosesItsAncestorsDoneCase() throws Exception {
+    Channel<String> channel = Channel.buffered(1);
+    CancelableContext parent = Contexts.withCancel(Context.root());
+    CancelableContext child = Contexts.withCancel(parent.context());
+    parent.cancel();
+    try (var ignored = child.makeCurrent()) {
+      assertThat(
+              Select.select(
+                  channel.onReceive(v -> v), Select.onDone(parent.context(), () -> "parent done")))
+          .isEqualTo("parent done");
+    }
+  }
+
+  @Test
+  void aBlockedSelectWhoseContextIsDoneChoosesUniformlyAmongItsReadyDoneCases() throws Exception {
+    // given selects blocked in a child context, with done cases for the child and for the parent
+    int selects = 400;
+    int parentChosen = 0;
+    for (int i = 0; i < selects; i++) {
+      Channel<String> channel = Channel.rendezvous();
+      CancelableContext parent = Contexts.withCancel(Context.root());
+      CancelableContext child = Contexts.withCancel(parent.context());
+      CompletableFuture<String> selector =
+          async(
+              () ->
+                  Select.select(
+                      child.context(),
+                      channel.onReceive(v -> v),
+                      Select.onDone(child.context(), () -> "child"),
+                      Select.onDone(parent.context(), () -> "parent")));
+      awaitTrue(() -> channel.waitingReceivers() == 1);
+
+      // when both become done at once
+      parent.cancel();
+
+      if (selector.get(5, TimeUnit.SECONDS).equals("parent")) {
+        parentChosen++;
+      }
+    }
+    // then neither done case always wins (a fair coin lands outside 25%..75% with p < 1e-20)
+    assertThat(parentChosen).isBetween(selects / 4, selects * 3 / 4);
   }
 
   @Test

@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shuttle.channel.Channel;
 import dev.shuttle.channel.ChannelClosedException;
+import dev.shuttle.channel.Closed;
 import dev.shuttle.channel.Message;
+import dev.shuttle.channel.Received;
 import dev.shuttle.channel.SpanRelation;
+import dev.shuttle.context.CancelableContext;
+import dev.shuttle.context.ContextDoneException;
+import dev.shuttle.context.Contexts;
 import dev.shuttle.telemetry.ChannelAttributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
@@ -14,6 +19,10 @@ import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -208,5 +217,194 @@ class FanOutFanInTest {
     assertThatThrownBy(() -> FanIn.merge(Context.root(), List.of(ok, failed), 1).stream().toList())
         .isInstanceOf(ChannelClosedException.class)
         .hasRootCauseMessage("upstream");
+  }
+
+  // ------------------------------------------------------------- errors and early closes
+
+  /** Regression: the merged channel closed with a ChannelClosedException wrapping the error. */
+  @Test
+  void mergeClosesWithTheInputsOwnError() throws Exception {
+    // given
+    IllegalStateException upstream = new IllegalStateException("upstream");
+    Channel<Integer> ok = Channel.buffered(1);
+    Channel<Integer> failed = Channel.buffered(1);
+    ok.send(1);
+    ok.close();
+    failed.close(upstream);
+
+    // when
+    Channel<Integer> merged = FanIn.merge(Context.root(), List.of(ok, failed), 1);
+
+    // then the values forwarded before it, then the input's own error
+    List<Received<Integer>> received = drain(merged);
+    assertThat(received.getLast()).isEqualTo(new Closed<Integer>(upstream));
+    assertThat(((Closed<Integer>) received.getLast()).error()).isSameAs(upstream);
+  }
+
+  /** Regression: every output closed with a ChannelClosedException wrapping the error. */
+  @Test
+  void roundRobinClosesEveryOutputWithTheInputsOwnError() throws Exception {
+    // given
+    IllegalStateException upstream = new IllegalStateException("upstream");
+    Channel<Integer> input = Channel.buffered(4);
+    for (int i = 0; i < 4; i++) {
+      input.send(i);
+    }
+    input.close(upstream);
+
+    // when
+    List<Channel<Integer>> outputs = FanOut.roundRobin(Context.root(), input, 2, 2);
+
+    // then each output has its values, then the input's own error
+    for (Channel<Integer> output : outputs) {
+      List<Received<Integer>> received = drain(output);
+      assertThat(received).hasSize(3);
+      assertThat(((Closed<Integer>) received.getLast()).error()).isSameAs(upstream);
+    }
+  }
+
+  /**
+   * Regression: when the consumer closed the merged channel, the merge thread failed to forward the
+   * next message and then threw "close of closed channel" into the thread's uncaught-exception
+   * handler.
+   */
+  @Test
+  void mergeStopsQuietlyWhenItsConsumerClosesTheMergedChannel() throws Exception {
+    List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+    Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+    Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+    try {
+      // given a merge blocked on its inputs
+      Channel<String> a = Channel.rendezvous();
+      Channel<String> b = Channel.rendezvous();
+      Channel<String> merged = FanIn.merge(Context.root(), List.of(a, b), 0);
+      awaitState(() -> a.waitingReceivers() == 1 && b.waitingReceivers() == 1);
+
+      // when its consumer leaves, and then a message arrives that it cannot forward
+      merged.close();
+      a.send("x");
+
+      // then it takes nothing more, and nothing is thrown on its thread (one second: the defect
+      // threw within microseconds of the send)
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+      while (uncaught.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(uncaught).isEmpty();
+      assertThat(a.waitingReceivers() + b.waitingReceivers()).isZero();
+    } finally {
+      Thread.setDefaultUncaughtExceptionHandler(previous);
+    }
+  }
+
+  /**
+   * Regression: a send to an output its consumer had closed ended the fan-out, threw "close of
+   * closed channel" on its thread, and left the outputs after the closed one open forever.
+   */
+  @Test
+  void roundRobinDealsAroundAnOutputItsConsumerClosed() throws Exception {
+    List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+    Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+    Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+    try {
+      // given three outputs, the consumer of the second one gone
+      Channel<Integer> input = Channel.rendezvous();
+      List<Channel<Integer>> outputs = FanOut.roundRobin(Context.root(), input, 3, 1);
+      outputs.get(1).close();
+      CompletableFuture<List<Integer>> first = collect(outputs.get(0));
+      CompletableFuture<List<Integer>> third = collect(outputs.get(2));
+
+      // when
+      for (int i = 0; i < 6; i++) {
+        input.send(i);
+      }
+      input.close();
+
+      // then every item reaches an open output, each output closes, nothing is thrown
+      List<Integer> dealt = new ArrayList<>(first.get(10, TimeUnit.SECONDS));
+      dealt.addAll(third.get(10, TimeUnit.SECONDS));
+      assertThat(dealt).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5);
+      assertThat(outputs.get(1).isDrained()).isTrue();
+      assertThat(uncaught).isEmpty();
+    } finally {
+      Thread.setDefaultUncaughtExceptionHandler(previous);
+    }
+  }
+
+  @Test
+  void roundRobinStopsWhenEveryConsumerHasClosedItsOutput() throws Exception {
+    // given
+    Channel<Integer> input = Channel.rendezvous();
+    List<Channel<Integer>> outputs = FanOut.roundRobin(Context.root(), input, 2, 0);
+    outputs.forEach(Channel::close);
+
+    // when an item arrives that nobody can take
+    input.send(1);
+
+    // then the fan-out stops taking items from the input
+    try (CancelableContext shortly =
+        Contexts.withTimeout(Context.root(), java.time.Duration.ofMillis(200))) {
+      assertThatThrownBy(() -> input.send(shortly.context(), 2))
+          .isInstanceOf(ContextDoneException.class);
+    }
+  }
+
+  @Test
+  void mergeAndRoundRobinCloseWithTheReasonTheirContextIsDone() throws Exception {
+    // given
+    IllegalStateException reason = new IllegalStateException("shutting down");
+    CancelableContext run = Contexts.withCancelCause(Context.root());
+    Channel<Integer> input = Channel.rendezvous();
+    List<Channel<Integer>> outputs = FanOut.roundRobin(run.context(), input, 2, 0);
+    Channel<Integer> merged = FanIn.merge(run.context(), outputs, 0);
+    input.send(1);
+    assertThat(merged.receive()).isEqualTo(1);
+
+    // when
+    run.cancel(reason);
+
+    // then
+    for (Channel<Integer> channel : List.of(outputs.get(0), outputs.get(1), merged)) {
+      Received<Integer> last = drain(channel).getLast();
+      assertThat(last).isInstanceOf(Closed.class);
+      assertThat(((Closed<Integer>) last).error())
+          .isInstanceOf(ContextDoneException.class)
+          .hasCause(reason);
+    }
+  }
+
+  private static <T> List<Received<T>> drain(Channel<T> channel) throws InterruptedException {
+    List<Received<T>> received = new ArrayList<>();
+    while (true) {
+      Received<T> r = channel.receiveOrClosed();
+      received.add(r);
+      if (r instanceof Closed<T>) {
+        return received;
+      }
+    }
+  }
+
+  private static CompletableFuture<List<Integer>> collect(Channel<Integer> channel) {
+    CompletableFuture<List<Integer>> result = new CompletableFuture<>();
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                result.complete(channel.stream().toList());
+              } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+              }
+            });
+    return result;
+  }
+
+  private static void awaitState(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("state not reached within 10 s");
+      }
+      Thread.sleep(1);
+    }
   }
 }
