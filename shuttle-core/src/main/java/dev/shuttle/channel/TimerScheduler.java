@@ -10,10 +10,16 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Implementation note: a {@link ScheduledThreadPoolExecutor} with one daemon platform thread
  * that exits after a second without timers, so no thread is left once every timer has fired or been
- * stopped; stopped timers leave the queue at once ({@code removeOnCancelPolicy}). Timer actions
- * only {@link Channel#trySend}, which never blocks, so one thread serves any number of timers.
+ * stopped; stopped timers leave the queue at once ({@code removeOnCancelPolicy}). Only one-shot
+ * actions are scheduled: a ticker re-arms itself from its own firing, so it has at most one entry.
+ * Timer actions only take their timer's lock, {@link Channel#trySend} (which never blocks) and
+ * start goroutines, so one thread serves any number of timers; since it is one thread, actions
+ * never run concurrently with each other.
  */
 final class TimerScheduler {
+  /** Durations longer than this (~146 years) are treated as "never" and clamped to it. */
+  static final long NEVER_NANOS = Long.MAX_VALUE / 2;
+
   private static final ScheduledThreadPoolExecutor EXECUTOR = createExecutor();
 
   private TimerScheduler() {}
@@ -28,13 +34,8 @@ final class TimerScheduler {
     return executor;
   }
 
-  static ScheduledFuture<?> schedule(Duration delay, Runnable action) {
-    return EXECUTOR.schedule(action, nanos(delay), TimeUnit.NANOSECONDS);
-  }
-
-  static ScheduledFuture<?> scheduleAtFixedRate(Duration period, Runnable action) {
-    long nanos = nanos(period);
-    return EXECUTOR.scheduleAtFixedRate(action, nanos, nanos, TimeUnit.NANOSECONDS);
+  static ScheduledFuture<?> schedule(long delayNanos, Runnable action) {
+    return EXECUTOR.schedule(action, delayNanos, TimeUnit.NANOSECONDS);
   }
 
   /** Number of scheduled actions; for tests that check stopped timers are released. */
@@ -42,11 +43,26 @@ final class TimerScheduler {
     return EXECUTOR.getQueue().size();
   }
 
-  private static long nanos(Duration duration) {
+  /** Returns {@code duration} in nanoseconds, clamped to {@link #NEVER_NANOS}. */
+  static long nanos(Duration duration) {
     try {
-      return duration.toNanos();
+      return Math.min(duration.toNanos(), NEVER_NANOS);
     } catch (ArithmeticException tooLong) {
-      return Long.MAX_VALUE / 2; // ~146 years: never
+      return NEVER_NANOS;
     }
+  }
+
+  /**
+   * Returns the delay from now to a ticker's next tick, as Go computes it: the next point on the
+   * period's grid after now, so ticks missed while the scheduler was late are dropped.
+   *
+   * @param lateNanos how long after its due time the current tick fires (negative if early)
+   * @param periodNanos the ticker's period, positive and at most {@link #NEVER_NANOS}
+   */
+  static long nextTickDelay(long lateNanos, long periodNanos) {
+    if (lateNanos < 0) {
+      return Math.min(periodNanos - lateNanos, NEVER_NANOS); // never earlier than due + period
+    }
+    return periodNanos - lateNanos % periodNanos;
   }
 }
