@@ -10,8 +10,9 @@
  *   <li>{@link dev.shuttle.channel.Select}: waits for the first ready of several cases (receive,
  *       send, a context's done signal, timers, a default) and chooses uniformly at random among the
  *       ready ones, as Go does.
- *   <li>{@link dev.shuttle.channel.Timers}: Go's {@code time.After}, {@code time.NewTimer} and
- *       {@code time.NewTicker}, usable in {@code select}.
+ *   <li>{@link dev.shuttle.channel.Timers}: Go's {@code time.After}, {@code time.NewTimer}, {@code
+ *       time.NewTicker} and {@code time.AfterFunc}, with Go 1.23's synchronous {@code stop} and
+ *       {@code reset}: no stale value is received after either returns.
  *   <li>{@link dev.shuttle.channel.Message}: a value and the context it was sent in; {@link
  *       dev.shuttle.channel.Message#process} runs a consumer span linked to (or parented by) the
  *       producer's span.
