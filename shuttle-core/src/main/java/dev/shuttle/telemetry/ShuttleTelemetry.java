@@ -15,6 +15,11 @@ import org.jspecify.annotations.Nullable;
  * global instance once it is. Tracer and meter are cached per instance, so switching costs one
  * volatile read on the hot path.
  *
+ * <p>Under the OpenTelemetry Java agent the global instance is the agent's, so Shuttle's spans join
+ * the traces of the application and of the agent's instrumentation without any set-up. Do not
+ * {@link #use} a second SDK there: the agent's context carries only its own spans, so the spans of
+ * a second SDK lose their parents (see {@code docs/adr/0006-opentelemetry-java-agent.md}).
+ *
  * {@snippet :
  * ShuttleTelemetry.use(openTelemetrySdk); // e.g. in tests, or with no global instance
  * }

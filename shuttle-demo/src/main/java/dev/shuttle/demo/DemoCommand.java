@@ -3,6 +3,7 @@ package dev.shuttle.demo;
 import dev.shuttle.demo.scenario.Scenario;
 import dev.shuttle.demo.scenario.Scenarios;
 import dev.shuttle.otel.OtlpProtocol;
+import dev.shuttle.otel.ShuttleOtel;
 import dev.shuttle.receiver.OtlpJson;
 import dev.shuttle.receiver.StoredTrace;
 import dev.shuttle.receiver.render.MetricsRenderer;
@@ -41,6 +42,11 @@ import picocli.CommandLine.Spec;
           + " flushes and prints its trace trees and a metric summary. With --endpoint or"
           + " OTEL_EXPORTER_OTLP_ENDPOINT the data goes to that collector (Collector, Jaeger,"
           + " Tempo...) instead.",
+      "",
+      "Under the OpenTelemetry Java agent (-javaagent) everything is recorded through the"
+          + " agent, which exports where it is configured to (otel.exporter.otlp.*); if that is"
+          + " a free local port (by default http://localhost:4318) the embedded receiver listens"
+          + " there and the demo waits for the agent's exports. See docs/agent.md.",
       ""
     })
 final class DemoCommand implements Callable<Integer> {
@@ -97,7 +103,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     if (list) {
       for (Scenario s : available) {
@@ -107,6 +113,9 @@ final class DemoCommand implements Callable<Integer> {
       return 0;
     }
     List<Scenario> scenarios = selectedScenarios();
+    if (ShuttleOtel.isJavaAgentActive()) {
+      return callUnderAgent(scenarios, out);
+    }
     String external = endpoint != null ? endpoint : System.getenv(DemoSession.ENDPOINT_VARIABLE);
     if (external != null && dump != null) {
       throw new ParameterException(
@@ -130,12 +139,72 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  /** The demo under the OpenTelemetry Java agent: the agent records and exports everything. */
+  private int callUnderAgent(List<Scenario> scenarios, PrintWriter out)
+      throws IOException, InterruptedException {
+    if (endpoint != null || protocol != null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--endpoint and --protocol do not apply under the OpenTelemetry Java agent, which does"
+              + " the exporting; set -Dotel.exporter.otlp.endpoint=URL or"
+              + " -Dotel.exporter.otlp.protocol=PROTOCOL for the agent instead");
+    }
+    AgentExport export = AgentExport.ofThisJvm();
+    if (export.dropsTraces()) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(
+          "The OpenTelemetry Java agent's traces exporter is 'none' (otel.traces.exporter), so"
+              + " every span would be dropped; run the demo with the agent's default exporter,"
+              + " otlp");
+      err.flush();
+      return 2;
+    }
+    try (DemoSession session = DemoSession.underAgent(export)) {
+      if (dump != null && !session.isEmbedded()) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--dump needs the embedded receiver, but the agent exports to "
+                + session.endpoint()
+                + "; point the agent at a free local port to use it");
+      }
+      return run(session, scenarios, out);
+    }
+  }
+
+  private static String header(DemoSession session) {
+    AgentExport agent = session.agent().orElse(null);
+    if (agent == null) {
+      return session.isEmbedded()
+          ? "Exporting over OTLP to the embedded receiver at " + session.endpoint()
+          : "Exporting over OTLP to " + session.endpoint() + " (look for service shuttle-demo)";
+    }
+    String through = "Recording through the OpenTelemetry Java agent";
+    if (!agent.exportsOtlp()) {
+      return through
+          + ", which exports with "
+          + String.join(", ", agent.tracesExporters())
+          + " (otel.traces.exporter): the traces cannot be shown here";
+    }
+    if (session.isEmbedded()) {
+      return through
+          + ", which exports over OTLP ("
+          + agent.protocol()
+          + ") to the embedded receiver at "
+          + session.endpoint()
+          + agent.speedHint().map(hint -> System.lineSeparator() + hint).orElse("");
+    }
+    return through
+        + ", which exports to "
+        + session.endpoint()
+        + (agent.loopbackReceiver().isPresent()
+            ? " (a port in use, by a collector?)"
+            : " (not a local http:// address the demo can listen on)")
+        + ": the traces cannot be shown here";
+  }
+
   private int run(DemoSession session, List<Scenario> scenarios, PrintWriter out)
-      throws IOException {
-    out.println(
-        session.isEmbedded()
-            ? "Exporting over OTLP to the embedded receiver at " + session.endpoint()
-            : "Exporting over OTLP to " + session.endpoint() + " (look for service shuttle-demo)");
+      throws IOException, InterruptedException {
+    out.println(header(session));
     out.flush();
     PrintStream err = System.err;
     ProgressLine progress = new ProgressLine(err, ProgressLine.onTerminal());
@@ -183,7 +252,10 @@ final class DemoCommand implements Callable<Integer> {
         failures.size(),
         session.isEmbedded()
             ? traces + " traces, " + session.spansReceived() + " spans received over OTLP"
-            : "exported to " + session.endpoint());
+            : session.agent().isPresent()
+                ? "exported by the OpenTelemetry Java agent"
+                    + (session.agent().get().exportsOtlp() ? " to " + session.endpoint() : "")
+                : "exported to " + session.endpoint());
     out.flush();
     if (!failures.isEmpty()) {
       PrintWriter errors = spec.commandLine().getErr();
@@ -195,15 +267,17 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /** Runs one scenario and exports what it recorded; returns why it failed, or null. */
-  private static @Nullable String runOne(Scenario scenario, DemoSession session) {
+  private static @Nullable String runOne(Scenario scenario, DemoSession session)
+      throws InterruptedException {
     String failure = null;
     try {
       scenario.run(session.openTelemetry());
     } catch (Exception | AssertionError e) {
       failure = e.toString();
     }
-    if (!session.flush()) {
-      failure = (failure == null ? "" : failure + "; ") + "the OTLP export did not complete";
+    String exportProblem = session.awaitExport();
+    if (exportProblem != null) {
+      failure = (failure == null ? "" : failure + "; ") + exportProblem;
     }
     return failure;
   }

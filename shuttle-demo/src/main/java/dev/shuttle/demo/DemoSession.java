@@ -1,13 +1,19 @@
 package dev.shuttle.demo;
 
+import dev.shuttle.demo.AgentExport.HostPort;
 import dev.shuttle.otel.OtlpProtocol;
 import dev.shuttle.otel.ShuttleOtel;
 import dev.shuttle.otel.ShuttleOtelBuilder;
 import dev.shuttle.receiver.OtlpReceiver;
 import dev.shuttle.receiver.ReceiverConfig;
+import dev.shuttle.receiver.SpanListener;
+import dev.shuttle.receiver.StoredSpan;
 import dev.shuttle.receiver.StoredTrace;
 import dev.shuttle.receiver.TelemetryStore;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
@@ -22,30 +28,84 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The telemetry pipeline of one {@code shuttle demo} run: the OpenTelemetry SDK exporting over real
- * OTLP, either to an embedded receiver on ephemeral ports or to an external endpoint.
+ * OTLP, either to an embedded receiver on ephemeral ports or to an external endpoint; or, under the
+ * OpenTelemetry Java agent, the agent's SDK, exporting where the agent is configured to (to an
+ * embedded receiver on the agent's endpoint when that is a free loopback port).
  *
- * <p>Not thread-safe: the demo drives it from one thread.
+ * <p>Under the agent the session cannot flush: after each scenario it ends a marker span and waits
+ * until the marker reaches the receiver. The agent's batch processor exports spans in the order
+ * they end, so everything the scenario ended before has arrived by then. Markers and the spans the
+ * agent's server instrumentation records for the receiver's own requests are hidden.
+ *
+ * <p>Not thread-safe: the demo drives it from one thread; only {@link #spansReceived()} may also be
+ * called from another (the progress line's).
  */
 final class DemoSession implements AutoCloseable {
   /** The standard variable naming an external OTLP endpoint. */
   static final String ENDPOINT_VARIABLE = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+  /** The name of the span that marks the end of a scenario's spans under the agent. */
+  static final String MARKER_SPAN = "shuttle-demo.export-marker";
+
   private static final String SDK_SCOPE_PREFIX = "io.opentelemetry.";
   private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
+  private static final Set<String> OTLP_PATHS = Set.of("/v1/traces", "/v1/metrics", "/v1/logs");
+  private static final String OTLP_GRPC_SERVICES = "opentelemetry.proto.collector.";
 
   private final @Nullable OtlpReceiver receiver;
   private final ShuttleOtel otel;
   private final String endpoint;
+  private final @Nullable AgentExport agent;
+
+  /** Written by the demo's thread, read by the progress line's (through spansReceived). */
+  private final Set<String> markerTraces = ConcurrentHashMap.newKeySet();
+
   private final Map<String, Metric> lastMetrics = new HashMap<>();
 
-  private DemoSession(@Nullable OtlpReceiver receiver, ShuttleOtel otel, String endpoint) {
+  private DemoSession(
+      @Nullable OtlpReceiver receiver,
+      ShuttleOtel otel,
+      String endpoint,
+      @Nullable AgentExport agent) {
     this.receiver = receiver;
     this.otel = otel;
     this.endpoint = endpoint;
+    this.agent = agent;
+  }
+
+  private DemoSession(@Nullable OtlpReceiver receiver, ShuttleOtel otel, String endpoint) {
+    this(receiver, otel, endpoint, null);
+  }
+
+  /**
+   * Records through the OpenTelemetry Java agent, whose OTLP exporter sends to {@code export}'s
+   * endpoint; starts the embedded receiver there if it is a loopback address whose port is free.
+   */
+  static DemoSession underAgent(AgentExport export) {
+    ShuttleOtel otel = ShuttleOtel.start(); // the agent's instance, not a second SDK
+    OtlpReceiver receiver = null;
+    var local = export.exportsOtlp() ? export.loopbackReceiver() : Optional.<HostPort>empty();
+    if (local.isPresent()) {
+      ReceiverConfig.Builder config = ReceiverConfig.builder().bindAddress(local.get().host());
+      if (export.grpc()) {
+        config.grpcPort(local.get().port()).httpPort(ReceiverConfig.DISABLED);
+      } else {
+        config.httpPort(local.get().port()).grpcPort(ReceiverConfig.DISABLED);
+      }
+      try {
+        receiver = OtlpReceiver.start(config.build());
+      } catch (IOException e) {
+        receiver = null; // the port is taken, most likely by a collector: the agent exports there
+      }
+    }
+    return new DemoSession(receiver, otel, export.tracesEndpoint(), export);
   }
 
   /**
@@ -91,7 +151,12 @@ final class DemoSession implements AutoCloseable {
   }
 
   OpenTelemetry openTelemetry() {
-    return otel.sdk();
+    return otel.openTelemetry();
+  }
+
+  /** The agent's export settings, if the session records through the Java agent. */
+  Optional<AgentExport> agent() {
+    return Optional.ofNullable(agent);
   }
 
   /** Where the spans go, for the user. */
@@ -113,6 +178,59 @@ final class DemoSession implements AutoCloseable {
     return otel.flush(FLUSH_TIMEOUT);
   }
 
+  /**
+   * Makes sure everything recorded so far has been exported: flushes the SDK, or under the agent
+   * waits (bounded) until the agent has exported it to the embedded receiver.
+   *
+   * @return why the export is incomplete, or null if it is complete (or, under the agent with no
+   *     embedded receiver, cannot be observed)
+   */
+  @Nullable String awaitExport() throws InterruptedException {
+    AgentExport agent = this.agent;
+    if (agent == null) {
+      return flush() ? null : "the OTLP export did not complete";
+    }
+    if (receiver == null) {
+      return null; // the agent exports elsewhere, on its own schedule
+    }
+    Span marker =
+        otel.openTelemetry()
+            .getTracer("dev.shuttle.demo")
+            .spanBuilder(MARKER_SPAN)
+            .setNoParent()
+            .startSpan();
+    String markerId = marker.getSpanContext().getSpanId();
+    markerTraces.add(marker.getSpanContext().getTraceId());
+    if (!marker.getSpanContext().isSampled()) {
+      marker.end();
+      return "the agent's sampler (otel.traces.sampler) does not record every trace, so spans are"
+          + " missing; run the demo with -Dotel.traces.sampler=always_on";
+    }
+    CountDownLatch arrived = new CountDownLatch(1);
+    SpanListener listener =
+        spans -> {
+          if (spans.stream().anyMatch(s -> s.spanId().equals(markerId))) {
+            arrived.countDown();
+          }
+        };
+    TelemetryStore store = receiver.store();
+    store.addListener(listener);
+    try {
+      marker.end();
+      Duration timeout = agent.scheduleDelay().multipliedBy(2).plus(FLUSH_TIMEOUT);
+      if (!arrived.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        return "the OpenTelemetry Java agent did not export the spans to "
+            + endpoint
+            + " within "
+            + timeout.toSeconds()
+            + " s";
+      }
+      return null;
+    } finally {
+      store.removeListener(listener);
+    }
+  }
+
   /** The embedded receiver's store, if the session has one. */
   Optional<TelemetryStore> store() {
     return receiver == null ? Optional.empty() : Optional.of(receiver.store());
@@ -125,14 +243,55 @@ final class DemoSession implements AutoCloseable {
     return ids;
   }
 
-  /** Traces held now that were not in {@code before}, oldest first. */
+  /**
+   * Traces held now that were not in {@code before}, oldest first, without the spans the demo hides
+   * under the agent.
+   */
   List<StoredTrace> tracesSince(Set<String> before) {
     List<StoredTrace> fresh = new ArrayList<>();
-    store()
-        .ifPresent(
-            s ->
-                s.traces().stream().filter(t -> !before.contains(t.traceId())).forEach(fresh::add));
+    for (StoredTrace trace : store().map(TelemetryStore::traces).orElse(List.of())) {
+      if (before.contains(trace.traceId())) {
+        continue;
+      }
+      List<StoredSpan> shown = trace.spans().stream().filter(s -> !hidden(s)).toList();
+      if (!shown.isEmpty()) {
+        fresh.add(
+            shown.size() == trace.spans().size() ? trace : new StoredTrace(trace.traceId(), shown));
+      }
+    }
     return fresh;
+  }
+
+  /**
+   * Whether the demo hides {@code span}: under the agent, its export markers and the spans of the
+   * agent's HTTP and gRPC server instrumentation for the receiver's own OTLP requests (the agent
+   * records one for each of its exports, which it then exports again: a slow feedback loop).
+   */
+  private boolean hidden(StoredSpan span) {
+    OtlpReceiver receiver = this.receiver;
+    if (agent == null || receiver == null) {
+      return false;
+    }
+    if (markerTraces.contains(span.traceId())) {
+      return true;
+    }
+    if (span.span().getKind() != io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_SERVER
+        || !span.scope().getName().startsWith(SDK_SCOPE_PREFIX)) {
+      return false;
+    }
+    int port = agent.grpc() ? receiver.grpcPort() : receiver.httpPort();
+    boolean otlpRequest = false;
+    boolean toReceiver = false;
+    for (KeyValue attribute : span.span().getAttributesList()) {
+      AnyValue value = attribute.getValue();
+      switch (attribute.getKey()) {
+        case "url.path" -> otlpRequest |= OTLP_PATHS.contains(value.getStringValue());
+        case "rpc.service" -> otlpRequest |= value.getStringValue().startsWith(OTLP_GRPC_SERVICES);
+        case "server.port" -> toReceiver = value.getIntValue() == port;
+        default -> {}
+      }
+    }
+    return otlpRequest && toReceiver;
   }
 
   /**
@@ -183,15 +342,26 @@ final class DemoSession implements AutoCloseable {
     return List.of(changed.build());
   }
 
-  /** Spans the receiver has accepted so far (0 when exporting elsewhere). */
+  /** Spans the receiver has accepted so far (0 when exporting elsewhere), hidden ones aside. */
   long spansReceived() {
-    return store().map(TelemetryStore::spansReceived).orElse(0L);
+    if (agent == null) {
+      return store().map(TelemetryStore::spansReceived).orElse(0L);
+    }
+    return store().map(TelemetryStore::traces).orElse(List.of()).stream()
+        .flatMap(t -> t.spans().stream())
+        .filter(s -> !hidden(s))
+        .count();
   }
 
+  /**
+   * Closes the SDK and the receiver. Under the agent the receiver stays up until the JVM exits: the
+   * agent flushes its SDK (its last spans, and metrics) at exit, which would fail with "connection
+   * refused" if the receiver were gone.
+   */
   @Override
   public void close() {
     otel.close();
-    if (receiver != null) {
+    if (receiver != null && agent == null) {
       receiver.close();
     }
   }

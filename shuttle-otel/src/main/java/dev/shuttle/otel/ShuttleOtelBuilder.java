@@ -27,10 +27,16 @@ import java.util.Set;
  * setter validates its argument at once and throws {@link IllegalArgumentException} with a message
  * that names the setting.
  *
+ * <p>Under the OpenTelemetry Java agent, {@link #start()} starts no second SDK: it returns a handle
+ * on the agent's {@code GlobalOpenTelemetry} and none of these settings apply (the agent reads the
+ * same {@code otel.*} properties and {@code OTEL_*} variables itself); see {@link ShuttleOtel}.
+ *
  * <p>Thread-safety: not thread-safe; configure a builder on one thread. The {@link ShuttleOtel} it
  * starts is thread-safe.
  */
 public final class ShuttleOtelBuilder {
+  private static final System.Logger LOG = System.getLogger(ShuttleOtel.class.getName());
+
   private static final Set<String> SAMPLERS =
       Set.of(
           "always_on",
@@ -317,9 +323,16 @@ public final class ShuttleOtelBuilder {
   }
 
   /**
-   * Starts the SDK with these settings over the environment's.
+   * Starts the SDK with these settings over the environment's, or, under an active OpenTelemetry
+   * Java agent, returns a handle on the agent's {@code GlobalOpenTelemetry} without starting a
+   * second SDK, and logs one line at {@code INFO} saying so and naming the settings it ignored.
    *
-   * @return the running SDK handle
+   * <p>A second SDK cannot be forced under the agent: the agent bridges the application's {@code
+   * Context} to its own, which carries only the agent's spans, so the spans of a second SDK lose
+   * their parents at every {@code makeCurrent()} and each trace falls apart into lone spans. To use
+   * an SDK of your own, run without the agent or with {@code -Dotel.javaagent.enabled=false}.
+   *
+   * @return the running SDK handle, or the handle on the agent's instance
    * @throws IllegalArgumentException if the batch size exceeds the queue size
    * @throws IllegalStateException if {@code registerGlobal(true)} and a global SDK is already set
    * @throws io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException if the environment holds
@@ -327,6 +340,11 @@ public final class ShuttleOtelBuilder {
    */
   public ShuttleOtel start() {
     checkBatchSizes();
+    var agents = JavaAgent.global();
+    if (agents.isPresent()) {
+      LOG.log(System.Logger.Level.INFO, agentLine());
+      return ShuttleOtel.onJavaAgent(agents.get(), List.copyOf(extraReaders));
+    }
     Map<String, String> properties = Map.copyOf(overrides);
     Attributes attributes = resourceAttributes.build();
     List<MetricReader> readers = List.copyOf(extraReaders);
@@ -346,6 +364,25 @@ public final class ShuttleOtelBuilder {
     }
     return new ShuttleOtel(
         autoconfigure.build().getOpenTelemetrySdk(), shutdownTimeout, shutdownHook);
+  }
+
+  /** The one line logged when the Java agent is active. */
+  String agentLine() {
+    List<String> ignored = new ArrayList<>(overrides.keySet().stream().sorted().toList());
+    if (!resourceAttributes.build().isEmpty()) {
+      ignored.add("resource attributes");
+    }
+    if (!extraReaders.isEmpty()) {
+      ignored.add(extraReaders.size() + " metric reader(s)");
+    }
+    if (registerGlobal) {
+      ignored.add("registerGlobal");
+    }
+    return "OpenTelemetry Java agent active: Shuttle records to the agent's GlobalOpenTelemetry;"
+        + " ShuttleOtel starts no second SDK"
+        + (ignored.isEmpty()
+            ? ""
+            : " and ignores " + String.join(", ", ignored) + " (configure the agent instead)");
   }
 
   private void checkBatchSizes() {

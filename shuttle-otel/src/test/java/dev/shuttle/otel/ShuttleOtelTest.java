@@ -1,13 +1,20 @@
 package dev.shuttle.otel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.metrics.InstrumentType;
+import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
+import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -127,6 +134,79 @@ class ShuttleOtelTest {
       otel.sdk().getTracer("t").spanBuilder("s").startSpan().end();
       assertThat(otel.flush(Duration.ofSeconds(5))).isTrue();
     }
+  }
+
+  @Test
+  void withoutTheAgentTheHandleIsOnItsOwnSdk() {
+    try (ShuttleOtel otel = quiet().start()) {
+      assertThat(otel.usesJavaAgent()).isFalse();
+      assertThat(otel.openTelemetry()).isSameAs(otel.sdk());
+    }
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void aHandleOnTheAgentsInstanceCannotFlushAndClosesOnlyItself() {
+    // given: a handle as start() returns it under the agent (here on a stand-in instance)
+    OpenTelemetry agents = OpenTelemetry.noop();
+    java.util.concurrent.atomic.AtomicBoolean readerShutDown =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    MetricReader reader =
+        new MetricReader() {
+          @Override
+          public void register(CollectionRegistration registration) {}
+
+          @Override
+          public CompletableResultCode forceFlush() {
+            return CompletableResultCode.ofSuccess();
+          }
+
+          @Override
+          public CompletableResultCode shutdown() {
+            readerShutDown.set(true);
+            return CompletableResultCode.ofSuccess();
+          }
+
+          @Override
+          public AggregationTemporality getAggregationTemporality(InstrumentType type) {
+            return AggregationTemporality.CUMULATIVE;
+          }
+        };
+    ShuttleOtel otel = ShuttleOtel.onJavaAgent(agents, java.util.List.of(reader));
+
+    // then
+    assertThat(otel.usesJavaAgent()).isTrue();
+    assertThat(otel.openTelemetry()).isSameAs(agents);
+    assertThat(otel.hasShutdownHook()).isFalse();
+    assertThat(otel.flush(Duration.ofSeconds(5))).as("nothing can be flushed").isFalse();
+    assertThatThrownBy(otel::sdk)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("use openTelemetry()");
+
+    // when
+    otel.close();
+    otel.close();
+
+    // then: the reader the builder was given (and the agent never saw) is shut down
+    assertThat(otel.isClosed()).isTrue();
+    assertThat(readerShutDown).isTrue();
+    assertThat(otel.toString()).contains("javaAgent=");
+  }
+
+  @Test
+  void theAgentLineNamesTheSettingsItIgnores() {
+    String line =
+        ShuttleOtel.builder()
+            .serviceName("checkout")
+            .resourceAttribute("team", "core")
+            .addMetricReader(InMemoryMetricReader.create())
+            .agentLine();
+
+    assertThat(line)
+        .startsWith("OpenTelemetry Java agent active: Shuttle records to the agent's")
+        .contains("ignores otel.service.name, resource attributes, 1 metric reader(s)")
+        .doesNotContain("\n");
+    assertThat(ShuttleOtel.builder().agentLine()).endsWith("starts no second SDK");
   }
 
   @Test
