@@ -63,14 +63,6 @@ public final class FanIn {
       Thread.currentThread().interrupt();
       error = e;
     }
-    try {
-      if (error == null) {
-        merged.close();
-      } else {
-        merged.close(error);
-      }
-    } catch (ChannelClosedException closedByConsumer) {
-      // the consumer closed it meanwhile and will not read the outcome
-    }
+    Closing.closeOutput(merged, error);
   }
 }

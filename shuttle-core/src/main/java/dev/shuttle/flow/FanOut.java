@@ -92,15 +92,7 @@ public final class FanOut {
                     error = e;
                   } finally {
                     for (Channel<T> output : outputs) {
-                      try {
-                        if (error == null) {
-                          output.close();
-                        } else {
-                          output.close(error);
-                        }
-                      } catch (ChannelClosedException closedByItsConsumer) {
-                        // its consumer has gone and will not read the outcome
-                      }
+                      Closing.closeOutput(output, error);
                     }
                   }
                 }));
@@ -154,12 +146,7 @@ public final class FanOut {
                           workers.cancel(e); // first failure wins; the others stop
                         } finally {
                           if (remaining.decrementAndGet() == 0) {
-                            Throwable cause = workers.cancellation().cause();
-                            if (cause == null) {
-                              results.close();
-                            } else {
-                              results.close(cause);
-                            }
+                            Closing.closeOutput(results, workers.cancellation().cause());
                             workers.cancel();
                           }
                         }

@@ -298,6 +298,37 @@ class FanOutFanInTest {
   }
 
   /**
+   * Regression: when the consumer of {@code share}'s results closed them early, the last worker
+   * closed the closed channel again and threw on its thread.
+   */
+  @Test
+  void shareStopsItsWorkersQuietlyWhenItsConsumerClosesTheResults() throws Exception {
+    List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+    Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+    Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+    try {
+      // given two workers waiting for input
+      Channel<Integer> input = Channel.rendezvous();
+      Channel<Integer> results = FanOut.share(Context.root(), input, 2, "double", x -> x * 2, 0);
+      awaitState(() -> input.waitingReceivers() == 2);
+
+      // when the consumer leaves, and then an item arrives whose result cannot be delivered
+      results.close();
+      input.send(1);
+
+      // then both workers stop, and nothing is thrown on their threads
+      awaitState(() -> input.waitingReceivers() == 0);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+      while (uncaught.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(uncaught).isEmpty();
+    } finally {
+      Thread.setDefaultUncaughtExceptionHandler(previous);
+    }
+  }
+
+  /**
    * Regression: a send to an output its consumer had closed ended the fan-out, threw "close of
    * closed channel" on its thread, and left the outputs after the closed one open forever.
    */

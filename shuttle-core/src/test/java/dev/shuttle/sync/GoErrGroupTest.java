@@ -49,6 +49,14 @@ class GoErrGroupTest {
   private static final Exception ERR_2 = new Exception("errgroup_test: 2");
   private static final Exception ERR_DOOM = new Exception("group_test: doomed");
 
+  /** The table shared by Go's TestWithContext and TestCancelCause. */
+  private static final List<Case> DOOM_CASES =
+      List.of(
+          new Case(List.of(), null),
+          new Case(Arrays.asList((Exception) null), null),
+          new Case(List.of(ERR_DOOM), ERR_DOOM),
+          new Case(Arrays.asList(ERR_DOOM, null), ERR_DOOM));
+
   @Test
   void exampleGroupJustErrors() throws Exception {
     // given: a plain group used in place of a WaitGroup
@@ -161,13 +169,7 @@ class GoErrGroupTest {
 
   @Test
   void testWithContext() throws Exception {
-    List<Case> cases =
-        List.of(
-            new Case(List.of(), null),
-            new Case(Arrays.asList((Exception) null), null),
-            new Case(List.of(ERR_DOOM), ERR_DOOM),
-            new Case(Arrays.asList(ERR_DOOM, null), ERR_DOOM));
-    for (Case tc : cases) {
+    for (Case tc : DOOM_CASES) {
       // given
       ErrGroup g = ErrGroup.withContext(Context.root());
 
@@ -287,13 +289,7 @@ class GoErrGroupTest {
 
   @Test
   void testCancelCause() throws Exception {
-    List<Case> cases =
-        List.of(
-            new Case(List.of(), null),
-            new Case(Arrays.asList((Exception) null), null),
-            new Case(List.of(ERR_DOOM), ERR_DOOM),
-            new Case(Arrays.asList(ERR_DOOM, null), ERR_DOOM));
-    for (Case tc : cases) {
+    for (Case tc : DOOM_CASES) {
       // given
       ErrGroup g = ErrGroup.withContext(Context.root());
 
