@@ -1,5 +1,6 @@
 package dev.shuttle.channel;
 
+import dev.shuttle.context.Contexts;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,10 +55,12 @@ public final class Timers {
 
   /**
    * Runs {@code function} once, after {@code delay}, on a goroutine of its own (Go's {@code
-   * time.AfterFunc}), with the context current at this call: the function continues the caller's
-   * trace. The returned timer's {@link Timer#stop()} prevents the run if it has not started yet
-   * (returning {@code true}) and its {@link Timer#reset} schedules the function again; it has no
-   * channel ({@link Timer#channel()} throws {@link IllegalStateException}).
+   * time.AfterFunc}), with the context current at this call but without its cancellation ({@link
+   * Contexts#withoutCancel}): the function continues the caller's trace, and neither the end of the
+   * caller's request nor its cancellation stops or interrupts it (as Go's {@code AfterFunc} is
+   * bound to no context). The returned timer's {@link Timer#stop()} prevents the run if it has not
+   * started yet (returning {@code true}) and its {@link Timer#reset} schedules the function again;
+   * it has no channel ({@link Timer#channel()} throws {@link IllegalStateException}).
    *
    * {@snippet :
    * Timer warning = Timers.afterFunc(Duration.ofSeconds(5), () -> log.warn("still waiting"));
@@ -69,16 +72,16 @@ public final class Timers {
    * }
    *
    * <p>The function runs as {@link dev.shuttle.Go#go(Context, dev.shuttle.Task)} runs a task: an
-   * exception it throws goes to the uncaught-exception handler. It runs even if the captured
-   * context has been cancelled meanwhile; check the context inside if that matters. Actions before
-   * this call (or before a {@code reset}) happen-before the function starts.
+   * exception it throws goes to the uncaught-exception handler. It runs even if the caller's
+   * context has been cancelled meanwhile; capture that context and check it inside if that matters.
+   * Actions before this call (or before a {@code reset}) happen-before the function starts.
    *
    * @throws IllegalArgumentException if {@code delay} is negative
    */
   public static Timer afterFunc(Duration delay, Runnable function) {
     long nanos = TimerScheduler.nanos(requireNotNegative(delay, "delay"));
     Objects.requireNonNull(function, "function");
-    Timer timer = Timer.running(function, Context.current());
+    Timer timer = Timer.running(function, Contexts.withoutCancel(Context.current()));
     timer.arm(nanos, 0);
     return timer;
   }

@@ -4,16 +4,20 @@ import static dev.shuttle.channel.TestThreads.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shuttle.context.CancelableContext;
+import dev.shuttle.context.Contexts;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -296,6 +300,31 @@ class TimersTest {
   }
 
   // ------------------------------------------------------------------------------ afterFunc
+
+  @Test
+  void afterFuncOutlivesTheCancellationOfTheCallersContext() throws Exception {
+    // given a timer set inside a request that ends before it fires
+    CompletableFuture<String> outcome = new CompletableFuture<>();
+    CountDownLatch requestOver = new CountDownLatch(1);
+    try (CancelableContext request = Contexts.withCancel(Context.root());
+        Scope ignored = request.makeCurrent()) {
+      Timers.afterFunc(
+          Duration.ofMillis(1),
+          () -> {
+            try {
+              requestOver.await();
+              Thread.sleep(10); // would fail at once if the request's cancellation interrupted it
+              outcome.complete(Contexts.isDone(Context.current()) ? "done context" : "slept");
+            } catch (InterruptedException e) {
+              outcome.complete("interrupted");
+            }
+          });
+    } // cancels the request
+    requestOver.countDown();
+
+    // then: Go's AfterFunc is bound to no context
+    assertThat(outcome.get(5, TimeUnit.SECONDS)).isEqualTo("slept");
+  }
 
   @Test
   void afterFuncRunsOnceOnAGoroutineWithTheCallersContext() throws Exception {
