@@ -27,6 +27,9 @@ import java.util.Objects;
  *     {pool=io} count=3 sum=12.5 min=1 max=7
  * </pre>
  *
+ * <p>Every string that came over the network (names, units, descriptions, attribute keys and
+ * values, service names) is printed escaped and cut as {@link Untrusted} describes.
+ *
  * <p>Thread-safety: immutable and safe to share.
  */
 public final class MetricsRenderer {
@@ -90,12 +93,12 @@ public final class MetricsRenderer {
   }
 
   private void render(StringBuilder out, Metric metric) {
-    out.append("  ").append(style.bold(metric.getName())).append("  ").append(type(metric));
+    out.append("  ").append(style.bold(name(metric.getName()))).append("  ").append(type(metric));
     if (!metric.getUnit().isEmpty()) {
-      out.append("  unit ").append(metric.getUnit());
+      out.append("  unit ").append(name(metric.getUnit()));
     }
     if (!metric.getDescription().isEmpty()) {
-      out.append("  — ").append(metric.getDescription());
+      out.append("  — ").append(name(metric.getDescription()));
     }
     out.append('\n');
     switch (metric.getDataCase()) {
@@ -180,10 +183,19 @@ public final class MetricsRenderer {
     };
   }
 
+  /** Escapes and cuts a name, unit, description or service name that came over the network. */
+  private static String name(String text) {
+    return Untrusted.escape(text, Untrusted.MAX_NAME_CHARS);
+  }
+
   private static String serviceName(List<KeyValue> resourceAttributes) {
     return resourceAttributes.stream()
         .filter(a -> a.getKey().equals("service.name"))
-        .map(a -> Values.value(a.getValue()))
+        .map(
+            a ->
+                a.getValue().hasStringValue()
+                    ? name(a.getValue().getStringValue())
+                    : Values.value(a.getValue()))
         .findFirst()
         .orElse("unknown_service");
   }

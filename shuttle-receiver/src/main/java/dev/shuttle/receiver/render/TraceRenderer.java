@@ -1,5 +1,6 @@
 package dev.shuttle.receiver.render;
 
+import com.google.protobuf.ByteString;
 import dev.shuttle.receiver.StoredSpan;
 import dev.shuttle.receiver.StoredTrace;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -33,6 +34,10 @@ import java.util.Set;
  *          ↪ link 0af7651916cd43dd8448eb211c80319c/b7ad6b7169203331
  * </pre>
  *
+ * <p>Every string that came over the network (names, attribute keys and values, status messages,
+ * service names, ids) is printed escaped and cut as {@link Untrusted} describes, so a span cannot
+ * move the cursor, set the terminal's title or print a line of its own.
+ *
  * <p>Spans whose parent has not arrived are shown as extra roots. Children are ordered by start
  * time.
  *
@@ -41,6 +46,7 @@ import java.util.Set;
 public final class TraceRenderer {
   private static final String STACKTRACE = "exception.stacktrace";
   private static final int MAX_ATTRIBUTES = 6;
+  private static final int MAX_ID_CHARS = 64;
   private final Style style;
 
   private TraceRenderer(boolean colour) {
@@ -95,9 +101,9 @@ public final class TraceRenderer {
         trace.spans().stream().mapToLong(s -> s.span().getStartTimeUnixNano()).min().orElse(0);
     long end = trace.spans().stream().mapToLong(s -> s.span().getEndTimeUnixNano()).max().orElse(0);
     StringBuilder out = new StringBuilder();
-    out.append(style.bold("trace " + trace.traceId()))
+    out.append(style.bold("trace " + Untrusted.escape(trace.traceId(), MAX_ID_CHARS)))
         .append("  service ")
-        .append(trace.serviceName())
+        .append(name(trace.serviceName()))
         .append("  ")
         .append(trace.spans().size())
         .append(trace.spans().size() == 1 ? " span  " : " spans  ")
@@ -121,7 +127,7 @@ public final class TraceRenderer {
       return;
     }
     Span span = stored.span();
-    out.append(indent).append(last ? "└─ " : "├─ ").append(style.bold(span.getName()));
+    out.append(indent).append(last ? "└─ " : "├─ ").append(style.bold(name(span.getName())));
     String kind = kind(span.getKind());
     if (!kind.isEmpty()) {
       out.append(" (").append(kind).append(')');
@@ -143,7 +149,7 @@ public final class TraceRenderer {
     String detailIndent = childIndent + (kids.isEmpty() ? "   " : "│  ");
     for (Span.Event event : span.getEventsList()) {
       out.append(detailIndent)
-          .append(style.cyan("• " + event.getName()))
+          .append(style.cyan("• " + name(event.getName())))
           .append(" +")
           .append(Values.duration(event.getTimeUnixNano() - span.getStartTimeUnixNano()));
       String eventAttributes =
@@ -160,9 +166,9 @@ public final class TraceRenderer {
     for (Span.Link link : span.getLinksList()) {
       out.append(detailIndent)
           .append(style.cyan("↪ link "))
-          .append(hex(link.getTraceId().toByteArray()))
+          .append(id(link.getTraceId()))
           .append('/')
-          .append(hex(link.getSpanId().toByteArray()));
+          .append(id(link.getSpanId()));
       String linkAttributes = Values.attributes(link.getAttributesList(), MAX_ATTRIBUTES);
       if (!linkAttributes.isEmpty()) {
         out.append(' ').append(style.dim(linkAttributes));
@@ -178,7 +184,8 @@ public final class TraceRenderer {
     return switch (status.getCode()) {
       case STATUS_CODE_OK -> style.green("OK");
       case STATUS_CODE_ERROR ->
-          style.red(status.getMessage().isEmpty() ? "ERROR" : "ERROR: " + status.getMessage());
+          style.red(
+              status.getMessage().isEmpty() ? "ERROR" : "ERROR: " + name(status.getMessage()));
       default -> "";
     };
   }
@@ -193,7 +200,14 @@ public final class TraceRenderer {
     };
   }
 
-  private static String hex(byte[] bytes) {
-    return HexFormat.of().formatHex(bytes);
+  /** Escapes and cuts a name, a status message or a service name that came over the network. */
+  private static String name(String text) {
+    return Untrusted.escape(text, Untrusted.MAX_NAME_CHARS);
+  }
+
+  /** Formats an id in hex, cut to {@value #MAX_ID_CHARS} chars should it be longer than OTLP's. */
+  private static String id(ByteString id) {
+    ByteString shown = id.substring(0, Math.min(id.size(), MAX_ID_CHARS / 2 + 1));
+    return Untrusted.escape(HexFormat.of().formatHex(shown.toByteArray()), MAX_ID_CHARS);
   }
 }

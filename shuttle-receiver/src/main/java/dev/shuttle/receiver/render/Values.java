@@ -1,42 +1,74 @@
 package dev.shuttle.receiver.render;
 
+import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
-/** Formats OTLP values, attributes and durations as short text. Stateless and thread-safe. */
+/**
+ * Formats OTLP values, attributes and durations as short text. Every key and string value is
+ * escaped with {@link Untrusted}, and each value is cut to {@value #MAX_VALUE_CHARS} chars, arrays
+ * and key-value lists included. Stateless and thread-safe.
+ */
 final class Values {
   private static final int MAX_VALUE_CHARS = 80;
-  private static final Pattern LINE_BREAKS = Pattern.compile("\\s*\\R\\s*");
 
   private Values() {}
 
+  /** Formats a value, escaped and cut to {@value #MAX_VALUE_CHARS} chars. */
   static String value(AnyValue value) {
-    String text =
-        switch (value.getValueCase()) {
-          case STRING_VALUE -> value.getStringValue();
-          case BOOL_VALUE -> Boolean.toString(value.getBoolValue());
-          case INT_VALUE -> Long.toString(value.getIntValue());
-          case DOUBLE_VALUE -> Double.toString(value.getDoubleValue());
-          case BYTES_VALUE -> "0x" + HexFormat.of().formatHex(value.getBytesValue().toByteArray());
-          case ARRAY_VALUE ->
-              value.getArrayValue().getValuesList().stream()
-                  .map(Values::value)
-                  .collect(Collectors.joining(", ", "[", "]"));
-          case KVLIST_VALUE ->
-              attributes(value.getKvlistValue().getValuesList(), Integer.MAX_VALUE);
-          case STRING_VALUE_STRINDEX -> "#" + value.getStringValueStrindex();
-          case VALUE_NOT_SET -> "";
-        };
-    text = LINE_BREAKS.matcher(text).replaceAll(" ↵ "); // one span, one line
-    return text.length() > MAX_VALUE_CHARS ? text.substring(0, MAX_VALUE_CHARS - 1) + "…" : text;
+    BoundedText out = new BoundedText(MAX_VALUE_CHARS);
+    append(out, value);
+    return out.toString();
   }
 
-  /** Formats up to {@code max} attributes as {@code {k=v, k2=v2, +3 more}}, or "" if none. */
+  private static void append(BoundedText out, AnyValue value) {
+    switch (value.getValueCase()) {
+      case STRING_VALUE -> out.untrusted(value.getStringValue());
+      case BOOL_VALUE -> out.trusted(Boolean.toString(value.getBoolValue()));
+      case INT_VALUE -> out.trusted(Long.toString(value.getIntValue()));
+      case DOUBLE_VALUE -> out.trusted(Double.toString(value.getDoubleValue()));
+      case BYTES_VALUE -> {
+        ByteString bytes = value.getBytesValue();
+        // two hex digits a byte: one more byte than fits is enough to show the cut
+        int shown = Math.min(bytes.size(), MAX_VALUE_CHARS / 2 + 1);
+        out.trusted("0x")
+            .trusted(HexFormat.of().formatHex(bytes.substring(0, shown).toByteArray()));
+      }
+      case ARRAY_VALUE -> {
+        out.trusted("[");
+        List<AnyValue> values = value.getArrayValue().getValuesList();
+        for (int i = 0; i < values.size() && !out.isCut(); i++) {
+          if (i > 0) {
+            out.trusted(", ");
+          }
+          append(out, values.get(i));
+        }
+        out.trusted("]");
+      }
+      case KVLIST_VALUE -> {
+        out.trusted("{");
+        List<KeyValue> values = value.getKvlistValue().getValuesList();
+        for (int i = 0; i < values.size() && !out.isCut(); i++) {
+          if (i > 0) {
+            out.trusted(", ");
+          }
+          out.untrusted(values.get(i).getKey()).trusted("=");
+          append(out, values.get(i).getValue());
+        }
+        out.trusted("}");
+      }
+      case STRING_VALUE_STRINDEX -> out.trusted("#" + value.getStringValueStrindex());
+      case VALUE_NOT_SET -> {}
+    }
+  }
+
+  /**
+   * Formats up to {@code max} attributes as {@code {k=v, k2=v2, +3 more}}, or "" if none; keys and
+   * values are escaped and each is cut to {@value #MAX_VALUE_CHARS} chars.
+   */
   static String attributes(List<KeyValue> attributes, int max) {
     if (attributes.isEmpty()) {
       return "";
@@ -51,7 +83,9 @@ final class Values {
       if (shown > 0) {
         out.append(", ");
       }
-      out.append(attribute.getKey()).append('=').append(value(attribute.getValue()));
+      out.append(Untrusted.escape(attribute.getKey(), MAX_VALUE_CHARS))
+          .append('=')
+          .append(value(attribute.getValue()));
       shown++;
     }
     return out.append('}').toString();
