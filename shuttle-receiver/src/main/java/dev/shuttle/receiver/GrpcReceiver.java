@@ -1,7 +1,16 @@
 package dev.shuttle.receiver;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
@@ -13,33 +22,63 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * OTLP/gRPC: the trace, metrics and logs {@code Export} services on grpc-java's Netty transport,
  * with service calls on virtual threads and the inbound message size capped at the body limit
  * (grpc-java enforces it on the decompressed message too).
  *
+ * <p>Client errors get the statuses the OTLP specification names, not grpc-java's defaults: the
+ * request marshaller decodes the message itself and hands the service a {@link Decoded} value
+ * instead of throwing (a throwing marshaller makes grpc-java answer {@code UNKNOWN} and log a
+ * SEVERE stack trace). So malformed protobuf and invalid ids (see {@link OtlpValidation}) answer
+ * {@code INVALID_ARGUMENT}, a message that decompresses beyond the limit answers {@code
+ * RESOURCE_EXHAUSTED} (as one beyond the limit on the wire already does), and each is logged as one
+ * line at FINE. Connection-level protocol errors, such as garbage after the HTTP/2 preface, are
+ * logged as one line by {@link GrpcTransportLog}.
+ *
  * <p>Thread-safety: grpc-java calls the services concurrently; they only touch the thread-safe
  * store.
  */
 final class GrpcReceiver {
+  private static final System.Logger LOG = System.getLogger(GrpcReceiver.class.getName());
+
   private final Server server;
   private final ExecutorService executor;
 
   GrpcReceiver(InetSocketAddress address, int maxBodyBytes, TelemetryStore store)
       throws IOException {
+    GrpcTransportLog.install();
     this.executor = Executors.newVirtualThreadPerTaskExecutor();
     Server built =
         NettyServerBuilder.forAddress(address)
             .maxInboundMessageSize(maxBodyBytes)
             .executor(executor)
-            .addService(new Traces(store))
-            .addService(new Metrics(store))
-            .addService(new Logs(store))
+            .addService(
+                exportService(
+                    TraceServiceGrpc.getExportMethod(),
+                    ExportTraceServiceRequest.parser(),
+                    ExportTraceServiceResponse.getDefaultInstance(),
+                    store::addTraces))
+            .addService(
+                exportService(
+                    MetricsServiceGrpc.getExportMethod(),
+                    ExportMetricsServiceRequest.parser(),
+                    ExportMetricsServiceResponse.getDefaultInstance(),
+                    store::addMetrics))
+            .addService(
+                exportService(
+                    LogsServiceGrpc.getExportMethod(),
+                    ExportLogsServiceRequest.parser(),
+                    ExportLogsServiceResponse.getDefaultInstance(),
+                    store::addLogs))
             .build();
     try {
       this.server = built.start();
@@ -67,52 +106,93 @@ final class GrpcReceiver {
     }
   }
 
-  private static final class Traces extends TraceServiceGrpc.TraceServiceImplBase {
-    private final TelemetryStore store;
-
-    Traces(TelemetryStore store) {
-      this.store = store;
-    }
-
-    @Override
-    public void export(
-        ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> response) {
-      store.addTraces(request);
-      response.onNext(ExportTraceServiceResponse.getDefaultInstance());
-      response.onCompleted();
-    }
+  /**
+   * Builds one OTLP {@code Export} service: the generated method's name and response marshaller,
+   * with a request marshaller that reports bad input as a value.
+   */
+  private static <Q extends Message, R extends Message> ServerServiceDefinition exportService(
+      MethodDescriptor<Q, R> generated, Parser<Q> parser, R response, Consumer<Q> store) {
+    MethodDescriptor<Decoded<Q>, R> method =
+        MethodDescriptor.<Decoded<Q>, R>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName(generated.getFullMethodName())
+            .setRequestMarshaller(new DecodingMarshaller<>(parser))
+            .setResponseMarshaller(ProtoUtils.marshaller(response))
+            .build();
+    String serviceName = MethodDescriptor.extractFullServiceName(generated.getFullMethodName());
+    return ServerServiceDefinition.builder(String.valueOf(serviceName))
+        .addMethod(
+            method,
+            ServerCalls.asyncUnaryCall(
+                (Decoded<Q> request, StreamObserver<R> observer) -> {
+                  Status failure = request.failure();
+                  Q message = request.message();
+                  if (failure != null || message == null) {
+                    Status status = failure != null ? failure : Status.INTERNAL;
+                    LOG.log(
+                        System.Logger.Level.DEBUG,
+                        () ->
+                            "OTLP/gRPC "
+                                + generated.getFullMethodName()
+                                + " rejected: "
+                                + status.getCode()
+                                + " "
+                                + status.getDescription());
+                    observer.onError(status.asRuntimeException());
+                    return;
+                  }
+                  store.accept(message);
+                  observer.onNext(response);
+                  observer.onCompleted();
+                }))
+        .build();
   }
 
-  private static final class Metrics extends MetricsServiceGrpc.MetricsServiceImplBase {
-    private final TelemetryStore store;
+  /**
+   * A request as decoded by {@link DecodingMarshaller}: the message, or the status to answer.
+   *
+   * @param message the message, if it decoded and passed validation
+   * @param failure the status to answer otherwise
+   */
+  record Decoded<Q>(@Nullable Q message, @Nullable Status failure) {}
 
-    Metrics(TelemetryStore store) {
-      this.store = store;
+  /**
+   * Parses a request without throwing: grpc-java turns an exception thrown while parsing into
+   * {@code UNKNOWN} and a SEVERE log record, so failures are returned as {@link Decoded} values and
+   * answered by the service.
+   */
+  static final class DecodingMarshaller<Q extends Message>
+      implements MethodDescriptor.Marshaller<Decoded<Q>> {
+    private final Parser<Q> parser;
+
+    DecodingMarshaller(Parser<Q> parser) {
+      this.parser = parser;
     }
 
     @Override
-    public void export(
-        ExportMetricsServiceRequest request,
-        StreamObserver<ExportMetricsServiceResponse> response) {
-      store.addMetrics(request);
-      response.onNext(ExportMetricsServiceResponse.getDefaultInstance());
-      response.onCompleted();
-    }
-  }
-
-  private static final class Logs extends LogsServiceGrpc.LogsServiceImplBase {
-    private final TelemetryStore store;
-
-    Logs(TelemetryStore store) {
-      this.store = store;
+    public InputStream stream(Decoded<Q> value) {
+      Q message = value.message();
+      if (message == null) {
+        throw new IllegalArgumentException("a failed request cannot be sent");
+      }
+      return message.toByteString().newInput();
     }
 
     @Override
-    public void export(
-        ExportLogsServiceRequest request, StreamObserver<ExportLogsServiceResponse> response) {
-      store.addLogs(request);
-      response.onNext(ExportLogsServiceResponse.getDefaultInstance());
-      response.onCompleted();
+    public Decoded<Q> parse(InputStream stream) {
+      try {
+        Q message = parser.parseFrom(stream);
+        OtlpValidation.check(message);
+        return new Decoded<>(message, null);
+      } catch (InvalidProtocolBufferException e) {
+        return new Decoded<>(
+            null,
+            Status.INVALID_ARGUMENT.withDescription(
+                "malformed request: " + Excerpt.of(String.valueOf(e.getMessage()), 300)));
+      } catch (StatusRuntimeException e) {
+        // grpc-java's limit on the decompressed size, thrown by the stream: RESOURCE_EXHAUSTED
+        return new Decoded<>(null, e.getStatus());
+      }
     }
   }
 }

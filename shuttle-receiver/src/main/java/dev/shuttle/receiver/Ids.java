@@ -14,13 +14,20 @@ final class Ids {
   }
 
   /**
-   * Parses a hex id.
+   * Parses a hex id, in either case.
    *
-   * @throws IllegalArgumentException if the text is not an even-length hex string
+   * @throws IllegalArgumentException if the text is not an even-length hex string; the message
+   *     quotes the text only as a short escaped excerpt
    */
   static ByteString fromHex(String hex) {
+    for (int i = 0; i < hex.length(); i++) {
+      if (!HexFormat.isHexDigit(hex.charAt(i))) {
+        throw new IllegalArgumentException("id " + Excerpt.quoted(hex) + " is not hex");
+      }
+    }
     if (hex.length() % 2 != 0) {
-      throw new IllegalArgumentException("id '" + hex + "' has an odd number of hex digits");
+      throw new IllegalArgumentException(
+          "id " + Excerpt.quoted(hex) + " has an odd number of hex digits");
     }
     return ByteString.copyFrom(HEX.parseHex(hex));
   }

@@ -5,12 +5,9 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
-import com.google.gson.Strictness;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
@@ -18,35 +15,43 @@ import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
 import java.io.StringReader;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 
 /**
  * Reads and writes the OTLP/JSON encoding: protobuf's canonical JSON mapping, except that trace and
  * span ids are hex strings rather than base64, and enum values are integers.
  *
- * <p>Protobuf's {@code JsonFormat} alone reads and writes {@code bytes} fields as base64, so this
- * class converts every {@code traceId}, {@code spanId} and {@code parentSpanId} (in spans, links,
- * log records and exemplars) between hex and base64 on the JSON tree. Reading accepts enum values
- * as names or integers, lowerCamelCase or snake_case keys, and ignores unknown fields, as the OTLP
- * specification asks of receivers.
+ * <p>Writing uses protobuf's {@code JsonFormat} and converts every {@code traceId}, {@code spanId}
+ * and {@code parentSpanId} (in spans, links, log records and exemplars) from base64 to hex.
+ *
+ * <p>Reading streams the JSON once, straight into the message builders, and validates what the OTLP
+ * specification and the protobuf JSON mapping ask: ids are hex of exactly the right length (a
+ * span's own ids are also required and not all zeros); every value has its field's JSON type; enum
+ * values are integers or known names; 64-bit integers are numbers or decimal strings; keys are
+ * lowerCamelCase or the proto field names; unknown fields are ignored at any depth, whatever they
+ * hold; bytes are decoded as strict UTF-8. Errors name the field by its path, such as {@code
+ * resourceSpans[0].scopeSpans[0].spans[3].traceId: expected 32 hex characters, got 4}, and quote
+ * received text only as a short escaped excerpt. {@code OtlpJsonDecoder} lists every rule.
  *
  * <p>Thread-safety: stateless; all methods are safe to call from any thread.
  */
 public final class OtlpJson {
-  private static final Set<String> ID_KEYS =
-      Set.of("traceId", "spanId", "parentSpanId", "trace_id", "span_id", "parent_span_id");
+  private static final Set<String> ID_KEYS = Set.of("traceId", "spanId", "parentSpanId");
   private static final JsonFormat.Printer PRINTER =
       JsonFormat.printer().printingEnumsAsInts().omittingInsignificantWhitespace();
-  private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
   private static final Gson COMPACT = new GsonBuilder().disableHtmlEscaping().create();
   private static final Gson PRETTY =
       new GsonBuilder().disableHtmlEscaping().setPrettyPrinting().create();
@@ -65,19 +70,43 @@ public final class OtlpJson {
   }
 
   /**
-   * Decodes OTLP/JSON with hex ids into a builder.
+   * Decodes OTLP/JSON text into a builder.
    *
    * @param json the JSON text
    * @param builder the builder to merge into
-   * @throws InvalidProtocolBufferException if the text is not valid JSON, does not match the
-   *     message, or holds an id that is not hex
+   * @throws InvalidProtocolBufferException if the text is not valid OTLP/JSON for the message; the
+   *     exception's message names the offending field and holds at most a short excerpt of the
+   *     input
    */
   public static void merge(String json, Message.Builder builder)
       throws InvalidProtocolBufferException {
     Objects.requireNonNull(json, "json");
     Objects.requireNonNull(builder, "builder");
-    JsonElement tree = parseStrict(json);
-    mergeTree(tree, builder);
+    try {
+      OtlpJsonDecoder.merge(new StringReader(json), builder);
+    } catch (InvalidProtocolBufferException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new IllegalStateException("reading a string cannot fail", e);
+    }
+  }
+
+  /**
+   * Decodes OTLP/JSON bytes into a builder; this is how to read a request body.
+   *
+   * <p>The bytes are decoded as strict UTF-8: a malformed sequence is an error, never replaced.
+   *
+   * @param json the UTF-8 JSON bytes; read up to the end of the JSON object, and not closed
+   * @param builder the builder to merge into
+   * @throws InvalidProtocolBufferException if the bytes are not UTF-8 or not valid OTLP/JSON for
+   *     the message (an HTTP receiver answers 400); the exception's message names the offending
+   *     field and holds at most a short excerpt of the input
+   * @throws IOException if reading the stream fails
+   */
+  public static void merge(InputStream json, Message.Builder builder) throws IOException {
+    Objects.requireNonNull(json, "json");
+    Objects.requireNonNull(builder, "builder");
+    OtlpJsonDecoder.merge(utf8(json), builder);
   }
 
   /**
@@ -125,14 +154,17 @@ public final class OtlpJson {
 
   /**
    * Reads a dump written by {@link #dump(TelemetryStore, Path)} (or any OTLP/JSON object with those
-   * keys).
+   * keys), as strict UTF-8.
    *
    * @param file the dump file
    * @return the spans, metrics and logs it holds
-   * @throws IOException if the file cannot be read or is not valid OTLP/JSON
+   * @throws IOException if the file cannot be read, or is not valid OTLP/JSON (then an {@link
+   *     InvalidProtocolBufferException})
    */
   public static OtlpDump readDump(Path file) throws IOException {
-    return parseDump(Files.readString(Objects.requireNonNull(file, "file")));
+    try (InputStream in = Files.newInputStream(Objects.requireNonNull(file, "file"))) {
+      return readDump(utf8(in));
+    }
   }
 
   /**
@@ -143,27 +175,53 @@ public final class OtlpJson {
    * @throws InvalidProtocolBufferException if the text is not valid OTLP/JSON
    */
   public static OtlpDump parseDump(String json) throws InvalidProtocolBufferException {
-    JsonElement tree = parseStrict(json);
-    if (!tree.isJsonObject()) {
-      throw new InvalidProtocolBufferException("an OTLP/JSON dump must be a JSON object");
+    Objects.requireNonNull(json, "json");
+    try {
+      return readDump(new StringReader(json));
+    } catch (InvalidProtocolBufferException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new IllegalStateException("reading a string cannot fail", e);
     }
-    JsonObject root = tree.getAsJsonObject();
+  }
+
+  private static OtlpDump readDump(Reader json) throws IOException {
     ExportTraceServiceRequest.Builder traces = ExportTraceServiceRequest.newBuilder();
     ExportMetricsServiceRequest.Builder metrics = ExportMetricsServiceRequest.newBuilder();
     ExportLogsServiceRequest.Builder logs = ExportLogsServiceRequest.newBuilder();
-    mergeTree(only(root, "resourceSpans"), traces);
-    mergeTree(only(root, "resourceMetrics"), metrics);
-    mergeTree(only(root, "resourceLogs"), logs);
+    Set<String> seen = new HashSet<>();
+    OtlpJsonDecoder.read(
+        json,
+        (decoder, key) -> {
+          Message.Builder builder =
+              switch (key) {
+                case "resourceSpans", "resource_spans" -> traces;
+                case "resourceMetrics", "resource_metrics" -> metrics;
+                case "resourceLogs", "resource_logs" -> logs;
+                default -> null;
+              };
+          if (builder == null) {
+            return false;
+          }
+          // an export request has one field: its list of resources, named as the dump's key
+          FieldDescriptor field = builder.getDescriptorForType().getFields().getFirst();
+          if (!seen.add(field.getJsonName())) {
+            throw new InvalidProtocolBufferException(field.getJsonName() + ": given twice");
+          }
+          decoder.readField(builder, field);
+          return true;
+        });
     return new OtlpDump(traces.build(), metrics.build(), logs.build());
   }
 
-  private static JsonObject only(JsonObject root, String key) {
-    JsonObject result = new JsonObject();
-    JsonElement value = root.get(key);
-    if (value != null) {
-      result.add(key, value);
-    }
-    return result;
+  /** Returns a reader of strict UTF-8: a malformed sequence is an error, never replaced. */
+  private static Reader utf8(InputStream in) {
+    return new InputStreamReader(
+        in,
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT));
   }
 
   private static JsonArray arrayOf(JsonElement request, String key) {
@@ -182,66 +240,28 @@ public final class OtlpJson {
           "cannot print " + message.getDescriptorForType().getFullName(), e);
     }
     JsonElement tree = JsonParser.parseString(json);
-    convertIds(tree, OtlpJson::base64ToHex);
+    convertIds(tree);
     return tree;
   }
 
-  private static void mergeTree(JsonElement tree, Message.Builder builder)
-      throws InvalidProtocolBufferException {
-    try {
-      convertIds(tree, OtlpJson::hexToBase64);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidProtocolBufferException(e.getMessage());
-    }
-    PARSER.merge(COMPACT.toJson(tree), builder);
-  }
-
-  private static JsonElement parseStrict(String json) throws InvalidProtocolBufferException {
-    try {
-      JsonReader reader = new JsonReader(new StringReader(json));
-      reader.setStrictness(Strictness.STRICT);
-      JsonElement tree = JsonParser.parseReader(reader);
-      if (reader.peek() != JsonToken.END_DOCUMENT) {
-        throw new InvalidProtocolBufferException("unexpected content after the JSON value");
-      }
-      return tree;
-    } catch (JsonParseException | IOException | IllegalStateException e) {
-      throw new InvalidProtocolBufferException("invalid JSON: " + e.getMessage());
-    }
-  }
-
-  private static void convertIds(JsonElement element, UnaryOperator<String> conversion) {
+  /** Rewrites the base64 ids that {@code JsonFormat} printed as hex. */
+  private static void convertIds(JsonElement element) {
     if (element.isJsonObject()) {
       for (Map.Entry<String, JsonElement> entry : element.getAsJsonObject().entrySet()) {
         JsonElement value = entry.getValue();
         if (ID_KEYS.contains(entry.getKey())
             && value.isJsonPrimitive()
             && value.getAsJsonPrimitive().isString()) {
-          entry.setValue(new JsonPrimitive(conversion.apply(value.getAsString())));
+          entry.setValue(
+              new JsonPrimitive(HEX.formatHex(Base64.getDecoder().decode(value.getAsString()))));
         } else {
-          convertIds(value, conversion);
+          convertIds(value);
         }
       }
     } else if (element.isJsonArray()) {
       for (JsonElement item : element.getAsJsonArray()) {
-        convertIds(item, conversion);
+        convertIds(item);
       }
     }
-  }
-
-  private static String hexToBase64(String hex) {
-    try {
-      if (hex.length() % 2 != 0) {
-        throw new IllegalArgumentException("odd length");
-      }
-      return Base64.getEncoder().encodeToString(HEX.parseHex(hex));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "trace/span id '" + hex + "' is not a hex string (OTLP/JSON ids are hex, not base64)", e);
-    }
-  }
-
-  private static String base64ToHex(String base64) {
-    return HEX.formatHex(Base64.getDecoder().decode(base64));
   }
 }

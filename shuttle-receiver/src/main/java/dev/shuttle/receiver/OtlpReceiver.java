@@ -223,7 +223,9 @@ public final class OtlpReceiver implements AutoCloseable {
   }
 
   /**
-   * Prints each trace as a tree to {@code out} when its root span arrives.
+   * Prints each trace as a tree to {@code out} when its local root span arrives: a root span, or
+   * the earliest span of a trace whose parent is remote and not in the store (a service called by
+   * another); {@link TraceCompletion} has the rule.
    *
    * @param out where to print
    * @param colour true for ANSI colour

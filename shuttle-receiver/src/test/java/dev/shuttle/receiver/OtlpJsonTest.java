@@ -123,7 +123,7 @@ class OtlpJsonTest {
                 OtlpJson.parseTraces(
                     "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"zz\"}]}]}]}"))
         .isInstanceOf(InvalidProtocolBufferException.class)
-        .hasMessageContaining("'zz' is not a hex string");
+        .hasMessageContaining("traceId: not a hex string");
     assertThatThrownBy(() -> OtlpJson.parseTraces("{\"resourceSpans\": 5}"))
         .isInstanceOf(InvalidProtocolBufferException.class);
   }

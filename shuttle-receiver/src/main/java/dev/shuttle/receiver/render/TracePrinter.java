@@ -4,17 +4,18 @@ import dev.shuttle.receiver.SpanListener;
 import dev.shuttle.receiver.StoredSpan;
 import dev.shuttle.receiver.StoredTrace;
 import dev.shuttle.receiver.TelemetryStore;
+import dev.shuttle.receiver.TraceCompletion;
 import java.io.PrintStream;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A {@link SpanListener} that prints each trace as a tree when its root span arrives, which for
- * in-process tracing is when the trace completes (a root span ends last).
+ * A {@link SpanListener} that prints each trace as a tree when its local root span arrives, which
+ * is when the trace completes in this process (a root span ends last): a root span, or the earliest
+ * span of a trace whose parent is remote (a service called by another). {@link TraceCompletion}
+ * decides.
  *
  * <p>Child spans that arrive after their root (rare, e.g. detached tasks) are not printed again.
  *
@@ -52,13 +53,7 @@ public final class TracePrinter implements SpanListener {
 
   @Override
   public void onSpans(List<StoredSpan> spans) {
-    Set<String> completed = new LinkedHashSet<>();
-    for (StoredSpan span : spans) {
-      if (span.isRoot()) {
-        completed.add(span.traceId());
-      }
-    }
-    for (String traceId : completed) {
+    for (String traceId : TraceCompletion.completedBy(spans, store)) {
       Optional<StoredTrace> trace = store.trace(traceId);
       if (trace.isPresent()) {
         String text = renderer.render(trace.get());

@@ -1,0 +1,91 @@
+package dev.shuttle.receiver;
+
+/**
+ * Short, escaped excerpts of text that came from the network, for error messages and log lines.
+ *
+ * <p>An excerpt holds at most {@link #MAX_CODE_POINTS} code points of the text, then {@code ...}.
+ * Control characters, format characters (such as bidirectional overrides), line and paragraph
+ * separators, private-use, unassigned and lone surrogate code points are written as backslash-u
+ * escapes (ESC becomes backslash, {@code u001b}), and a backslash as two, so an excerpt is one line
+ * that can neither steer a terminal nor forge a log line.
+ *
+ * <p>Thread-safety: stateless; safe to call from any thread.
+ */
+final class Excerpt {
+  /** The number of code points an excerpt keeps. */
+  static final int MAX_CODE_POINTS = 64;
+
+  private Excerpt() {}
+
+  /**
+   * Returns a short, escaped excerpt of untrusted text.
+   *
+   * @param text the text as received
+   * @return at most {@link #MAX_CODE_POINTS} code points, escaped, then {@code ...} if cut
+   */
+  static String of(String text) {
+    return of(text, MAX_CODE_POINTS);
+  }
+
+  /**
+   * Returns an escaped excerpt of text of a given length, for longer texts that are trusted not to
+   * hold much of a request, such as a parser's error message.
+   *
+   * @param text the text
+   * @param maxCodePoints how many code points to keep
+   * @return at most that many code points, escaped, then {@code ...} if cut
+   */
+  static String of(String text, int maxCodePoints) {
+    StringBuilder out = new StringBuilder(Math.min(text.length(), maxCodePoints) + 8);
+    int kept = 0;
+    int i = 0;
+    while (i < text.length()) {
+      if (kept == maxCodePoints) {
+        return out.append("...").toString();
+      }
+      int codePoint = text.codePointAt(i);
+      i += Character.charCount(codePoint);
+      kept++;
+      if (codePoint == '\\') {
+        out.append("\\\\");
+      } else if (needsEscape(codePoint)) {
+        if (Character.isBmpCodePoint(codePoint)) {
+          out.append(String.format("\\u%04x", codePoint));
+        } else {
+          out.append(
+              String.format(
+                  "\\u%04x\\u%04x",
+                  (int) Character.highSurrogate(codePoint),
+                  (int) Character.lowSurrogate(codePoint)));
+        }
+      } else {
+        out.appendCodePoint(codePoint);
+      }
+    }
+    return out.toString();
+  }
+
+  /**
+   * Returns the excerpt in double quotes, as a message quotes a received value.
+   *
+   * @param text the text as received
+   * @return the quoted excerpt
+   */
+  static String quoted(String text) {
+    return '"' + of(text).replace("\"", "\\\"") + '"';
+  }
+
+  private static boolean needsEscape(int codePoint) {
+    return switch (Character.getType(codePoint)) {
+      case Character.CONTROL,
+          Character.FORMAT,
+          Character.LINE_SEPARATOR,
+          Character.PARAGRAPH_SEPARATOR,
+          Character.SURROGATE,
+          Character.PRIVATE_USE,
+          Character.UNASSIGNED ->
+          true;
+      default -> false;
+    };
+  }
+}
