@@ -75,6 +75,14 @@ final class ReceiverCommand implements Callable<Integer> {
   int maxLogRecords;
 
   @Option(
+      names = "--max-store-bytes",
+      paramLabel = "BYTES",
+      description =
+          "Estimated heap kept for spans, data points and log records together; the oldest go"
+              + " first. Default: a quarter of the heap, at least 16 MiB, at most 1 GiB.")
+  @Nullable Long maxStoreBytes;
+
+  @Option(
       names = "--max-body-bytes",
       paramLabel = "BYTES",
       defaultValue = "67108864",
@@ -108,7 +116,12 @@ final class ReceiverCommand implements Callable<Integer> {
               .httpPort(httpPort)
               .grpcPort(grpcPort)
               .maxBodyBytes(maxBodyBytes)
-              .storeLimits(new StoreLimits(maxSpans, maxDataPoints, maxLogRecords))
+              .storeLimits(
+                  new StoreLimits(
+                      maxSpans,
+                      maxDataPoints,
+                      maxLogRecords,
+                      maxStoreBytes == null ? StoreLimits.defaultMaxBytes() : maxStoreBytes))
               .build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);

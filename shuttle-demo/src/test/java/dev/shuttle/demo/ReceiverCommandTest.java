@@ -82,6 +82,22 @@ class ReceiverCommandTest {
   }
 
   @Test
+  void maxStoreBytesSetsTheStoresByteLimitAndMustBePositive() {
+    // given --max-store-bytes, when parsed, then it is the byte limit
+    CommandLine parsed = Main.commandLine();
+    parsed.parseArgs("receiver", "--max-store-bytes=1048576");
+    ReceiverCommand receiver = parsed.getSubcommands().get("receiver").getCommand();
+    assertThat(receiver.maxStoreBytes).isEqualTo(1_048_576L);
+
+    // and zero is a user's mistake: one line, exit code 2
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setErr(new PrintWriter(err, true));
+    assertThat(cli.execute("receiver", "--max-store-bytes=0")).isEqualTo(2);
+    assertThat(err.toString()).contains("maxBytes must be positive, was 0").doesNotContain("\tat ");
+  }
+
+  @Test
   void badOptionsAreClearErrorsWithExitCode2() {
     StringWriter err = new StringWriter();
     CommandLine cli = Main.commandLine();

@@ -1,94 +1,86 @@
 package dev.shuttle.receiver;
 
-import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A first-in first-out buffer of batches (such as {@code ResourceMetrics}) whose total size is
- * bounded; adding beyond the limit evicts the oldest batches and counts their size.
+ * A first-in first-out queue of batches (such as {@code ResourceMetrics}) with the count of their
+ * items and their estimated size, and counters of what was evicted. It enforces no limit itself:
+ * {@link TelemetryStore} decides what to evict, as the byte limit spans all signals.
  *
- * <p>Implementation note (concurrency): {@code lock} guards all mutable fields. Invariants while
- * the lock is free: {@code total} is the sum of the sizes in {@code batches}, and {@code total <=
- * limit}. {@link #addAll} is linearised at its lock release; eviction happens in the same critical
- * section, so no reader sees the limit exceeded. Every batch counts at least 1, so batches without
- * items still take room and memory stays bounded.
+ * <p>Implementation note: not thread-safe. {@link TelemetryStore} holds it in a field guarded by
+ * its lock and calls it only with that lock held. Invariants between calls: {@code items} and
+ * {@code bytes} are the sums over {@code batches} (each batch's estimate includes {@link
+ * BatchKind#ENTRY_OVERHEAD}); {@code batches} is in increasing {@code seq} order, the store's
+ * arrival sequence shared by all signals.
  *
- * <p>Thread-safety: all methods are safe to call from any thread.
+ * @param <T> the batch type
  */
 final class BoundedBatches<T> {
-  private record Sized<T>(T batch, int size) {}
+  private record Entry<T>(T batch, int items, long bytes, long seq) {}
 
-  private final int limit;
-  private final ReentrantLock lock = new ReentrantLock();
+  private final ArrayDeque<Entry<T>> batches = new ArrayDeque<>();
+  private long items;
+  private long bytes;
+  private long evictedItems;
+  private long evictedBytes;
 
-  @GuardedBy("lock")
-  private final ArrayDeque<Sized<T>> batches = new ArrayDeque<>();
-
-  @GuardedBy("lock")
-  private int total;
-
-  @GuardedBy("lock")
-  private long evicted;
-
-  BoundedBatches(int limit) {
-    this.limit = limit;
+  /** Appends a measured batch with its arrival sequence number, the highest so far. */
+  void add(BatchKind.Sized<T> batch, long seq) {
+    Entry<T> entry = new Entry<>(batch.batch(), batch.items(), batch.bytes(), seq);
+    batches.addLast(entry);
+    items += entry.items();
+    bytes += entry.bytes();
   }
 
-  /** Adds batches with their item counts, then evicts the oldest beyond the limit. */
-  void addAll(List<T> newBatches, List<Integer> sizes) {
-    lock.lock();
-    try {
-      for (int i = 0; i < newBatches.size(); i++) {
-        int size = Math.max(1, sizes.get(i));
-        batches.addLast(new Sized<>(newBatches.get(i), size));
-        total += size;
-      }
-      while (total > limit && !batches.isEmpty()) {
-        Sized<T> oldest = batches.removeFirst();
-        total -= oldest.size();
-        evicted += oldest.size();
-      }
-    } finally {
-      lock.unlock();
-    }
+  /** Counts items that arrived but were dropped before being added, as evicted. */
+  void countDropped(long droppedItems, long droppedBytes) {
+    evictedItems += droppedItems;
+    evictedBytes += droppedBytes;
+  }
+
+  /**
+   * Returns the arrival sequence number of the oldest batch if it arrived before {@code
+   * protectFrom}, else {@link Long#MAX_VALUE}.
+   */
+  long oldestSeq(long protectFrom) {
+    Entry<T> oldest = batches.peekFirst();
+    return oldest == null || oldest.seq() >= protectFrom ? Long.MAX_VALUE : oldest.seq();
+  }
+
+  /** Evicts the oldest batch; the queue must not be empty. */
+  void evictOldest() {
+    Entry<T> oldest = batches.removeFirst();
+    items -= oldest.items();
+    bytes -= oldest.bytes();
+    evictedItems += oldest.items();
+    evictedBytes += oldest.bytes();
   }
 
   List<T> snapshot() {
-    lock.lock();
-    try {
-      return batches.stream().map(Sized::batch).toList();
-    } finally {
-      lock.unlock();
-    }
+    return batches.stream().map(Entry::batch).toList();
   }
 
-  int total() {
-    lock.lock();
-    try {
-      return total;
-    } finally {
-      lock.unlock();
-    }
+  long items() {
+    return items;
   }
 
-  long evicted() {
-    lock.lock();
-    try {
-      return evicted;
-    } finally {
-      lock.unlock();
-    }
+  long bytes() {
+    return bytes;
   }
 
+  long evictedItems() {
+    return evictedItems;
+  }
+
+  long evictedBytes() {
+    return evictedBytes;
+  }
+
+  /** Removes every batch without counting it as evicted. */
   void clear() {
-    lock.lock();
-    try {
-      batches.clear();
-      total = 0;
-    } finally {
-      lock.unlock();
-    }
+    batches.clear();
+    items = 0;
+    bytes = 0;
   }
 }

@@ -7,17 +7,13 @@ import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
-import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
-import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,30 +32,63 @@ import java.util.concurrent.locks.ReentrantLock;
  * StoredTrace trace = store.trace("5b8efff798038103d269b633813fc60c").orElseThrow();
  * }
  *
- * <p>Implementation note (concurrency). One {@link ReentrantLock}, {@code lock}, guards the span
- * state; metrics and logs live in two {@link BoundedBatches}, each with its own lock, so the three
- * signals never contend. Invariants of the span state, true whenever {@code lock} is free:
+ * <p><b>Limits.</b> The store holds at most {@link StoreLimits#maxSpans()} spans, {@link
+ * StoreLimits#maxDataPoints()} metric data points (each number, histogram, exponential histogram
+ * and summary point counts one), {@link StoreLimits#maxLogRecords()} log records, and an estimated
+ * {@link StoreLimits#maxBytes()} of heap for all three together; every limit holds when an add
+ * returns. Each item's size is estimated once, when it is added: its serialized size plus the
+ * overhead of the Java objects that hold it (about 370 bytes for a span without attributes,
+ * including the store's bookkeeping, and some 200 more per short string attribute), 5% to 17% above
+ * what a heap measurement shows (see {@code SizeEstimator}). Resources and scopes that spans share
+ * are stored, and counted, once. Beyond a limit the oldest data goes first:
  *
  * <ul>
- *   <li>{@code spanCount} equals the total number of spans in {@code traces}, and {@code spanCount
- *       <= limits.maxSpans()}; no list in {@code traces} is empty.
- *   <li>{@code traces} iterates in order of each trace's first arrival, so its head is the oldest
- *       trace; eviction removes whole traces from the head and adds their span count to {@code
- *       evictedSpans} and one per trace to {@code evictedTraces}.
- *   <li>{@code spansReceived} only grows, by the number of spans of each accepted request,
- *       including spans later evicted; it is what {@link #awaitSpans} waits on.
- *   <li>metrics and logs are kept per received batch; beyond their limits the oldest batches go
- *       first (see {@link BoundedBatches}).
+ *   <li>spans go as whole traces, oldest first by the arrival of each trace's first span; metrics
+ *       and logs go as whole batches ({@code ResourceMetrics}, {@code ResourceLogs}), oldest first.
+ *       A count limit evicts from its own signal; the byte limit evicts whichever trace or batch of
+ *       any signal arrived first.
+ *   <li>the data of the export being added goes last. An export that alone exceeds a limit keeps
+ *       its newest spans, data points or log records, newest meaning sent last (later in the
+ *       export's resource, scope, metric and point order); the rest are counted as evicted. When
+ *       only the traces an export added to remain and a limit is still exceeded, their spans from
+ *       earlier exports go, oldest first. So one trace larger than a limit keeps its newest spans.
+ *   <li>what was evicted is counted: {@link #evictedTraces()}, {@link #evictedSpans()}, {@link
+ *       #evictedDataPoints()}, {@link #evictedLogRecords()} and {@link #evictedBytes()}. Spans
+ *       received are held, evicted or cleared: {@code spansReceived() == spanCount() +
+ *       evictedSpans()} until {@link #clear()}.
  * </ul>
  *
- * <p>Each add is linearised at its lock release: queries see all of a request's spans or none.
- * {@code spansArrived} is signalled (under the lock) after every span add. Listeners live in a
- * copy-on-write list and are called after the lock is released, so a slow listener never blocks
- * other receivers or queries and may itself query the store. Queries copy under the lock and return
- * immutable snapshots; they scan linearly, which is fine for a debugging store.
+ * <p>Implementation note (concurrency). One {@link ReentrantLock}, {@code lock}, guards all state:
+ * the spans ({@code TraceBuffer}), the metric and log batches ({@code BoundedBatches}), {@code
+ * spansReceived} and {@code nextSeq}. One lock, because the byte limit spans all signals and evicts
+ * across them in one arrival order: with a lock per signal, a metrics add that must evict a trace
+ * would take two locks, and a span add the other way round. The critical sections are short:
+ * flattening an export, estimating its items and trimming it to the limits happen before the lock
+ * is taken; under it the store only links the items in and evicts. Each item keeps the estimate it
+ * was added with, so eviction subtracts exactly what the add counted. Invariants, true whenever
+ * {@code lock} is free:
+ *
+ * <ul>
+ *   <li>{@code spanCount() <= maxSpans}, data points {@code <= maxDataPoints}, log records {@code
+ *       <= maxLogRecords}, and {@link #estimatedBytes()} (the sum of the estimates of everything
+ *       held) {@code <= maxBytes}.
+ *   <li>every held span, trace and batch has an arrival number below {@code nextSeq}, unique across
+ *       signals, increasing in arrival order; eviction order is by these numbers.
+ *   <li>{@code spansReceived} only grows, by the number of spans of each export, including spans
+ *       evicted or dropped since; it is what {@link #awaitSpans} waits on.
+ * </ul>
+ *
+ * <p>Each add is linearised at its lock release: queries see all of an export's kept items or none,
+ * and never a limit exceeded. {@code spansArrived} is signalled (under the lock) after every span
+ * add. Listeners live in a copy-on-write list and are called after the lock is released, so a slow
+ * listener never blocks other receivers or queries and may itself query the store. Queries copy
+ * under the lock and return immutable snapshots; they scan linearly, which is fine for a debugging
+ * store.
  *
  * <p>Thread-safety: all methods are safe to call from any thread, including virtual threads (the
- * lock does not pin carriers).
+ * lock does not pin carriers). Memory consistency effects: actions in a thread before an add
+ * happen-before actions in another thread after a query or {@link #awaitSpans} that sees the add's
+ * items.
  */
 public final class TelemetryStore {
   private static final System.Logger LOG = System.getLogger(TelemetryStore.class.getName());
@@ -70,27 +99,22 @@ public final class TelemetryStore {
   private final CopyOnWriteArrayList<SpanListener> listeners = new CopyOnWriteArrayList<>();
 
   @GuardedBy("lock")
-  private final LinkedHashMap<ByteString, List<StoredSpan>> traces = new LinkedHashMap<>();
+  private final TraceBuffer traces = new TraceBuffer();
 
   @GuardedBy("lock")
-  private int spanCount;
+  private final BoundedBatches<ResourceMetrics> metrics = new BoundedBatches<>();
+
+  @GuardedBy("lock")
+  private final BoundedBatches<ResourceLogs> logs = new BoundedBatches<>();
 
   @GuardedBy("lock")
   private long spansReceived;
 
   @GuardedBy("lock")
-  private long evictedTraces;
-
-  @GuardedBy("lock")
-  private long evictedSpans;
-
-  private final BoundedBatches<ResourceMetrics> metrics;
-  private final BoundedBatches<ResourceLogs> logs;
+  private long nextSeq;
 
   private TelemetryStore(StoreLimits limits) {
     this.limits = limits;
-    this.metrics = new BoundedBatches<>(limits.maxDataPoints());
-    this.logs = new BoundedBatches<>(limits.maxLogRecords());
   }
 
   /**
@@ -98,7 +122,7 @@ public final class TelemetryStore {
    *
    * <p>Thread-safety: safe to call from any thread.
    *
-   * @param limits the span, data point and log record limits
+   * @param limits the span, data point, log record and byte limits
    * @return a new store
    */
   public static TelemetryStore create(StoreLimits limits) {
@@ -130,48 +154,40 @@ public final class TelemetryStore {
   // ---------------------------------------------------------------- spans
 
   /**
-   * Stores the spans of an export request, evicting the oldest traces beyond the span limit, then
-   * tells the listeners.
+   * Stores the spans of an export request, evicting the oldest data beyond the limits (see {@link
+   * TelemetryStore}), then tells the listeners about all of the request's spans.
    *
    * <p>Thread-safety: safe to call from any thread.
    *
    * @param request the request as received
-   * @return the number of spans in the request
+   * @return the number of spans in the request, including any dropped to respect the limits
    */
   public int addTraces(ExportTraceServiceRequest request) {
     Objects.requireNonNull(request, "request");
-    List<StoredSpan> arrived = new ArrayList<>();
-    for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
-      for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
-        for (Span span : scopeSpans.getSpansList()) {
-          arrived.add(
-              new StoredSpan(
-                  resourceSpans.getResource(),
-                  resourceSpans.getSchemaUrl(),
-                  scopeSpans.getScope(),
-                  scopeSpans.getSchemaUrl(),
-                  span));
-        }
-      }
-    }
+    TraceBuffer.Prepared prepared =
+        TraceBuffer.prepare(request, limits.maxSpans(), limits.maxBytes());
+    List<StoredSpan> arrived = prepared.arrived();
     if (arrived.isEmpty()) {
       return 0;
     }
     lock.lock();
     try {
-      for (StoredSpan span : arrived) {
-        traces.computeIfAbsent(span.span().getTraceId(), id -> new ArrayList<>()).add(span);
-      }
-      spanCount += arrived.size();
+      long newFrom = nextSeq;
+      nextSeq += prepared.kept().size();
+      traces.add(prepared, newFrom);
       spansReceived += arrived.size();
-      Iterator<List<StoredSpan>> oldest = traces.values().iterator();
-      while (spanCount > limits.maxSpans() && oldest.hasNext()) {
-        List<StoredSpan> evicted = oldest.next();
-        oldest.remove();
-        spanCount -= evicted.size();
-        evictedSpans += evicted.size();
-        evictedTraces++;
+      traces.beginEviction(newFrom);
+      try {
+        while (traces.spanCount() > limits.maxSpans() && traces.oldestSeq() != Long.MAX_VALUE) {
+          traces.evictOldest();
+        }
+        evictForBytes(newFrom);
+      } finally {
+        traces.endEviction();
       }
+      // only traces this export added to remain, if a limit still holds: drop their older spans
+      traces.trimOld(
+          newFrom, limits.maxSpans(), limits.maxBytes() - metrics.bytes() - logs.bytes());
       spansArrived.signalAll();
     } finally {
       lock.unlock();
@@ -185,6 +201,58 @@ public final class TelemetryStore {
       }
     }
     return arrived.size();
+  }
+
+  /**
+   * Evicts the oldest trace or batch of any signal, arrived before {@code newFrom}, while the byte
+   * limit is exceeded; within an eviction round of {@code traces}.
+   */
+  @GuardedBy("lock")
+  private void evictForBytes(long newFrom) {
+    while (estimatedBytesLocked() > limits.maxBytes()) {
+      long trace = traces.oldestSeq();
+      long metric = metrics.oldestSeq(newFrom);
+      long log = logs.oldestSeq(newFrom);
+      long oldest = Math.min(trace, Math.min(metric, log));
+      if (oldest == Long.MAX_VALUE) {
+        return;
+      } else if (oldest == trace) {
+        traces.evictOldest();
+      } else if (oldest == metric) {
+        metrics.evictOldest();
+      } else {
+        logs.evictOldest();
+      }
+    }
+  }
+
+  /**
+   * Stores the batches of an export (metrics or logs) that {@link BatchKind#keepNewest} kept,
+   * evicting the oldest batches of the same signal beyond {@code maxItems} and the oldest of any
+   * signal beyond the byte limit.
+   */
+  @GuardedBy("lock")
+  private <T> void addBatches(
+      BoundedBatches<T> batches, BatchKind.Trimmed<T> trimmed, int maxItems) {
+    long newFrom = nextSeq;
+    for (BatchKind.Sized<T> batch : trimmed.batches()) {
+      batches.add(batch, nextSeq++);
+    }
+    batches.countDropped(trimmed.droppedItems(), trimmed.droppedBytes());
+    while (batches.items() > maxItems && batches.oldestSeq(newFrom) != Long.MAX_VALUE) {
+      batches.evictOldest();
+    }
+    traces.beginEviction(newFrom);
+    try {
+      evictForBytes(newFrom);
+    } finally {
+      traces.endEviction();
+    }
+  }
+
+  @GuardedBy("lock")
+  private long estimatedBytesLocked() {
+    return traces.bytes() + metrics.bytes() + logs.bytes();
   }
 
   /**
@@ -252,7 +320,7 @@ public final class TelemetryStore {
     ByteString id = Ids.fromHex(traceId);
     lock.lock();
     try {
-      List<StoredSpan> spans = traces.get(id);
+      List<StoredSpan> spans = traces.spans(id);
       return spans == null ? Optional.empty() : Optional.of(new StoredTrace(Ids.hex(id), spans));
     } finally {
       lock.unlock();
@@ -260,7 +328,7 @@ public final class TelemetryStore {
   }
 
   /**
-   * Returns every trace held, oldest first.
+   * Returns every trace held, oldest first (by the arrival of each trace's first span).
    *
    * <p>Thread-safety: safe to call from any thread; returns a snapshot.
    *
@@ -269,9 +337,7 @@ public final class TelemetryStore {
   public List<StoredTrace> traces() {
     lock.lock();
     try {
-      List<StoredTrace> result = new ArrayList<>(traces.size());
-      traces.forEach((id, spans) -> result.add(new StoredTrace(Ids.hex(id), spans)));
-      return List.copyOf(result);
+      return List.copyOf(traces.snapshot());
     } finally {
       lock.unlock();
     }
@@ -318,7 +384,7 @@ public final class TelemetryStore {
   public int spanCount() {
     lock.lock();
     try {
-      return spanCount;
+      return traces.spanCount();
     } finally {
       lock.unlock();
     }
@@ -334,7 +400,7 @@ public final class TelemetryStore {
   public int traceCount() {
     lock.lock();
     try {
-      return traces.size();
+      return traces.traceCount();
     } finally {
       lock.unlock();
     }
@@ -357,7 +423,7 @@ public final class TelemetryStore {
   }
 
   /**
-   * Returns how many traces were evicted to respect the span limit.
+   * Returns how many traces were evicted whole (or lost their last span) to respect the limits.
    *
    * <p>Thread-safety: safe to call from any thread.
    *
@@ -366,14 +432,14 @@ public final class TelemetryStore {
   public long evictedTraces() {
     lock.lock();
     try {
-      return evictedTraces;
+      return traces.evictedTraces();
     } finally {
       lock.unlock();
     }
   }
 
   /**
-   * Returns how many spans were evicted (with their traces) to respect the span limit.
+   * Returns how many spans were evicted, or dropped on arrival, to respect the limits.
    *
    * <p>Thread-safety: safe to call from any thread.
    *
@@ -382,7 +448,41 @@ public final class TelemetryStore {
   public long evictedSpans() {
     lock.lock();
     try {
-      return evictedSpans;
+      return traces.evictedSpans();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Returns the estimated heap size of everything held now: spans, metric batches and log batches
+   * with the store's own overhead. Never more than {@link StoreLimits#maxBytes()}.
+   *
+   * <p>Thread-safety: safe to call from any thread.
+   *
+   * @return the estimate in bytes
+   */
+  public long estimatedBytes() {
+    lock.lock();
+    try {
+      return estimatedBytesLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Returns the estimated size of everything evicted, or dropped on arrival, to respect the limits:
+   * the estimates of those spans, data points and log records.
+   *
+   * <p>Thread-safety: safe to call from any thread.
+   *
+   * @return the evicted estimate in bytes
+   */
+  public long evictedBytes() {
+    lock.lock();
+    try {
+      return traces.evictedBytes() + metrics.evictedBytes() + logs.evictedBytes();
     } finally {
       lock.unlock();
     }
@@ -430,41 +530,50 @@ public final class TelemetryStore {
   // ---------------------------------------------------------------- metrics
 
   /**
-   * Stores the metrics of an export request, evicting the oldest metric batches beyond the data
-   * point limit.
+   * Stores the metrics of an export request, evicting the oldest data beyond the limits (see {@link
+   * TelemetryStore}): each data point counts one towards {@link StoreLimits#maxDataPoints()}; a
+   * request that alone exceeds a limit keeps its newest points.
    *
    * <p>Thread-safety: safe to call from any thread.
    *
    * @param request the request as received
-   * @return the number of data points in the request
+   * @return the number of data points in the request, including any dropped to respect the limits
    */
   public int addMetrics(ExportMetricsServiceRequest request) {
     Objects.requireNonNull(request, "request");
-    List<Integer> sizes = new ArrayList<>();
-    int total = 0;
-    for (ResourceMetrics resourceMetrics : request.getResourceMetricsList()) {
-      int size = 0;
-      for (ScopeMetrics scope : resourceMetrics.getScopeMetricsList()) {
-        for (Metric metric : scope.getMetricsList()) {
-          size += Math.max(1, dataPointCount(metric));
-        }
-      }
-      sizes.add(size);
-      total += size;
+    List<ResourceMetrics> batches = request.getResourceMetricsList();
+    int points = 0;
+    for (ResourceMetrics batch : batches) {
+      points += SizeEstimator.dataPoints(batch);
     }
-    metrics.addAll(request.getResourceMetricsList(), sizes);
-    return total;
+    if (!batches.isEmpty()) {
+      BatchKind.Trimmed<ResourceMetrics> trimmed =
+          MetricBatches.INSTANCE.keepNewest(batches, limits.maxDataPoints(), limits.maxBytes());
+      lock.lock();
+      try {
+        addBatches(metrics, trimmed, limits.maxDataPoints());
+      } finally {
+        lock.unlock();
+      }
+    }
+    return points;
   }
 
   /**
-   * Returns the held metric batches, oldest first, as received.
+   * Returns the held metric batches, oldest first, as received (or trimmed to their newest points
+   * if the request alone exceeded a limit).
    *
    * <p>Thread-safety: safe to call from any thread; returns a snapshot.
    *
    * @return the {@code resourceMetrics}
    */
   public List<ResourceMetrics> resourceMetrics() {
-    return metrics.snapshot();
+    lock.lock();
+    try {
+      return metrics.snapshot();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -485,25 +594,36 @@ public final class TelemetryStore {
   }
 
   /**
-   * Returns the number of metric data points held now.
+   * Returns the number of metric data points held now; each number, histogram, exponential
+   * histogram and summary point counts one.
    *
    * <p>Thread-safety: safe to call from any thread.
    *
    * @return the data point count
    */
   public int dataPointCount() {
-    return metrics.total();
+    lock.lock();
+    try {
+      return (int) metrics.items();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
-   * Returns how many data points were evicted to respect the data point limit.
+   * Returns how many data points were evicted, or dropped on arrival, to respect the limits.
    *
    * <p>Thread-safety: safe to call from any thread.
    *
    * @return the evicted data point count
    */
   public long evictedDataPoints() {
-    return metrics.evicted();
+    lock.lock();
+    try {
+      return metrics.evictedItems();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -519,53 +639,52 @@ public final class TelemetryStore {
         .build();
   }
 
-  static int dataPointCount(Metric metric) {
-    return switch (metric.getDataCase()) {
-      case GAUGE -> metric.getGauge().getDataPointsCount();
-      case SUM -> metric.getSum().getDataPointsCount();
-      case HISTOGRAM -> metric.getHistogram().getDataPointsCount();
-      case EXPONENTIAL_HISTOGRAM -> metric.getExponentialHistogram().getDataPointsCount();
-      case SUMMARY -> metric.getSummary().getDataPointsCount();
-      case DATA_NOT_SET -> 0;
-    };
-  }
-
   // ---------------------------------------------------------------- logs
 
   /**
-   * Stores the log records of an export request, evicting the oldest log batches beyond the log
-   * record limit.
+   * Stores the log records of an export request, evicting the oldest data beyond the limits (see
+   * {@link TelemetryStore}); a request that alone exceeds a limit keeps its newest records.
    *
    * <p>Thread-safety: safe to call from any thread.
    *
    * @param request the request as received
-   * @return the number of log records in the request
+   * @return the number of log records in the request, including any dropped to respect the limits
    */
   public int addLogs(ExportLogsServiceRequest request) {
     Objects.requireNonNull(request, "request");
-    List<Integer> sizes = new ArrayList<>();
-    int total = 0;
-    for (ResourceLogs resourceLogs : request.getResourceLogsList()) {
-      int size = 0;
-      for (ScopeLogs scope : resourceLogs.getScopeLogsList()) {
-        size += scope.getLogRecordsCount();
-      }
-      sizes.add(size);
-      total += size;
+    List<ResourceLogs> batches = request.getResourceLogsList();
+    int records = 0;
+    for (ResourceLogs batch : batches) {
+      records += SizeEstimator.logRecords(batch);
     }
-    logs.addAll(request.getResourceLogsList(), sizes);
-    return total;
+    if (!batches.isEmpty()) {
+      BatchKind.Trimmed<ResourceLogs> trimmed =
+          LogBatches.INSTANCE.keepNewest(batches, limits.maxLogRecords(), limits.maxBytes());
+      lock.lock();
+      try {
+        addBatches(logs, trimmed, limits.maxLogRecords());
+      } finally {
+        lock.unlock();
+      }
+    }
+    return records;
   }
 
   /**
-   * Returns the held log batches, oldest first, as received.
+   * Returns the held log batches, oldest first, as received (or trimmed to their newest records if
+   * the request alone exceeded a limit).
    *
    * <p>Thread-safety: safe to call from any thread; returns a snapshot.
    *
    * @return the {@code resourceLogs}
    */
   public List<ResourceLogs> resourceLogs() {
-    return logs.snapshot();
+    lock.lock();
+    try {
+      return logs.snapshot();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -576,18 +695,28 @@ public final class TelemetryStore {
    * @return the log record count
    */
   public int logRecordCount() {
-    return logs.total();
+    lock.lock();
+    try {
+      return (int) logs.items();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
-   * Returns how many log records were evicted to respect the log record limit.
+   * Returns how many log records were evicted, or dropped on arrival, to respect the limits.
    *
    * <p>Thread-safety: safe to call from any thread.
    *
    * @return the evicted log record count
    */
   public long evictedLogRecords() {
-    return logs.evicted();
+    lock.lock();
+    try {
+      return logs.evictedItems();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -610,11 +739,10 @@ public final class TelemetryStore {
     lock.lock();
     try {
       traces.clear();
-      spanCount = 0;
+      metrics.clear();
+      logs.clear();
     } finally {
       lock.unlock();
     }
-    metrics.clear();
-    logs.clear();
   }
 }
