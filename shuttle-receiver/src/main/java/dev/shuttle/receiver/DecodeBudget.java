@@ -25,7 +25,9 @@ import org.jspecify.annotations.Nullable;
  * }
  * }
  *
- * <p>A cost above the whole budget is clamped to it: such a request runs alone rather than never.
+ * <p>A cost above the whole budget can never be reserved ({@link #admits}); such a request is too
+ * large for this receiver's memory and must be refused as such (HTTP 413), not as overload: a retry
+ * would fail the same way.
  *
  * <p>Implementation note: {@code lock} guards {@code available} and the FIFO queue of waiting
  * reservations. A new reservation succeeds at once only if nobody waits and enough is available;
@@ -71,6 +73,14 @@ final class DecodeBudget {
     return capacity;
   }
 
+  /**
+   * Returns whether a cost of {@code bytes} can ever be reserved: whether it is at most the
+   * capacity.
+   */
+  boolean admits(long bytes) {
+    return bytes <= capacity;
+  }
+
   /** Returns the bytes not reserved now. */
   long available() {
     lock.lock();
@@ -92,19 +102,19 @@ final class DecodeBudget {
   }
 
   /**
-   * Reserves {@code bytes} (at most the capacity), waiting up to {@code wait} behind earlier
-   * reservations.
+   * Reserves {@code bytes}, waiting up to {@code wait} behind earlier reservations.
    *
-   * @param bytes the estimated cost, not negative
+   * @param bytes the estimated cost, not negative and {@linkplain #admits admitted}
    * @param wait how long to wait; zero to try once
    * @return the reservation, or null if the bytes did not become available in time
    * @throws InterruptedException if interrupted while waiting (nothing is then reserved)
    */
   @Nullable Reservation tryReserve(long bytes, Duration wait) throws InterruptedException {
-    if (bytes < 0) {
-      throw new IllegalArgumentException("bytes must not be negative, was " + bytes);
+    if (bytes < 0 || bytes > capacity) {
+      throw new IllegalArgumentException(
+          "bytes must be within [0, " + capacity + "] (see admits), was " + bytes);
     }
-    long need = Math.min(bytes, capacity);
+    long need = bytes;
     long remaining = wait.toNanos();
     lock.lock();
     try {
@@ -149,15 +159,22 @@ final class DecodeBudget {
     }
 
     /**
-     * Takes {@code more} bytes without waiting; the total stays at most the budget's capacity.
+     * Takes {@code more} bytes without waiting.
      *
-     * @param more the additional estimated cost
-     * @return true if held, false if the budget has not enough available
+     * @param more the additional estimated cost, not negative
+     * @return true if held; false if the budget has not enough available, or if the total would
+     *     exceed the capacity (then {@link #admits} is false for the total)
      */
     boolean tryGrow(long more) {
-      long delta = Math.min(held + Math.max(0, more), capacity) - held;
-      if (delta <= 0) {
+      if (more < 0) {
+        throw new IllegalArgumentException("more must not be negative, was " + more);
+      }
+      long delta = more;
+      if (delta == 0) {
         return true;
+      }
+      if (held + delta > capacity) {
+        return false;
       }
       lock.lock();
       try {

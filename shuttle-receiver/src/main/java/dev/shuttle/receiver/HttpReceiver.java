@@ -316,6 +316,9 @@ final class HttpReceiver {
     }
     int costPerByte = mediaType.equals(JSON) ? JSON_COST_PER_BYTE : PROTOBUF_COST_PER_BYTE;
     long cost = length <= 0 ? 0 : gzip ? length * (1 + costPerByte) : length * costPerByte;
+    if (!budget.admits(cost)) {
+      throw tooCostly("body of " + length + " bytes", cost);
+    }
     DecodeBudget.Reservation reservation = budget.tryReserve(cost, BUDGET_WAIT);
     if (reservation == null) {
       throw overloaded("the receiver is busy decoding other requests");
@@ -411,8 +414,14 @@ final class HttpReceiver {
         throw new BodyFailure(tooLarge(what));
       }
       long needed = total * costPerByte;
-      if (needed > reservation.held() && !reservation.tryGrow(needed - reservation.held())) {
-        throw new BodyFailure(overloaded("the receiver is busy decoding other requests"));
+      if (needed > reservation.held()) {
+        if (!budget.admits(needed)) {
+          throw new BodyFailure(
+              tooCostly(what + " of more than " + (total - n) + " bytes", needed));
+        }
+        if (!reservation.tryGrow(needed - reservation.held())) {
+          throw new BodyFailure(overloaded("the receiver is busy decoding other requests"));
+        }
       }
       out.write(chunk, 0, n);
     }
@@ -552,6 +561,18 @@ final class HttpReceiver {
 
   private static Rejection overloaded(String why) {
     return new Rejection(503, why + "; retry after " + RETRY_AFTER_SECONDS + " s", true);
+  }
+
+  /** A body within the limit whose estimated decoding cost exceeds the whole budget. */
+  private Rejection tooCostly(String what, long cost) {
+    return new Rejection(
+        413,
+        what
+            + " would take about "
+            + cost
+            + " bytes to decode, more than the decode budget of "
+            + budget.capacity()
+            + "; send smaller batches or give the receiver more heap");
   }
 
   private Rejection tooLarge(String what) {

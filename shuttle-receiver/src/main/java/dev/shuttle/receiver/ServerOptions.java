@@ -28,8 +28,9 @@ import java.util.Objects;
  * @param minBodyBytesPerSecond the slowest average rate a request body may arrive at, checked once
  *     the body has taken longer than {@link #BODY_RATE_GRACE}
  * @param decodeBudgetBytes the estimated memory all requests being read and decoded may hold
- *     together; a request that would exceed it waits briefly, then gets HTTP 503 with {@code
- *     Retry-After}
+ *     together (a protobuf body is estimated at 6 times its size, JSON at 20 times); a request that
+ *     would exceed what is left waits briefly, then gets HTTP 503 with {@code Retry-After}; a
+ *     request that would exceed the whole budget gets HTTP 413
  * @param corsAllowedOrigins browser origins (such as {@code http://localhost:5173}) that get CORS
  *     headers; empty, the default, sends no CORS headers at all
  */

@@ -35,14 +35,14 @@ class DecodeBudgetTest {
   }
 
   @Test
-  void aCostAboveTheCapacityIsClampedSoThatTheRequestRunsAlone() throws Exception {
+  void aCostAboveTheCapacityIsNeverAdmitted() {
     DecodeBudget budget = new DecodeBudget(100);
 
-    try (DecodeBudget.Reservation alone = budget.tryReserve(1_000, Duration.ZERO)) {
-      assertThat(alone).isNotNull();
-      assertThat(alone.held()).isEqualTo(100);
-      assertThat(budget.tryReserve(1, Duration.ZERO)).isNull();
-    }
+    assertThat(budget.admits(100)).isTrue();
+    assertThat(budget.admits(101)).isFalse();
+    assertThatThrownBy(() -> budget.tryReserve(101, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("admits");
     assertThat(budget.available()).isEqualTo(100);
   }
 
@@ -103,9 +103,9 @@ class DecodeBudgetTest {
       assertThat(growing.held()).isEqualTo(60);
       assertThat(growing.tryGrow(1)).isFalse();
       other.close();
-      assertThat(growing.tryGrow(1_000)).isTrue();
+      assertThat(growing.tryGrow(41)).isFalse(); // beyond the capacity: never
+      assertThat(growing.tryGrow(40)).isTrue();
       assertThat(growing.held()).isEqualTo(100);
-      assertThat(growing.tryGrow(1_000)).isTrue(); // already the whole budget: runs alone
     }
     assertThat(budget.available()).isEqualTo(100);
   }
@@ -138,7 +138,7 @@ class DecodeBudgetTest {
   void invalidArgumentsAreRejected() {
     assertThatThrownBy(() -> new DecodeBudget(0)).hasMessageContaining("positive");
     assertThatThrownBy(() -> new DecodeBudget(10).tryReserve(-1, Duration.ZERO))
-        .hasMessageContaining("negative");
+        .hasMessageContaining("within [0, 10]");
   }
 
   @Test

@@ -315,9 +315,14 @@ class HttpReceiverProtectionTest {
 
   @Test
   void requestsOverTheDecodeBudgetGet503WithRetryAfter() throws Exception {
-    // given a budget that one 60 KB body fills
-    int port = start(ServerOptions.defaults().withDecodeBudgetBytes(64 * 1024));
+    // given a budget that a 60 KB body fills but for less than a small export needs
     byte[] holder = exportOfSize(60_000);
+    long small = export().length;
+    int port =
+        start(
+            ServerOptions.defaults()
+                .withDecodeBudgetBytes(
+                    (holder.length + small) * HttpReceiver.PROTOBUF_COST_PER_BYTE - 1));
     try (Socket slow = connect(port)) {
       // and a request that holds it: head and half its body sent, the rest withheld
       OutputStream out = slow.getOutputStream();
@@ -356,11 +361,26 @@ class HttpReceiverProtectionTest {
   }
 
   private void awaitBudgetTaken() throws InterruptedException {
+    long capacity = receiver.decodeBudget().capacity();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (budgetAvailable() > 0 && System.nanoTime() < deadline) {
+    while (budgetAvailable() == capacity && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
-    assertThat(budgetAvailable()).isZero();
+    assertThat(budgetAvailable()).isLessThan(capacity);
+  }
+
+  @Test
+  void aBodyThatCouldNeverFitTheDecodeBudgetIs413NotARetry() throws Exception {
+    // given a budget smaller than what a 60 KB body is estimated to take
+    int port = start(ServerOptions.defaults().withDecodeBudgetBytes(64 * 1024));
+
+    // when it is sent
+    RawHttp.Response response = post(port, "127.0.0.1", exportOfSize(60_000));
+
+    // then it is refused as too large (not retryable), saying why
+    assertThat(response.status()).isEqualTo(413);
+    assertThat(status(response).getMessage()).contains("decode budget");
+    assertThat(post(port, "127.0.0.1", export()).status()).isEqualTo(200);
   }
 
   private long budgetAvailable() {

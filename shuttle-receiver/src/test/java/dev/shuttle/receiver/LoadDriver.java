@@ -681,8 +681,8 @@ final class LoadDriver implements AutoCloseable {
   /**
    * Runs the scenarios and prints the figures.
    *
-   * @param args {@code --xmx 256m --scenarios a,b,c --child-cp CP --child-main CLASS --requests 100
-   *     --spans 40000 --mib 10 --retry}
+   * @param args {@code --xmx 256m --scenarios idle,a,b,c --child-cp CP --child-main CLASS
+   *     --requests 100 --spans 40000 --mib 10 --retry}
    */
   public static void main(String[] args) throws Exception {
     Map<String, String> options = new TreeMap<>();
@@ -704,6 +704,13 @@ final class LoadDriver implements AutoCloseable {
         Files.readString(Path.of("/proc/loadavg")).trim(),
         xmx,
         main);
+    if (scenarios.contains("idle")) {
+      try (LoadDriver driver = start(cp, main, xmx)) {
+        Thread.sleep(3000);
+        System.out.printf(
+            "(idle) after start: RSS %d MiB; %s%n", driver.rssKiB() >> 10, driver.command("stats"));
+      }
+    }
     if (scenarios.contains("a")) {
       int requests = Integer.parseInt(options.getOrDefault("requests", "100"));
       int spans = Integer.parseInt(options.getOrDefault("spans", "40000"));
