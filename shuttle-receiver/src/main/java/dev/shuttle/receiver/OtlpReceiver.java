@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -36,6 +37,7 @@ import org.jspecify.annotations.Nullable;
 public final class OtlpReceiver implements AutoCloseable {
   private final ReceiverConfig config;
   private final TelemetryStore store;
+  private final DecodeBudget budget;
   private final ReentrantLock lock = new ReentrantLock();
 
   @GuardedBy("lock")
@@ -47,6 +49,7 @@ public final class OtlpReceiver implements AutoCloseable {
   private OtlpReceiver(ReceiverConfig config) {
     this.config = config;
     this.store = TelemetryStore.create(config.storeLimits());
+    this.budget = new DecodeBudget(config.serverOptions().decodeBudgetBytes());
   }
 
   /**
@@ -89,7 +92,12 @@ public final class OtlpReceiver implements AutoCloseable {
         if (config.httpPort() != ReceiverConfig.DISABLED) {
           newHttp =
               new HttpReceiver(
-                  new InetSocketAddress(address, config.httpPort()), config.maxBodyBytes(), store);
+                  new InetSocketAddress(address, config.httpPort()),
+                  AllowedHosts.forBindAddress(config.bindAddress(), address),
+                  config.maxBodyBytes(),
+                  config.serverOptions(),
+                  budget,
+                  store);
         }
         if (config.grpcPort() != ReceiverConfig.DISABLED) {
           grpc =
@@ -98,7 +106,7 @@ public final class OtlpReceiver implements AutoCloseable {
         }
       } catch (IOException | RuntimeException e) {
         if (newHttp != null) {
-          newHttp.stop();
+          newHttp.stop(Duration.ZERO);
         }
         throw e;
       }
@@ -109,12 +117,32 @@ public final class OtlpReceiver implements AutoCloseable {
     }
   }
 
-  /** Stops serving and releases the ports; the store keeps its content. Does nothing if stopped. */
+  /**
+   * Stops serving at once and releases the ports; requests in flight on OTLP/HTTP are cut off. The
+   * store keeps its content. Does nothing if stopped.
+   */
   public void stop() {
+    stop(Duration.ZERO);
+  }
+
+  /**
+   * Stops accepting requests, lets those in flight finish for up to {@code grace}, then stops
+   * serving and releases the ports; the store keeps its content. Does nothing if stopped.
+   *
+   * <p>On OTLP/HTTP new connections are refused at once and requests on open connections get 503;
+   * OTLP/gRPC calls in flight get up to two seconds, whatever {@code grace}.
+   *
+   * @param grace how long requests in flight may take to finish; zero to cut them off
+   */
+  public void stop(Duration grace) {
+    Objects.requireNonNull(grace, "grace");
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("grace must not be negative, was " + grace);
+    }
     lock.lock();
     try {
       if (http != null) {
-        http.stop();
+        http.stop(grace);
         http = null;
       }
       if (grpc != null) {
@@ -211,6 +239,11 @@ public final class OtlpReceiver implements AutoCloseable {
    */
   public TelemetryStore store() {
     return store;
+  }
+
+  /** Returns the decode budget shared by the servers, for tests. */
+  DecodeBudget decodeBudget() {
+    return budget;
   }
 
   /**

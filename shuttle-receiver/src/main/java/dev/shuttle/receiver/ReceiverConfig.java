@@ -3,7 +3,8 @@ package dev.shuttle.receiver;
 import java.util.Objects;
 
 /**
- * The settings of an {@link OtlpReceiver}: ports, bind address, body limit and store limits.
+ * The settings of an {@link OtlpReceiver}: ports, bind address, body limit, store limits and the
+ * servers' protections ({@link ServerOptions}).
  *
  * {@snippet :
  * ReceiverConfig config = ReceiverConfig.builder().httpPort(0).grpcPort(0).build();
@@ -16,9 +17,15 @@ import java.util.Objects;
  * @param grpcPort the OTLP/gRPC port (0 for an ephemeral port), or -1 to disable OTLP/gRPC
  * @param maxBodyBytes the largest request body accepted, compressed and decompressed
  * @param storeLimits the limits of the in-memory store
+ * @param serverOptions backlog, timeouts, decode budget and CORS origins of the servers
  */
 public record ReceiverConfig(
-    String bindAddress, int httpPort, int grpcPort, int maxBodyBytes, StoreLimits storeLimits) {
+    String bindAddress,
+    int httpPort,
+    int grpcPort,
+    int maxBodyBytes,
+    StoreLimits storeLimits,
+    ServerOptions serverOptions) {
   /** The default OTLP/HTTP port. */
   public static final int DEFAULT_HTTP_PORT = 4318;
 
@@ -38,6 +45,7 @@ public record ReceiverConfig(
   public ReceiverConfig {
     Objects.requireNonNull(bindAddress, "bindAddress");
     Objects.requireNonNull(storeLimits, "storeLimits");
+    Objects.requireNonNull(serverOptions, "serverOptions");
     if (bindAddress.isBlank()) {
       throw new IllegalArgumentException("bindAddress must not be blank");
     }
@@ -50,6 +58,20 @@ public record ReceiverConfig(
       throw new IllegalArgumentException(
           "maxBodyBytes must be within [1, " + MAX_BODY_BYTES_LIMIT + "], was " + maxBodyBytes);
     }
+  }
+
+  /**
+   * Creates a configuration with the default {@link ServerOptions}.
+   *
+   * @param bindAddress the address both servers bind
+   * @param httpPort the OTLP/HTTP port, 0 for an ephemeral port, -1 to disable
+   * @param grpcPort the OTLP/gRPC port, 0 for an ephemeral port, -1 to disable
+   * @param maxBodyBytes the largest request body accepted, compressed and decompressed
+   * @param storeLimits the limits of the in-memory store
+   */
+  public ReceiverConfig(
+      String bindAddress, int httpPort, int grpcPort, int maxBodyBytes, StoreLimits storeLimits) {
+    this(bindAddress, httpPort, grpcPort, maxBodyBytes, storeLimits, ServerOptions.defaults());
   }
 
   /**
@@ -90,11 +112,17 @@ public record ReceiverConfig(
     private int grpcPort = DEFAULT_GRPC_PORT;
     private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private StoreLimits storeLimits = StoreLimits.defaults();
+    private ServerOptions serverOptions = ServerOptions.defaults();
 
     private Builder() {}
 
     /**
      * Sets the address to bind, for example {@code 0.0.0.0} to accept remote senders.
+     *
+     * <p>On a loopback address (the default) OTLP/HTTP answers only requests whose {@code Host} is
+     * {@code localhost}, {@code 127.0.0.1}, {@code [::1]} or this address, which defeats DNS
+     * rebinding from web pages; on any other address it accepts every {@code Host}, and anyone who
+     * can reach the port can send to it.
      *
      * @param bindAddress a host name or IP literal
      * @return this builder
@@ -159,13 +187,25 @@ public record ReceiverConfig(
     }
 
     /**
+     * Sets the servers' backlog, timeouts, decode budget and CORS origins.
+     *
+     * @param serverOptions the options
+     * @return this builder
+     */
+    public Builder serverOptions(ServerOptions serverOptions) {
+      this.serverOptions = Objects.requireNonNull(serverOptions, "serverOptions");
+      return this;
+    }
+
+    /**
      * Builds the configuration.
      *
      * @return the configuration
      * @throws IllegalArgumentException if both protocols are disabled
      */
     public ReceiverConfig build() {
-      return new ReceiverConfig(bindAddress, httpPort, grpcPort, maxBodyBytes, storeLimits);
+      return new ReceiverConfig(
+          bindAddress, httpPort, grpcPort, maxBodyBytes, storeLimits, serverOptions);
     }
   }
 }

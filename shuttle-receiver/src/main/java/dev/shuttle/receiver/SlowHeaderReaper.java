@@ -1,0 +1,102 @@
+package dev.shuttle.receiver;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpParser;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.internal.HttpConnection;
+
+/**
+ * Closes connections whose request line and headers take longer than the header timeout
+ * (slowloris). Jetty's idle timeout is reset by every byte, so a client sending one header byte a
+ * second would otherwise hold its connection forever.
+ *
+ * <p>Every {@code period} it looks at each connection's HTTP/1.1 parser: a parser that has left
+ * {@code START} but not reached {@code CONTENT} is reading a request head. A connection seen in
+ * that state for the same request ({@code getMessagesIn()} unchanged) for the header timeout is
+ * closed; so a head is cut off between the timeout and the timeout plus two periods after its first
+ * byte. Connections waiting for their next request ({@code START}) are left to the idle timeout.
+ *
+ * <p>Implementation note: {@code seen} is only touched by {@link #run}, which the connector's
+ * scheduler runs once at a time (each run schedules the next), so it needs no lock; {@code running}
+ * is volatile so that {@link #stop} ends the chain. It reads Jetty's {@code HttpParser} state, a
+ * volatile field, from the scheduler thread.
+ *
+ * <p>Thread-safety: {@link #start} and {@link #stop} may be called from any thread.
+ */
+final class SlowHeaderReaper implements Runnable {
+  /** The parser states between a request's first byte and the end of its headers. */
+  private static final Set<HttpParser.State> READING_HEAD =
+      Set.copyOf(EnumSet.range(HttpParser.State.METHOD, HttpParser.State.HEADER));
+
+  private final AbstractConnector connector;
+  private final long timeoutNanos;
+  private final long periodMillis;
+  private final IdentityHashMap<Connection, Seen> seen = new IdentityHashMap<>();
+  private volatile boolean running;
+
+  private record Seen(long messagesIn, long sinceNanos) {}
+
+  /**
+   * Creates a reaper for the connections of {@code connector}.
+   *
+   * @param connector the connector whose connections to watch
+   * @param timeout the header timeout
+   */
+  SlowHeaderReaper(AbstractConnector connector, Duration timeout) {
+    this.connector = connector;
+    this.timeoutNanos = timeout.toNanos();
+    this.periodMillis = Math.clamp(timeout.toMillis() / 10, 20, 1000);
+  }
+
+  void start() {
+    running = true;
+    connector.getScheduler().schedule(this, periodMillis, TimeUnit.MILLISECONDS);
+  }
+
+  void stop() {
+    running = false;
+  }
+
+  @Override
+  public void run() {
+    if (!running) {
+      return;
+    }
+    try {
+      sweep(System.nanoTime());
+    } finally {
+      if (running) {
+        connector.getScheduler().schedule(this, periodMillis, TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  private void sweep(long now) {
+    IdentityHashMap<Connection, Seen> inHeaders = new IdentityHashMap<>();
+    for (EndPoint endPoint : connector.getConnectedEndPoints()) {
+      if (!(endPoint.getConnection() instanceof HttpConnection connection)) {
+        continue;
+      }
+      if (!READING_HEAD.contains(connection.getParser().getState())) {
+        continue;
+      }
+      long messagesIn = connection.getMessagesIn();
+      Seen before = seen.get(connection);
+      if (before == null || before.messagesIn() != messagesIn) {
+        inHeaders.put(connection, new Seen(messagesIn, now));
+      } else if (now - before.sinceNanos() >= timeoutNanos) {
+        endPoint.close();
+      } else {
+        inHeaders.put(connection, before);
+      }
+    }
+    seen.clear();
+    seen.putAll(inHeaders);
+  }
+}
