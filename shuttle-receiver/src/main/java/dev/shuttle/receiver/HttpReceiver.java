@@ -54,8 +54,8 @@ import org.jspecify.annotations.Nullable;
  * with {@code Retry-After} if the budget stays exhausted for {@link #BUDGET_WAIT}; slow heads are
  * cut off by {@link SlowHeaderReaper}, slow bodies by a minimum average rate, silent connections by
  * Jetty's idle timeout; an {@link Error} in a handler (also {@link OutOfMemoryError}) still gets a
- * 503, or the connection is closed. Error bodies never echo more than {@link #MAX_DETAIL_CHARS}
- * escaped characters of request data and never name Java classes.
+ * 503, or the connection is closed. Error bodies never echo more than {@link
+ * Excerpt#MAX_CODE_POINTS} escaped characters of request data and never name Java classes.
  *
  * <p>Thread-safety: Jetty calls the handler concurrently; it only touches the thread-safe store and
  * budget and immutable fields. {@link #stop} may be called from any thread, once.
@@ -83,8 +83,8 @@ final class HttpReceiver {
   /** The {@code Retry-After} of a 503, in seconds. */
   static final int RETRY_AFTER_SECONDS = 1;
 
-  /** The most characters of request data an error message quotes. */
-  static final int MAX_DETAIL_CHARS = 64;
+  /** The most code points of a decoder's message an error body carries. */
+  static final int MAX_DETAIL_CODE_POINTS = 256;
 
   private static final Pattern JAVA_CLASS =
       Pattern.compile("\\b(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error)\\b:?\\s*");
@@ -331,11 +331,15 @@ final class HttpReceiver {
             case METRICS -> ExportMetricsServiceRequest.newBuilder();
             case LOGS -> ExportLogsServiceRequest.newBuilder();
           };
+      Message decoded;
       try {
         if (mediaType.equals(PROTOBUF)) {
           builder.mergeFrom(body);
+          decoded = builder.build();
+          OtlpValidation.check(decoded); // the JSON decoder checks the ids as it reads
         } else {
-          OtlpJson.merge(body.toStringUtf8(), builder);
+          OtlpJson.merge(body.newInput(), builder); // strict UTF-8: malformed bytes are a 400
+          decoded = builder.build();
         }
       } catch (InvalidProtocolBufferException e) {
         throw new Rejection(
@@ -346,8 +350,9 @@ final class HttpReceiver {
                 + signal.name().toLowerCase(Locale.ROOT)
                 + ": "
                 + detail(e.getMessage()));
+      } catch (IOException e) {
+        throw new IllegalStateException("reading a body held in memory cannot fail", e);
       }
-      Message decoded = builder.build();
       return switch (signal) {
         case TRACES -> {
           store.addTraces((ExportTraceServiceRequest) decoded);
@@ -624,34 +629,20 @@ final class HttpReceiver {
     return type.trim().toLowerCase(Locale.ROOT);
   }
 
-  /** Request data for an error message: quoted, escaped and cut to {@link #MAX_DETAIL_CHARS}. */
+  /** Request data for an error message: quoted, and an escaped {@link Excerpt} of it. */
   static String quote(@Nullable String value) {
-    return value == null ? "(none)" : "'" + escape(value) + "'";
+    return value == null ? "(none)" : "'" + Excerpt.of(value) + "'";
   }
 
-  /** A parser's message for an error message: without Java class names, escaped and cut. */
+  /**
+   * A decoder's message for an error message: without Java class names, escaped and cut. The
+   * decoders quote request data only as {@link Excerpt}s, so the message itself may be longer.
+   */
   static String detail(@Nullable String message) {
     if (message == null) {
       return "(no detail)";
     }
-    return escape(JAVA_CLASS.matcher(message).replaceAll(""));
-  }
-
-  private static String escape(String value) {
-    StringBuilder out = new StringBuilder();
-    int i = 0;
-    for (; i < value.length() && out.length() < MAX_DETAIL_CHARS; i++) {
-      char c = value.charAt(i);
-      if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029) {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-    if (i < value.length()) {
-      out.append('…');
-    }
-    return out.toString();
+    return Excerpt.of(JAVA_CLASS.matcher(message).replaceAll(""), MAX_DETAIL_CODE_POINTS);
   }
 
   /**

@@ -588,7 +588,7 @@ class HttpReceiverProtectionTest {
             READ);
 
     assertThat(notFound.status()).isEqualTo(404);
-    assertThat(status(notFound).getMessage()).hasSizeLessThan(200).contains("aaaa…");
+    assertThat(status(notFound).getMessage()).hasSizeLessThan(200).contains("aaaa...");
     assertThat(badType.status()).isEqualTo(415);
     assertThat(status(badType).getMessage())
         .hasSizeLessThan(200)

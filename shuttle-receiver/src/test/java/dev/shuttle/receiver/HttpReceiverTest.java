@@ -252,6 +252,43 @@ class HttpReceiverTest {
   }
 
   @Test
+  void jsonThatIsNotUtf8IsA400() throws Exception {
+    byte[] valid =
+        "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"name\":\"ok\"}]}]}]}"
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] broken = Arrays.copyOf(valid, valid.length);
+    int nameAt = new String(valid, StandardCharsets.UTF_8).indexOf("ok");
+    broken[nameAt] = (byte) 0xC3; // a lead byte whose continuation byte is missing
+    broken[nameAt + 1] = (byte) 0x28;
+
+    HttpResponse<byte[]> response = post("/v1/traces", JSON, broken);
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("UTF-8");
+    assertThat(receiver.store().spanCount()).isZero();
+    assertStillServes();
+  }
+
+  @Test
+  void protobufWithAnIdOfTheWrongLengthIsA400NamingTheField() throws Exception {
+    ExportTraceServiceRequest good = traces(randomHex(16), randomHex(8));
+    ExportTraceServiceRequest.Builder bad = good.toBuilder();
+    bad.getResourceSpansBuilder(0)
+        .getScopeSpansBuilder(0)
+        .getSpansBuilder(0)
+        .setTraceId(ByteString.copyFrom(new byte[] {1, 2}));
+
+    HttpResponse<byte[]> response = post("/v1/traces", PROTOBUF, bad.build().toByteArray());
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(statusOf(response).getMessage())
+        .contains("resourceSpans[0].scopeSpans[0].spans[0].traceId")
+        .contains("16 bytes");
+    assertThat(receiver.store().spanCount()).isZero();
+    assertStillServes();
+  }
+
+  @Test
   void base64IdsInJsonAreRejectedAsNotHex() throws Exception {
     String json =
         "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"W47/95gDgQPSabYzgT/GDA==\","
