@@ -24,6 +24,7 @@ import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,11 @@ import org.jspecify.annotations.Nullable;
  * line at FINE. Connection-level protocol errors, such as garbage after the HTTP/2 preface, are
  * logged as one line by {@link GrpcTransportLog}.
  *
+ * <p>Decoding shares OTLP/HTTP's {@link DecodeBudget}: a message that could never fit answers
+ * {@code RESOURCE_EXHAUSTED} (final, per the OTLP specification, as it carries no {@code
+ * RetryInfo}); one that finds the budget busy for {@link HttpReceiver#BUDGET_WAIT} answers {@code
+ * UNAVAILABLE}, which exporters retry.
+ *
  * <p>Thread-safety: grpc-java calls the services concurrently; they only touch the thread-safe
  * store.
  */
@@ -53,7 +59,8 @@ final class GrpcReceiver {
   private final Server server;
   private final ExecutorService executor;
 
-  GrpcReceiver(InetSocketAddress address, int maxBodyBytes, TelemetryStore store)
+  GrpcReceiver(
+      InetSocketAddress address, int maxBodyBytes, DecodeBudget budget, TelemetryStore store)
       throws IOException {
     GrpcTransportLog.install();
     this.executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -65,18 +72,21 @@ final class GrpcReceiver {
                 exportService(
                     TraceServiceGrpc.getExportMethod(),
                     ExportTraceServiceRequest.parser(),
+                    budget,
                     ExportTraceServiceResponse.getDefaultInstance(),
                     store::addTraces))
             .addService(
                 exportService(
                     MetricsServiceGrpc.getExportMethod(),
                     ExportMetricsServiceRequest.parser(),
+                    budget,
                     ExportMetricsServiceResponse.getDefaultInstance(),
                     store::addMetrics))
             .addService(
                 exportService(
                     LogsServiceGrpc.getExportMethod(),
                     ExportLogsServiceRequest.parser(),
+                    budget,
                     ExportLogsServiceResponse.getDefaultInstance(),
                     store::addLogs))
             .build();
@@ -92,10 +102,13 @@ final class GrpcReceiver {
     return server.getPort();
   }
 
-  void stop() {
+  /**
+   * Stops taking calls, lets those in flight finish for up to {@code grace}, then cuts them off.
+   */
+  void stop(Duration grace) {
     server.shutdown();
     try {
-      if (!server.awaitTermination(2, TimeUnit.SECONDS)) {
+      if (!server.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS)) {
         server.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
@@ -111,12 +124,16 @@ final class GrpcReceiver {
    * with a request marshaller that reports bad input as a value.
    */
   private static <Q extends Message, R extends Message> ServerServiceDefinition exportService(
-      MethodDescriptor<Q, R> generated, Parser<Q> parser, R response, Consumer<Q> store) {
+      MethodDescriptor<Q, R> generated,
+      Parser<Q> parser,
+      DecodeBudget budget,
+      R response,
+      Consumer<Q> store) {
     MethodDescriptor<Decoded<Q>, R> method =
         MethodDescriptor.<Decoded<Q>, R>newBuilder()
             .setType(MethodDescriptor.MethodType.UNARY)
             .setFullMethodName(generated.getFullMethodName())
-            .setRequestMarshaller(new DecodingMarshaller<>(parser))
+            .setRequestMarshaller(new DecodingMarshaller<>(parser, budget))
             .setResponseMarshaller(ProtoUtils.marshaller(response))
             .build();
     String serviceName = MethodDescriptor.extractFullServiceName(generated.getFullMethodName());
@@ -141,7 +158,16 @@ final class GrpcReceiver {
                     observer.onError(status.asRuntimeException());
                     return;
                   }
-                  store.accept(message);
+                  try {
+                    store.accept(message);
+                  } catch (RuntimeException | Error e) { // as OTLP/HTTP: 500 for a bug, 503 for an
+                    // Error such as OutOfMemoryError, which may pass: the exporter retries
+                    observer.onError(
+                        (e instanceof Error ? Status.UNAVAILABLE : Status.INTERNAL)
+                            .withDescription("the receiver could not store the request")
+                            .asRuntimeException());
+                    return;
+                  }
                   observer.onNext(response);
                   observer.onCompleted();
                 }))
@@ -164,9 +190,11 @@ final class GrpcReceiver {
   static final class DecodingMarshaller<Q extends Message>
       implements MethodDescriptor.Marshaller<Decoded<Q>> {
     private final Parser<Q> parser;
+    private final DecodeBudget budget;
 
-    DecodingMarshaller(Parser<Q> parser) {
+    DecodingMarshaller(Parser<Q> parser, DecodeBudget budget) {
       this.parser = parser;
+      this.budget = budget;
     }
 
     @Override
@@ -178,12 +206,40 @@ final class GrpcReceiver {
       return message.toByteString().newInput();
     }
 
+    /**
+     * Reads the message (grpc-java caps it at the body limit, also when decompressing), reserves
+     * its decoding cost in the budget shared with OTLP/HTTP while parsing it, and validates it.
+     */
     @Override
     public Decoded<Q> parse(InputStream stream) {
       try {
-        Q message = parser.parseFrom(stream);
+        byte[] bytes = stream.readAllBytes();
+        long cost = (long) bytes.length * HttpReceiver.PROTOBUF_COST_PER_BYTE;
+        if (!budget.admits(cost)) {
+          return new Decoded<>(
+              null,
+              Status.RESOURCE_EXHAUSTED.withDescription(
+                  "a message of "
+                      + bytes.length
+                      + " bytes is more than this receiver can decode at once; send smaller"
+                      + " batches or give it more heap"));
+        }
+        Q message;
+        try (DecodeBudget.Reservation reservation =
+            budget.tryReserve(cost, HttpReceiver.BUDGET_WAIT)) {
+          if (reservation == null) {
+            return new Decoded<>(
+                null,
+                Status.UNAVAILABLE.withDescription(
+                    "the receiver is busy decoding other requests; retry"));
+          }
+          message = parser.parseFrom(bytes);
+        }
         OtlpValidation.check(message);
         return new Decoded<>(message, null);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new Decoded<>(null, Status.UNAVAILABLE.withDescription("the receiver is stopping"));
       } catch (InvalidProtocolBufferException e) {
         return new Decoded<>(
             null,
@@ -192,6 +248,11 @@ final class GrpcReceiver {
       } catch (StatusRuntimeException e) {
         // grpc-java's limit on the decompressed size, thrown by the stream: RESOURCE_EXHAUSTED
         return new Decoded<>(null, e.getStatus());
+      } catch (IOException e) {
+        return new Decoded<>(
+            null,
+            Status.INVALID_ARGUMENT.withDescription(
+                "unreadable request: " + Excerpt.of(String.valueOf(e.getMessage()), 300)));
       }
     }
   }

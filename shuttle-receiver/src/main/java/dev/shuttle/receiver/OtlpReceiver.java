@@ -102,7 +102,10 @@ public final class OtlpReceiver implements AutoCloseable {
         if (config.grpcPort() != ReceiverConfig.DISABLED) {
           grpc =
               new GrpcReceiver(
-                  new InetSocketAddress(address, config.grpcPort()), config.maxBodyBytes(), store);
+                  new InetSocketAddress(address, config.grpcPort()),
+                  config.maxBodyBytes(),
+                  budget,
+                  store);
         }
       } catch (IOException | RuntimeException e) {
         if (newHttp != null) {
@@ -130,7 +133,7 @@ public final class OtlpReceiver implements AutoCloseable {
    * serving and releases the ports; the store keeps its content. Does nothing if stopped.
    *
    * <p>On OTLP/HTTP new connections are refused at once and requests on open connections get 503;
-   * OTLP/gRPC calls in flight get up to two seconds, whatever {@code grace}.
+   * on OTLP/gRPC new calls are refused and calls in flight get {@code grace} too.
    *
    * @param grace how long requests in flight may take to finish; zero to cut them off
    */
@@ -146,7 +149,7 @@ public final class OtlpReceiver implements AutoCloseable {
         http = null;
       }
       if (grpc != null) {
-        grpc.stop();
+        grpc.stop(grace);
         grpc = null;
       }
     } finally {

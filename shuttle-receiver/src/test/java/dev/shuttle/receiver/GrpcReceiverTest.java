@@ -192,6 +192,75 @@ class GrpcReceiverTest {
   }
 
   @Test
+  void aBusyDecodeBudgetAnswersUnavailableWhichExportersRetry() throws Exception {
+    // given: every byte of the budget held, as by other requests being decoded
+    DecodeBudget budget = receiver.decodeBudget();
+    byte[] export = traces(HttpReceiverTest.randomHex(16)).toByteArray();
+    Status status;
+    try (DecodeBudget.Reservation everything =
+        budget.tryReserve(budget.capacity(), Duration.ofSeconds(1))) {
+      assertThat(everything).isNotNull();
+
+      // when
+      status = call(traceExport(), export, CallOptions.DEFAULT);
+    }
+
+    // then: the OTLP specification makes UNAVAILABLE retryable
+    assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(receiver.store().spansReceived()).isZero();
+    assertStillServes();
+  }
+
+  @Test
+  void aMessageTheDecodeBudgetCouldNeverHoldAnswersResourceExhausted() throws Exception {
+    // given: a receiver whose decode budget holds less than one message's decoding cost
+    receiver.close();
+    receiver =
+        OtlpReceiver.start(
+            ReceiverConfig.builder()
+                .httpPort(ReceiverConfig.DISABLED)
+                .grpcPort(0)
+                .maxBodyBytes(LIMIT)
+                .serverOptions(ServerOptions.defaults().withDecodeBudgetBytes(64 * 1024))
+                .build());
+    channel.shutdownNow();
+    channel =
+        NettyChannelBuilder.forAddress(
+                new java.net.InetSocketAddress(
+                    InetAddress.getLoopbackAddress(), receiver.grpcPort()))
+            .usePlaintext()
+            .build();
+
+    // when: 20 KB of message costs about 120 KB to decode
+    Status status = call(traceExport(), withUnknownField(20_000), CallOptions.DEFAULT);
+
+    // then: final, not retryable (no RetryInfo), and saying what to do
+    assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(status.getDescription()).contains("send smaller batches");
+    assertStillServes();
+  }
+
+  @Test
+  void anErrorWhileStoringAnswersUnavailableAndTheReceiverKeepsServing() throws Exception {
+    SpanListener failing =
+        spans -> {
+          throw new OutOfMemoryError("simulated");
+        };
+    receiver.store().addListener(failing);
+
+    Status status =
+        call(
+            traceExport(),
+            traces(HttpReceiverTest.randomHex(16)).toByteArray(),
+            CallOptions.DEFAULT);
+
+    assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(status.getDescription()).doesNotContain("Error").doesNotContain("java.");
+    receiver.store().removeListener(failing);
+    assertStillServes();
+  }
+
+  @Test
   void garbageAfterTheHttp2PrefaceLogsOneLine() throws Exception {
     rawConnection(
         "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\nthis is not an HTTP/2 frame, just garbage bytes");
