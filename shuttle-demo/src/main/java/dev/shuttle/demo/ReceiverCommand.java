@@ -8,8 +8,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,10 +24,18 @@ import picocli.CommandLine.Spec;
       "",
       "Any OTLP application can send to it: set OTEL_EXPORTER_OTLP_ENDPOINT to"
           + " http://127.0.0.1:4317 (grpc) or http://127.0.0.1:4318 (http/protobuf). Each trace"
-          + " is printed as a tree when its root span arrives. Stops on Ctrl-C, or after --for.",
+          + " is printed as a tree when its root span arrives. Stops on Ctrl-C or SIGTERM (then"
+          + " answers the requests in flight, prints a summary, writes --dump, and exits 0), or"
+          + " after --for.",
       ""
     })
 final class ReceiverCommand implements Callable<Integer> {
+  /** How long requests in flight at a stop may take to be answered. */
+  private static final Duration IN_FLIGHT_GRACE = Duration.ofSeconds(5);
+
+  /** How long a Ctrl-C or SIGTERM waits for the summary and the dump before the JVM ends. */
+  private static final Duration LAST_WORK_LIMIT = Duration.ofMinutes(2);
+
   @Option(
       names = "--http-port",
       paramLabel = "PORT",
@@ -127,10 +133,8 @@ final class ReceiverCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     PrintStream out = System.out; // the receiver's trace printer writes to a PrintStream
-    CountDownLatch stop = new CountDownLatch(1);
-    Thread hook = new Thread(stop::countDown, "shuttle-receiver-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try (OtlpReceiver receiver = OtlpReceiver.start(config)) {
+    try (GracefulStop stop = GracefulStop.install("shuttle-receiver-stop", LAST_WORK_LIMIT);
+        OtlpReceiver receiver = OtlpReceiver.start(config)) {
       if (httpPort != ReceiverConfig.DISABLED) {
         out.println("OTLP/HTTP listening on " + receiver.httpEndpoint());
       }
@@ -139,11 +143,8 @@ final class ReceiverCommand implements Callable<Integer> {
       }
       out.flush();
       receiver.printTraces(out, colour);
-      if (runFor == null) {
-        stop.await();
-      } else {
-        stop.await(runFor.toMillis(), TimeUnit.MILLISECONDS);
-      }
+      stop.await(runFor);
+      receiver.stop(IN_FLIGHT_GRACE); // no new requests; those in flight are answered and stored
       out.printf(
           "Received %d spans (%d traces held, %d evicted)%n",
           receiver.store().spansReceived(),
@@ -155,12 +156,6 @@ final class ReceiverCommand implements Callable<Integer> {
       }
       out.flush();
       return 0;
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the JVM is exiting because of Ctrl-C: the hook already ran
-      }
     }
   }
 }
