@@ -3,11 +3,12 @@ package dev.shuttle.receiver;
 /**
  * Short, escaped excerpts of text that came from the network, for error messages and log lines.
  *
- * <p>An excerpt holds at most {@link #MAX_CODE_POINTS} code points of the text, then {@code ...}.
- * Control characters, format characters (such as bidirectional overrides), line and paragraph
- * separators, private-use, unassigned and lone surrogate code points are written as backslash-u
- * escapes (ESC becomes backslash, {@code u001b}), and a backslash as two, so an excerpt is one line
- * that can neither steer a terminal nor forge a log line.
+ * <p>An excerpt holds at most {@link #MAX_CODE_POINTS} code points of the text, and at most twice
+ * as many chars once escaped, then {@code ...}. Control characters, format characters (such as
+ * bidirectional overrides), line and paragraph separators, private-use, unassigned and lone
+ * surrogate code points are written as backslash-u escapes (ESC becomes backslash, {@code u001b}),
+ * and a backslash as two, so an excerpt is one line that can neither steer a terminal nor forge a
+ * log line, and its length is bounded however many characters need escaping.
  *
  * <p>Thread-safety: stateless; safe to call from any thread.
  */
@@ -21,7 +22,8 @@ final class Excerpt {
    * Returns a short, escaped excerpt of untrusted text.
    *
    * @param text the text as received
-   * @return at most {@link #MAX_CODE_POINTS} code points, escaped, then {@code ...} if cut
+   * @return at most {@link #MAX_CODE_POINTS} code points and twice as many chars, escaped, then
+   *     {@code ...} if cut
    */
   static String of(String text) {
     return of(text, MAX_CODE_POINTS);
@@ -33,46 +35,58 @@ final class Excerpt {
    *
    * @param text the text
    * @param maxCodePoints how many code points to keep
-   * @return at most that many code points, escaped, then {@code ...} if cut
+   * @return at most that many code points and twice as many chars, escaped, then {@code ...} if cut
    */
   static String of(String text, int maxCodePoints) {
-    StringBuilder out = new StringBuilder(Math.min(text.length(), maxCodePoints) + 8);
-    int kept = 0;
-    int i = 0;
-    while (i < text.length()) {
-      if (kept == maxCodePoints) {
-        return out.append("...").toString();
-      }
-      int codePoint = text.codePointAt(i);
-      i += Character.charCount(codePoint);
-      kept++;
-      if (codePoint == '\\') {
-        out.append("\\\\");
-      } else if (needsEscape(codePoint)) {
-        if (Character.isBmpCodePoint(codePoint)) {
-          out.append(String.format("\\u%04x", codePoint));
-        } else {
-          out.append(
-              String.format(
-                  "\\u%04x\\u%04x",
-                  (int) Character.highSurrogate(codePoint),
-                  (int) Character.lowSurrogate(codePoint)));
-        }
-      } else {
-        out.appendCodePoint(codePoint);
-      }
-    }
-    return out.toString();
+    return excerpt(text, maxCodePoints, false);
   }
 
   /**
-   * Returns the excerpt in double quotes, as a message quotes a received value.
+   * Returns the excerpt in double quotes, as a message quotes a received value; quotes in the text
+   * are escaped within the excerpt's length.
    *
    * @param text the text as received
    * @return the quoted excerpt
    */
   static String quoted(String text) {
-    return '"' + of(text).replace("\"", "\\\"") + '"';
+    return '"' + excerpt(text, MAX_CODE_POINTS, true) + '"';
+  }
+
+  private static String excerpt(String text, int maxCodePoints, boolean escapeQuotes) {
+    int maxChars = 2 * maxCodePoints;
+    StringBuilder out = new StringBuilder(Math.min(text.length(), maxChars) + 8);
+    int kept = 0;
+    int i = 0;
+    while (i < text.length()) {
+      int codePoint = text.codePointAt(i);
+      String piece = piece(codePoint, escapeQuotes);
+      if (kept == maxCodePoints || out.length() + piece.length() > maxChars) {
+        return out.append("...").toString();
+      }
+      out.append(piece);
+      i += Character.charCount(codePoint);
+      kept++;
+    }
+    return out.toString();
+  }
+
+  /** Returns how a code point is written: as it is, or escaped. */
+  private static String piece(int codePoint, boolean escapeQuotes) {
+    if (codePoint == '\\') {
+      return "\\\\";
+    }
+    if (codePoint == '"' && escapeQuotes) {
+      return "\\\"";
+    }
+    if (!needsEscape(codePoint)) {
+      return Character.toString(codePoint);
+    }
+    if (Character.isBmpCodePoint(codePoint)) {
+      return String.format("\\u%04x", codePoint);
+    }
+    return String.format(
+        "\\u%04x\\u%04x",
+        (int) Character.highSurrogate(codePoint), (int) Character.lowSurrogate(codePoint));
   }
 
   private static boolean needsEscape(int codePoint) {

@@ -244,7 +244,7 @@ final class GrpcReceiver {
         return new Decoded<>(
             null,
             Status.INVALID_ARGUMENT.withDescription(
-                "malformed request: " + Excerpt.of(String.valueOf(e.getMessage()), 300)));
+                "malformed request: " + OtlpValidation.clientMessage(e)));
       } catch (StatusRuntimeException e) {
         // grpc-java's limit on the decompressed size, thrown by the stream: RESOURCE_EXHAUSTED
         return new Decoded<>(null, e.getStatus());

@@ -48,6 +48,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>Keys are the lowerCamelCase JSON names or the proto field names; a field given twice (under
  *       either name), or two members of one oneof, are rejected. Keys of no known field are skipped
  *       at any depth, whatever they contain.
+ *   <li>Strings are valid Unicode: a JSON escape of half a surrogate pair (a lone surrogate, such
+ *       as backslash {@code ud800} with no low surrogate after it) is rejected, as protobuf strings
+ *       are UTF-8, which cannot hold one, and a dump holding one could not be written.
  *   <li>{@code null} means the field's default; a {@code null} array element is rejected.
  *   <li>Messages nest at most {@value #MAX_DEPTH} deep, as protobuf's binary parser allows.
  *   <li>A span's own ids are required: see {@link OtlpValidation}.
@@ -55,8 +58,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Errors are {@link InvalidProtocolBufferException}s whose message starts with the path of the
  * offending field in JSON names, such as {@code resourceSpans[0].scopeSpans[0].spans[3].traceId:
- * expected 32 hex characters, got 4}; received values appear only as short escaped {@link
- * Excerpt}s.
+ * expected 32 hex characters, got 4} (a path deeper than a few levels is shown as its start, {@code
+ * ...} and its end); received values appear only as short escaped {@link Excerpt}s.
  *
  * <p>Thread-safety: an instance reads one document on one thread; the static methods are safe to
  * call from any thread.
@@ -274,7 +277,22 @@ final class OtlpJsonDecoder {
 
   private String readString(Path path) throws IOException {
     expect(JsonToken.STRING, path, "a string");
-    return reader.nextString();
+    String text = reader.nextString();
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < text.length()
+            && Character.isLowSurrogate(text.charAt(i + 1))) {
+          i++;
+        } else {
+          // protobuf strings are UTF-8, which has no encoding for half a surrogate pair
+          throw invalid(
+              path, "not valid Unicode: a lone surrogate \\u" + HexFormat.of().toHexDigits(c));
+        }
+      }
+    }
+    return text;
   }
 
   private ByteString readHexId(Path path, int bytes) throws IOException {
@@ -471,6 +489,9 @@ final class OtlpJsonDecoder {
 
   /** A field path in JSON names, built on the way down and only printed on error. */
   private record Path(@Nullable Path parent, String segment) {
+    /** Paths longer than this are shown with their middle elided, to keep errors short. */
+    static final int MAX_SHOWN_CHARS = 120;
+
     static Path field(@Nullable Path parent, String jsonName) {
       return new Path(parent, parent == null ? jsonName : "." + jsonName);
     }
@@ -479,9 +500,30 @@ final class OtlpJsonDecoder {
       return new Path(parent, "[" + index + "]");
     }
 
+    /**
+     * Returns the path, or for a deeply nested field its start (which resource, scope and item) and
+     * its end (which field), with {@code ...} for the segments between.
+     */
     @Override
     public String toString() {
-      return parent == null ? segment : parent + segment;
+      StringBuilder full = new StringBuilder();
+      append(full);
+      if (full.length() <= MAX_SHOWN_CHARS) {
+        return full.toString();
+      }
+      int head = full.indexOf(".", 48);
+      int tail = head < 0 ? -1 : full.indexOf(".", full.length() - (MAX_SHOWN_CHARS - head - 3));
+      if (tail <= head) {
+        return "..." + full.substring(full.length() - MAX_SHOWN_CHARS + 3);
+      }
+      return full.substring(0, head) + "..." + full.substring(tail);
+    }
+
+    private void append(StringBuilder out) {
+      if (parent != null) {
+        parent.append(out);
+      }
+      out.append(segment);
     }
   }
 }

@@ -17,6 +17,8 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * links, log records and exemplars are empty or of exactly that length (16 bytes for a trace id, 8
  * for a span id), as the OpenTelemetry Collector's {@code pdata} also requires. A request that
  * fails is rejected whole, with the path of the first offending field, such as {@code
- * resourceSpans[0].scopeSpans[0].spans[3].traceId: expected 16 bytes, got 2}.
+ * resourceSpans[0].scopeSpans[0].spans[3].traceId: expected 16 bytes, got 2}. {@link
+ * #clientMessage} words any decoding failure for the client.
  *
  * <p>Thread-safety: stateless; safe to call from any thread.
  */
@@ -37,7 +40,37 @@ final class OtlpValidation {
   static final int TRACE_ID_BYTES = 16;
   static final int SPAN_ID_BYTES = 8;
 
+  /**
+   * A sentence of protobuf's that names its Java API: a method call such as {@code
+   * setRecursionLimit()} or {@code CodedInputStream.setSizeLimit()}, or a class.
+   */
+  private static final Pattern JAVA_API =
+      Pattern.compile("\\w+\\(|CodedInputStream|Exception|java\\.");
+
+  private static final Pattern SENTENCE_END = Pattern.compile("(?<=\\.)\\s+");
+
   private OtlpValidation() {}
+
+  /**
+   * Returns the message of a decoding failure in words a client may be sent: the id rules' messages
+   * as they are, and protobuf's own messages without the parts that name protobuf's Java API (such
+   * as "Use CodedInputStream.setRecursionLimit() to increase the depth limit."), which the OTLP
+   * client can do nothing about and which give away the server's implementation.
+   *
+   * @param e the failure, from {@link #check} or from protobuf's parser
+   * @return one line of at most a few hundred chars, never empty
+   */
+  static String clientMessage(InvalidProtocolBufferException e) {
+    String message =
+        String.valueOf(e.getMessage()).replace("CodedInputStream encountered", "found");
+    String kept =
+        SENTENCE_END
+            .splitAsStream(message)
+            .map(String::strip)
+            .filter(sentence -> !sentence.isEmpty() && !JAVA_API.matcher(sentence).find())
+            .collect(Collectors.joining(" "));
+    return kept.isEmpty() ? "not a valid protobuf message" : Excerpt.of(kept, 240);
+  }
 
   /**
    * Checks the ids of an export request of any signal; other messages pass unchecked.
