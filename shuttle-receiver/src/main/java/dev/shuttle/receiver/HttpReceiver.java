@@ -349,7 +349,7 @@ final class HttpReceiver {
                 + " "
                 + signal.name().toLowerCase(Locale.ROOT)
                 + ": "
-                + detail(e.getMessage()));
+                + OtlpValidation.clientMessage(e));
       } catch (IOException e) {
         throw new IllegalStateException("reading a body held in memory cannot fail", e);
       }

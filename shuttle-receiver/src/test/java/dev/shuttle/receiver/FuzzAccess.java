@@ -27,16 +27,25 @@ public final class FuzzAccess {
     OtlpValidation.check(request);
   }
 
+  /** A decode budget that never runs out, so that fuzzing sees decoding alone. */
+  private static final DecodeBudget UNLIMITED = new DecodeBudget(Long.MAX_VALUE / 2);
+
   /** Decodes a gRPC request body exactly as {@link GrpcReceiver}'s marshaller does. */
   public static <Q extends Message> GrpcDecoded grpcDecode(Parser<Q> parser, byte[] body) {
     GrpcReceiver.Decoded<Q> decoded =
-        new GrpcReceiver.DecodingMarshaller<>(parser).parse(new ByteArrayInputStream(body));
+        new GrpcReceiver.DecodingMarshaller<>(parser, UNLIMITED)
+            .parse(new ByteArrayInputStream(body));
     return new GrpcDecoded(decoded.message(), decoded.failure());
   }
 
   /** Returns {@link Excerpt#of(String)}. */
   public static String excerpt(String text) {
     return Excerpt.of(text);
+  }
+
+  /** Returns {@link Excerpt#of(String, int)}. */
+  public static String excerpt(String text, int maxCodePoints) {
+    return Excerpt.of(text, maxCodePoints);
   }
 
   /** Returns {@link Excerpt#MAX_CODE_POINTS}. */

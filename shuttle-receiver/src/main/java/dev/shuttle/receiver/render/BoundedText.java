@@ -11,6 +11,7 @@ package dev.shuttle.receiver.render;
  */
 final class BoundedText {
   private static final String ELLIPSIS = "…";
+  private static final char ZERO_WIDTH_JOINER = '\u200D';
   private final StringBuilder out = new StringBuilder();
   private final int limit;
   private int lastWithRoomForEllipsis;
@@ -65,6 +66,9 @@ final class BoundedText {
   private void piece(CharSequence text, int start, int end) {
     if (out.length() + (end - start) > limit) {
       out.setLength(lastWithRoomForEllipsis);
+      if (!out.isEmpty() && out.charAt(out.length() - 1) == ZERO_WIDTH_JOINER) {
+        out.setLength(out.length() - 1); // kept between two emoji, the second one is cut off
+      }
       out.append(ELLIPSIS);
       cut = true;
       return;

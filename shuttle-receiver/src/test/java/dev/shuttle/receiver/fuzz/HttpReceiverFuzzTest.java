@@ -31,6 +31,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -63,14 +65,19 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES) // the whole fuzzing run; each request: HANG
 class HttpReceiverFuzzTest {
-  /** The statuses the receiver documents. */
+  /**
+   * The statuses the receiver documents: its own OTLP answers, and the HTTP-level rejections the
+   * server makes before a request reaches it (414 URI too long, 417 an unknown {@code Expect}, 431
+   * headers too large, 501 an unknown transfer coding, 505 an unknown HTTP version).
+   */
   static final Set<Integer> STATUSES =
-      Set.of(200, 400, 403, 404, 405, 408, 413, 415, 429, 431, 503);
+      Set.of(200, 400, 403, 404, 405, 408, 413, 414, 415, 417, 429, 431, 501, 503, 505);
 
   /** How long a request may go unanswered before it counts as a hang. */
   static final Duration HANG = Duration.ofSeconds(10);
 
   private static final int LIMIT = 4096;
+  private static final Pattern JSON_ESCAPE = Pattern.compile("\\\\u([0-9a-fA-F]{4})");
   private static final String STRICT = System.getProperty("shuttle.fuzz.http.strict", "true");
   private static final boolean STRICT_ERRORS = STRICT.equals("true") || STRICT.contains("errors");
   private static final boolean STRICT_VERDICT = STRICT.equals("true") || STRICT.contains("verdict");
@@ -283,7 +290,7 @@ class HttpReceiverFuzzTest {
             response, wellFormed, target, contentType, body, content.length, request.toByteArray());
       }
     }
-    assertStillServes(port);
+    assertStillServes(port, request.toByteArray());
   }
 
   private static void frame(
@@ -346,7 +353,7 @@ class HttpReceiverFuzzTest {
       byte[] received) {
     int status = response.status();
     if (STRICT_ERRORS && status != 200 && !response.body().isEmpty()) {
-      FuzzOracle.assertCleanError(errorMessage(response), received);
+      FuzzOracle.assertCleanError(errorMessage(response), whatTheClientSaid(received, body));
     }
     if (!STRICT_VERDICT || !wellFormed || status == 429 || status == 503) {
       return;
@@ -361,6 +368,24 @@ class HttpReceiverFuzzTest {
             "status of a well-formed %s %s export whose body the decoders judge: %s",
             contentType, target, problem == null ? "valid" : problem)
         .isEqualTo(expected);
+  }
+
+  /**
+   * Everything a message may quote back: the request as sent, and its body before gzip and with
+   * JSON escapes resolved (a decoder quotes the decoded value, such as {@code javax.0} sent with
+   * its {@code a} written as a JSON unicode escape).
+   */
+  private static String whatTheClientSaid(byte[] received, byte[] body) {
+    String plain = new String(body, StandardCharsets.UTF_8);
+    StringBuilder unescaped = new StringBuilder();
+    Matcher escape = JSON_ESCAPE.matcher(plain);
+    while (escape.find()) {
+      escape.appendReplacement(
+          unescaped,
+          Matcher.quoteReplacement(String.valueOf((char) Integer.parseInt(escape.group(1), 16))));
+    }
+    escape.appendTail(unescaped);
+    return new String(received, StandardCharsets.ISO_8859_1) + "\n" + plain + "\n" + unescaped;
   }
 
   private static String errorMessage(RawHttp.Response response) {
@@ -402,7 +427,7 @@ class HttpReceiverFuzzTest {
   }
 
   /** Sends a good trace export; it must be answered with 200 and be stored. */
-  static void assertStillServes(int port) throws IOException {
+  static void assertStillServes(int port, byte[] previous) throws IOException {
     byte[] traceId =
         ByteBuffer.allocate(16)
             .putLong(0x5348555454L)
@@ -431,7 +456,11 @@ class HttpReceiverFuzzTest {
             + "\r\n\r\n");
     request.writeBytes(body);
     RawHttp.Response response = RawHttp.exchange(port, request.toByteArray(), false, false, HANG);
-    assertThat(response.status()).as("a good export after the fuzzed request").isEqualTo(200);
+    assertThat(response.status())
+        .as(
+            "a good export after the fuzzed request %s",
+            FuzzAccess.excerpt(new String(previous, StandardCharsets.ISO_8859_1), 2_000))
+        .isEqualTo(200);
     assertThat(receiver.store().trace(HexFormat.of().formatHex(traceId))).isPresent();
   }
 

@@ -37,6 +37,15 @@ class UntrustedTest {
   }
 
   @Test
+  void aCutNeverLeavesAJoinerThatNoLongerJoinsTwoEmoji() {
+    // found by UntrustedTextFuzzTest: ❤️‍🔥 cut after the joiner kept the joiner raw
+    String heartOnFire = "\u2764\uFE0F\u200D\uD83D\uDD25";
+
+    assertThat(Untrusted.escape(heartOnFire, 4)).isEqualTo("\u2764\uFE0F…");
+    assertThat(Untrusted.escape(heartOnFire, 5)).isEqualTo(heartOnFire);
+  }
+
+  @Test
   void cutsLongTextWithAnEllipsisWithinTheLimit() {
     // given
     String name = "x".repeat(1000);
