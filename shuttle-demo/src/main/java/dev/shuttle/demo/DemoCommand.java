@@ -8,12 +8,15 @@ import dev.shuttle.receiver.OtlpJson;
 import dev.shuttle.receiver.StoredTrace;
 import dev.shuttle.receiver.render.MetricsRenderer;
 import dev.shuttle.receiver.render.TraceRenderer;
+import dev.shuttle.receiver.viewer.ViewerConfig;
+import dev.shuttle.receiver.viewer.ViewerServer;
 import dev.shuttle.telemetry.ShuttleTelemetry;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,6 +45,11 @@ import picocli.CommandLine.Spec;
           + " flushes and prints its trace trees and a metric summary. With --endpoint or"
           + " OTEL_EXPORTER_OTLP_ENDPOINT the data goes to that collector (Collector, Jaeger,"
           + " Tempo...) instead.",
+      "",
+      "With --ui the demo also serves the web viewer (http://127.0.0.1:16686 by default) and,"
+          + " after the scenarios, keeps the receiver and the viewer up until Ctrl-C: every"
+          + " scenario's traces, each as a waterfall with its critical path, parallelism and queue"
+          + " waits, and the metrics as charts; see docs/viewer.md.",
       "",
       "Under the OpenTelemetry Java agent (-javaagent) everything is recorded through the"
           + " agent, which exports where it is configured to (otel.exporter.otlp.*); if that is"
@@ -90,7 +98,34 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "Print only progress and the result, no traces.")
   boolean quiet;
 
+  @Option(
+      names = "--ui",
+      description =
+          "Serve the web viewer; after the scenarios keep it and the receiver up until Ctrl-C"
+              + " (embedded receiver only).")
+  boolean ui;
+
+  @Option(
+      names = "--ui-port",
+      paramLabel = "PORT",
+      description = "Web viewer port with --ui; 0 for any free port. Default: 16686.")
+  @Nullable Integer uiPort;
+
+  /** How often metrics are exported with --ui, so that the viewer charts them during a run. */
+  static final Duration UI_METRIC_INTERVAL = Duration.ofMillis(250);
+
+  /** How long a Ctrl-C or SIGTERM waits, with --ui, for the viewer and receiver to stop. */
+  private static final Duration UI_STOP_LIMIT = Duration.ofSeconds(10);
+
+  /** How the demo keeps the viewer up after the scenarios, with --ui. */
+  @FunctionalInterface
+  interface UiWait {
+    /** Returns when the viewer is to stop; by default when {@code stop} is signalled. */
+    void await(GracefulStop stop, ViewerServer viewer) throws InterruptedException;
+  }
+
   private final List<Scenario> available;
+  private final UiWait uiWait;
 
   /** A demo over every scenario. */
   DemoCommand() {
@@ -99,7 +134,13 @@ final class DemoCommand implements Callable<Integer> {
 
   /** A demo over {@code available}; for tests. */
   DemoCommand(List<Scenario> available) {
+    this(available, (stop, viewer) -> stop.await(null));
+  }
+
+  /** A demo over {@code available} that keeps the viewer up as {@code uiWait} says; for tests. */
+  DemoCommand(List<Scenario> available, UiWait uiWait) {
     this.available = List.copyOf(available);
+    this.uiWait = uiWait;
   }
 
   @Override
@@ -113,14 +154,23 @@ final class DemoCommand implements Callable<Integer> {
       return 0;
     }
     List<Scenario> scenarios = selectedScenarios();
+    if (uiPort != null && !ui) {
+      throw new ParameterException(spec.commandLine(), "--ui-port needs --ui");
+    }
+    if (uiPort != null && (uiPort < 0 || uiPort > 65_535)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--ui-port must be within [0, 65535] (0 for any free port), was " + uiPort);
+    }
     if (ShuttleOtel.isJavaAgentActive()) {
       return callUnderAgent(scenarios, out);
     }
     String external = endpoint != null ? endpoint : System.getenv(DemoSession.ENDPOINT_VARIABLE);
-    if (external != null && dump != null) {
+    if (external != null && (dump != null || ui)) {
       throw new ParameterException(
           spec.commandLine(),
-          "--dump needs the embedded receiver, but spans go to "
+          (dump != null ? "--dump" : "--ui")
+              + " needs the embedded receiver, but spans go to "
               + external
               + "; drop --endpoint (and unset "
               + DemoSession.ENDPOINT_VARIABLE
@@ -129,7 +179,8 @@ final class DemoCommand implements Callable<Integer> {
     try (DemoSession session =
         external != null
             ? DemoSession.external(endpoint, protocol)
-            : DemoSession.embedded(protocol == null ? OtlpProtocol.GRPC : protocol)) {
+            : DemoSession.embedded(
+                protocol == null ? OtlpProtocol.GRPC : protocol, ui ? UI_METRIC_INTERVAL : null)) {
       ShuttleTelemetry.use(session.openTelemetry());
       try {
         return run(session, scenarios, out);
@@ -160,10 +211,11 @@ final class DemoCommand implements Callable<Integer> {
       return 2;
     }
     try (DemoSession session = DemoSession.underAgent(export)) {
-      if (dump != null && !session.isEmbedded()) {
+      if ((dump != null || ui) && !session.isEmbedded()) {
         throw new ParameterException(
             spec.commandLine(),
-            "--dump needs the embedded receiver, but the agent exports to "
+            (dump != null ? "--dump" : "--ui")
+                + " needs the embedded receiver, but the agent exports to "
                 + session.endpoint()
                 + "; point the agent at a free local port to use it");
       }
@@ -204,7 +256,35 @@ final class DemoCommand implements Callable<Integer> {
 
   private int run(DemoSession session, List<Scenario> scenarios, PrintWriter out)
       throws IOException, InterruptedException {
+    ViewerServer viewer = null;
+    if (ui) {
+      try {
+        viewer =
+            ViewerServer.start(
+                session.store().orElseThrow(),
+                ViewerConfig.builder()
+                    .port(uiPort == null ? ViewerConfig.DEFAULT_PORT : uiPort)
+                    .build());
+      } catch (IOException e) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println(
+            "The viewer " + e.getMessage() + "; choose another --ui-port, or 0 for any free port");
+        err.flush();
+        return 2; // before the scenarios run
+      }
+    }
+    try (ViewerServer shown = viewer) {
+      return run(session, scenarios, out, shown);
+    }
+  }
+
+  private int run(
+      DemoSession session, List<Scenario> scenarios, PrintWriter out, @Nullable ViewerServer viewer)
+      throws IOException, InterruptedException {
     out.println(header(session));
+    if (viewer != null) {
+      out.println("Viewer on " + viewer.url());
+    }
     out.flush();
     PrintStream err = System.err;
     ProgressLine progress = new ProgressLine(err, ProgressLine.onTerminal());
@@ -236,7 +316,8 @@ final class DemoCommand implements Callable<Integer> {
         List<StoredTrace> fresh = session.tracesSince(before);
         traces += fresh.size();
         if (!quiet) {
-          printScenario(out, scenario, fresh, session.changedMetrics(), session.isEmbedded());
+          printScenario(
+              out, scenario, fresh, session.changedMetrics(), session.isEmbedded(), viewer);
         }
       }
     } finally {
@@ -257,13 +338,33 @@ final class DemoCommand implements Callable<Integer> {
                     + (session.agent().get().exportsOtlp() ? " to " + session.endpoint() : "")
                 : "exported to " + session.endpoint());
     out.flush();
+    int code = 0;
     if (!failures.isEmpty()) {
       PrintWriter errors = spec.commandLine().getErr();
       failures.forEach(f -> errors.println("FAILED " + f));
       errors.flush();
-      return 1;
+      code = 1;
     }
-    return 0;
+    if (viewer != null) {
+      keepViewing(session, viewer, out);
+    }
+    return code;
+  }
+
+  /**
+   * Keeps the receiver and the viewer up until Ctrl-C or SIGTERM (or, in tests, until {@link
+   * #uiWait} returns), then stops both before the signal's hook ends the JVM.
+   */
+  private void keepViewing(DemoSession session, ViewerServer viewer, PrintWriter out)
+      throws InterruptedException {
+    session.closeSdk(); // its last export is in: no periodic metric exports while viewing
+    out.println("Viewer on " + viewer.url() + " - press Ctrl-C to stop");
+    out.flush();
+    try (GracefulStop stop = GracefulStop.install("shuttle-demo-ui-stop", UI_STOP_LIMIT)) {
+      uiWait.await(stop, viewer);
+      viewer.stop(Duration.ZERO); // ends the browsers' event streams cleanly
+      session.close(); // the SDK and the receiver, before the hook ends the JVM
+    }
   }
 
   /** Runs one scenario and exports what it recorded; returns why it failed, or null. */
@@ -287,14 +388,18 @@ final class DemoCommand implements Callable<Integer> {
       Scenario scenario,
       List<StoredTrace> traces,
       List<ResourceMetrics> metrics,
-      boolean embedded) {
+      boolean embedded,
+      @Nullable ViewerServer viewer) {
     out.println();
     out.println("== " + scenario.name() + ": " + scenario.description());
     if (!embedded) {
       out.flush();
       return;
     }
-    TraceRenderer renderer = TraceRenderer.plain();
+    TraceRenderer renderer =
+        viewer == null
+            ? TraceRenderer.plain()
+            : TraceRenderer.plain().withTraceUrl(viewer::traceUrl);
     for (StoredTrace trace : traces) {
       out.print(renderer.render(trace));
     }

@@ -113,12 +113,27 @@ final class DemoSession implements AutoCloseable {
    * protocol}.
    */
   static DemoSession embedded(OtlpProtocol protocol) throws IOException {
+    return embedded(protocol, null);
+  }
+
+  /**
+   * Starts the embedded receiver and an SDK exporting to it, as {@link #embedded(OtlpProtocol)};
+   * with {@code metricInterval} the SDK also exports its metrics that often, not only when the demo
+   * flushes after each scenario, so that a chart in the viewer shows them change during a scenario
+   * (a pool's active workers, its queue).
+   */
+  static DemoSession embedded(OtlpProtocol protocol, @Nullable Duration metricInterval)
+      throws IOException {
     OtlpReceiver receiver =
         OtlpReceiver.start(ReceiverConfig.builder().httpPort(0).grpcPort(0).build());
     String endpoint =
         protocol == OtlpProtocol.GRPC ? receiver.grpcEndpoint() : receiver.httpEndpoint();
     try {
-      return new DemoSession(receiver, sdk(protocol).endpoint(endpoint).start(), endpoint);
+      ShuttleOtelBuilder builder = sdk(protocol).endpoint(endpoint);
+      if (metricInterval != null) {
+        builder.metricExportInterval(metricInterval);
+      }
+      return new DemoSession(receiver, builder.start(), endpoint);
     } catch (RuntimeException e) {
       receiver.close();
       throw e;
@@ -351,6 +366,14 @@ final class DemoSession implements AutoCloseable {
         .flatMap(t -> t.spans().stream())
         .filter(s -> !hidden(s))
         .count();
+  }
+
+  /**
+   * Flushes and closes the SDK but keeps the receiver up, for the viewer after the scenarios: no
+   * more periodic metric exports arrive, and the store holds everything the scenarios recorded.
+   */
+  void closeSdk() {
+    otel.close();
   }
 
   /**

@@ -4,6 +4,11 @@ import dev.shuttle.receiver.OtlpJson;
 import dev.shuttle.receiver.OtlpReceiver;
 import dev.shuttle.receiver.ReceiverConfig;
 import dev.shuttle.receiver.StoreLimits;
+import dev.shuttle.receiver.render.TracePrinter;
+import dev.shuttle.receiver.render.TraceRenderer;
+import dev.shuttle.receiver.viewer.ViewerConfig;
+import dev.shuttle.receiver.viewer.ViewerServer;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,13 +25,16 @@ import picocli.CommandLine.Spec;
     name = "receiver",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs the OTLP receiver standalone: a small local collector that prints traces.",
+      "Runs the OTLP receiver standalone: a small local collector that prints traces and"
+          + " shows them in a web viewer.",
       "",
       "Any OTLP application can send to it: set OTEL_EXPORTER_OTLP_ENDPOINT to"
           + " http://127.0.0.1:4317 (grpc) or http://127.0.0.1:4318 (http/protobuf). Each trace"
-          + " is printed as a tree when its root span arrives. Stops on Ctrl-C or SIGTERM (then"
-          + " answers the requests in flight, prints a summary, writes --dump, and exits 0), or"
-          + " after --for.",
+          + " is printed as a tree when its root span arrives, headed by its link in the viewer"
+          + " (http://127.0.0.1:16686 by default: the traces, each as a waterfall with its"
+          + " critical path, parallelism and queue waits, and the metrics as charts; see"
+          + " docs/viewer.md). Stops on Ctrl-C or SIGTERM (then answers the requests in flight,"
+          + " prints a summary, writes --dump, and exits 0), or after --for.",
       ""
     })
 final class ReceiverCommand implements Callable<Integer> {
@@ -53,10 +61,20 @@ final class ReceiverCommand implements Callable<Integer> {
   int grpcPort;
 
   @Option(
+      names = "--ui-port",
+      paramLabel = "PORT",
+      defaultValue = "16686",
+      description =
+          "Web viewer port; 0 for any free port, -1 to disable. Default: ${DEFAULT-VALUE}.")
+  int uiPort;
+
+  @Option(
       names = "--bind",
       paramLabel = "ADDRESS",
       defaultValue = "127.0.0.1",
-      description = "Address to listen on. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Address to listen on, for OTLP and the viewer. Default: ${DEFAULT-VALUE}. Elsewhere"
+              + " anyone who can reach the ports can send telemetry and read it in the viewer.")
   String bind = "127.0.0.1";
 
   @Option(
@@ -115,7 +133,11 @@ final class ReceiverCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ReceiverConfig config;
+    ViewerConfig viewerConfig = null;
     try {
+      if (uiPort != ReceiverConfig.DISABLED) {
+        viewerConfig = ViewerConfig.builder().bindAddress(bind).port(uiPort).build();
+      }
       config =
           ReceiverConfig.builder()
               .bindAddress(bind)
@@ -134,16 +156,33 @@ final class ReceiverCommand implements Callable<Integer> {
     }
     PrintStream out = System.out; // the receiver's trace printer writes to a PrintStream
     try (GracefulStop stop = GracefulStop.install("shuttle-receiver-stop", LAST_WORK_LIMIT);
-        OtlpReceiver receiver = OtlpReceiver.start(config)) {
+        OtlpReceiver receiver = OtlpReceiver.start(config);
+        ViewerServer viewer = startViewer(receiver, viewerConfig)) {
+      if (viewerConfig != null && viewer == null) {
+        return 2; // the viewer's port is taken: said so, before any work
+      }
       if (httpPort != ReceiverConfig.DISABLED) {
         out.println("OTLP/HTTP listening on " + receiver.httpEndpoint());
       }
       if (grpcPort != ReceiverConfig.DISABLED) {
         out.println("OTLP/gRPC listening on " + receiver.grpcEndpoint());
       }
+      if (viewer != null) {
+        out.println("Viewer on " + viewer.url());
+      }
       out.flush();
-      receiver.printTraces(out, colour);
+      TraceRenderer renderer = TraceRenderer.create(colour);
+      receiver
+          .store()
+          .addListener(
+              TracePrinter.create(
+                  receiver.store(),
+                  out,
+                  viewer == null ? renderer : renderer.withTraceUrl(viewer::traceUrl)));
       stop.await(runFor);
+      if (viewer != null) {
+        viewer.stop(Duration.ZERO); // ends the browsers' event streams cleanly
+      }
       receiver.stop(IN_FLIGHT_GRACE); // no new requests; those in flight are answered and stored
       out.printf(
           "Received %d spans (%d traces held, %d evicted)%n",
@@ -156,6 +195,26 @@ final class ReceiverCommand implements Callable<Integer> {
       }
       out.flush();
       return 0;
+    }
+  }
+
+  /** Starts the viewer, or says in one line why it cannot listen and returns null. */
+  private @Nullable ViewerServer startViewer(
+      OtlpReceiver receiver, @Nullable ViewerConfig viewerConfig) {
+    if (viewerConfig == null) {
+      return null;
+    }
+    try {
+      return ViewerServer.start(receiver.store(), viewerConfig);
+    } catch (IOException e) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "The viewer "
+                  + e.getMessage()
+                  + "; choose another --ui-port, 0 for any free port, or -1 for no viewer");
+      spec.commandLine().getErr().flush();
+      return null;
     }
   }
 }

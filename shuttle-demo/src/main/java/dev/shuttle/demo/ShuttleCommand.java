@@ -12,9 +12,10 @@ import picocli.CommandLine.Spec;
     versionProvider = ShuttleCommand.Version.class,
     description = {
       "Go's concurrency patterns on virtual threads, with OpenTelemetry built in.",
-      "Run 'shuttle demo' to see every pattern's traces, exported over real OTLP."
+      "Run 'shuttle demo' to see every pattern's traces, exported over real OTLP, and"
+          + " 'shuttle demo --ui' to see them in the web viewer."
     },
-    subcommands = {DemoCommand.class, ReceiverCommand.class})
+    subcommands = {DemoCommand.class, ReceiverCommand.class, ViewCommand.class})
 final class ShuttleCommand implements Runnable {
   @Spec CommandSpec spec;
 

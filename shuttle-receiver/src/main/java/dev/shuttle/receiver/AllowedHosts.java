@@ -2,6 +2,7 @@ package dev.shuttle.receiver;
 
 import java.net.InetAddress;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
@@ -16,9 +17,12 @@ import org.jspecify.annotations.Nullable;
  * (HTTP/1.0) is accepted, since browsers always send one. On any other bind address every host is
  * accepted: the receiver is then reachable by name from elsewhere, and the network is the boundary.
  *
+ * <p>Public so that the web viewer ({@code dev.shuttle.receiver.viewer}) applies the same rule; not
+ * meant for applications.
+ *
  * <p>Thread-safety: immutable and safe to share.
  */
-final class AllowedHosts {
+public final class AllowedHosts {
   private final @Nullable Set<String> names;
 
   private AllowedHosts(@Nullable Set<String> names) {
@@ -33,7 +37,9 @@ final class AllowedHosts {
    * @param address what it resolved to
    * @return the allowed hosts
    */
-  static AllowedHosts forBindAddress(String configured, InetAddress address) {
+  public static AllowedHosts forBindAddress(String configured, InetAddress address) {
+    Objects.requireNonNull(configured, "configured");
+    Objects.requireNonNull(address, "address");
     if (!address.isLoopbackAddress()) {
       return new AllowedHosts(null);
     }
@@ -44,7 +50,7 @@ final class AllowedHosts {
   }
 
   /** Returns whether every host is accepted (a non-loopback bind address). */
-  boolean anyHost() {
+  public boolean anyHost() {
     return names == null;
   }
 
@@ -54,7 +60,7 @@ final class AllowedHosts {
    * @param host the header's value, or null if the request had none
    * @return true if allowed
    */
-  boolean allows(@Nullable String host) {
+  public boolean allows(@Nullable String host) {
     if (names == null || host == null) {
       return true;
     }

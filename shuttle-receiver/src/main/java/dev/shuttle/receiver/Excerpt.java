@@ -10,11 +10,14 @@ package dev.shuttle.receiver;
  * and a backslash as two, so an excerpt is one line that can neither steer a terminal nor forge a
  * log line, and its length is bounded however many characters need escaping.
  *
+ * <p>Public so that the web viewer ({@code dev.shuttle.receiver.viewer}) quotes request data by the
+ * same rule; not meant for applications.
+ *
  * <p>Thread-safety: stateless; safe to call from any thread.
  */
-final class Excerpt {
+public final class Excerpt {
   /** The number of code points an excerpt keeps. */
-  static final int MAX_CODE_POINTS = 64;
+  public static final int MAX_CODE_POINTS = 64;
 
   private Excerpt() {}
 
@@ -25,7 +28,7 @@ final class Excerpt {
    * @return at most {@link #MAX_CODE_POINTS} code points and twice as many chars, escaped, then
    *     {@code ...} if cut
    */
-  static String of(String text) {
+  public static String of(String text) {
     return of(text, MAX_CODE_POINTS);
   }
 
@@ -37,7 +40,7 @@ final class Excerpt {
    * @param maxCodePoints how many code points to keep
    * @return at most that many code points and twice as many chars, escaped, then {@code ...} if cut
    */
-  static String of(String text, int maxCodePoints) {
+  public static String of(String text, int maxCodePoints) {
     return excerpt(text, maxCodePoints, false);
   }
 
@@ -48,7 +51,7 @@ final class Excerpt {
    * @param text the text as received
    * @return the quoted excerpt
    */
-  static String quoted(String text) {
+  public static String quoted(String text) {
     return '"' + excerpt(text, MAX_CODE_POINTS, true) + '"';
   }
 

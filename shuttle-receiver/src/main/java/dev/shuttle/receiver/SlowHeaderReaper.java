@@ -3,6 +3,7 @@ package dev.shuttle.receiver;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.IdentityHashMap;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpParser;
@@ -27,9 +28,12 @@ import org.eclipse.jetty.server.internal.HttpConnection;
  * is volatile so that {@link #stop} ends the chain. It reads Jetty's {@code HttpParser} state, a
  * volatile field, from the scheduler thread.
  *
+ * <p>Public so that the web viewer ({@code dev.shuttle.receiver.viewer}) cuts slow heads off the
+ * same way; not meant for applications.
+ *
  * <p>Thread-safety: {@link #start} and {@link #stop} may be called from any thread.
  */
-final class SlowHeaderReaper implements Runnable {
+public final class SlowHeaderReaper implements Runnable {
   /** The parser states between a request's first byte and the end of its headers. */
   private static final Set<HttpParser.State> READING_HEAD =
       Set.copyOf(EnumSet.range(HttpParser.State.METHOD, HttpParser.State.HEADER));
@@ -48,18 +52,20 @@ final class SlowHeaderReaper implements Runnable {
    * @param connector the connector whose connections to watch
    * @param timeout the header timeout
    */
-  SlowHeaderReaper(AbstractConnector connector, Duration timeout) {
-    this.connector = connector;
-    this.timeoutNanos = timeout.toNanos();
+  public SlowHeaderReaper(AbstractConnector connector, Duration timeout) {
+    this.connector = Objects.requireNonNull(connector, "connector");
+    this.timeoutNanos = Objects.requireNonNull(timeout, "timeout").toNanos();
     this.periodMillis = Math.clamp(timeout.toMillis() / 10, 20, 1000);
   }
 
-  void start() {
+  /** Starts sweeping, every tenth of the timeout (at least 20 ms, at most 1 s). */
+  public void start() {
     running = true;
     connector.getScheduler().schedule(this, periodMillis, TimeUnit.MILLISECONDS);
   }
 
-  void stop() {
+  /** Stops sweeping; connections are left as they are. */
+  public void stop() {
     running = false;
   }
 

@@ -80,10 +80,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Each add is linearised at its lock release: queries see all of an export's kept items or none,
  * and never a limit exceeded. {@code spansArrived} is signalled (under the lock) after every span
- * add. Listeners live in a copy-on-write list and are called after the lock is released, so a slow
- * listener never blocks other receivers or queries and may itself query the store. Queries copy
- * under the lock and return immutable snapshots; they scan linearly, which is fine for a debugging
- * store.
+ * add. Listeners (of spans and of metrics) live in copy-on-write lists and are called after the
+ * lock is released, so a slow listener never blocks other receivers or queries and may itself query
+ * the store. Queries copy under the lock and return immutable snapshots; they scan linearly, which
+ * is fine for a debugging store.
  *
  * <p>Thread-safety: all methods are safe to call from any thread, including virtual threads (the
  * lock does not pin carriers). Memory consistency effects: actions in a thread before an add
@@ -97,6 +97,7 @@ public final class TelemetryStore {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition spansArrived = lock.newCondition();
   private final CopyOnWriteArrayList<SpanListener> listeners = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<MetricListener> metricListeners = new CopyOnWriteArrayList<>();
 
   @GuardedBy("lock")
   private final TraceBuffer traces = new TraceBuffer();
@@ -555,8 +556,40 @@ public final class TelemetryStore {
       } finally {
         lock.unlock();
       }
+      List<ResourceMetrics> view = List.copyOf(batches);
+      for (MetricListener listener : metricListeners) {
+        try {
+          listener.onMetrics(view);
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "metric listener " + listener + " failed", e);
+        }
+      }
     }
     return points;
+  }
+
+  /**
+   * Registers a listener told about every metrics request stored from now on (one that carries at
+   * least one {@code ResourceMetrics}).
+   *
+   * <p>Thread-safety: safe to call from any thread, also from within a listener.
+   *
+   * @param listener the listener
+   */
+  public void addMetricListener(MetricListener listener) {
+    metricListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Unregisters a metric listener.
+   *
+   * <p>Thread-safety: safe to call from any thread, also from within a listener.
+   *
+   * @param listener the listener
+   * @return true if it was registered
+   */
+  public boolean removeMetricListener(MetricListener listener) {
+    return metricListeners.remove(Objects.requireNonNull(listener, "listener"));
   }
 
   /**

@@ -9,6 +9,10 @@ final class Style {
     this.colour = colour;
   }
 
+  boolean colour() {
+    return colour;
+  }
+
   String bold(String text) {
     return wrap("\u001B[1m", text);
   }
