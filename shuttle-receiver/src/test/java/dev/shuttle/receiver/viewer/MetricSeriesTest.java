@@ -58,7 +58,8 @@ class MetricSeriesTest {
     return batches;
   }
 
-  private static Metric sum(String name, boolean monotonic, AggregationTemporality t, NumberDataPoint... points) {
+  private static Metric sum(
+      String name, boolean monotonic, AggregationTemporality t, NumberDataPoint... points) {
     return Metric.newBuilder()
         .setName(name)
         .setUnit("{job}")
@@ -119,7 +120,10 @@ class MetricSeriesTest {
             "shop",
             Metric.newBuilder()
                 .setName("queue")
-                .setGauge(Gauge.newBuilder().addDataPoints(point(0, 1001, 3)).addDataPoints(point(0, 1000, 7)))
+                .setGauge(
+                    Gauge.newBuilder()
+                        .addDataPoints(point(0, 1001, 3))
+                        .addDataPoints(point(0, 1000, 7)))
                 .build(),
             sum("active", false, CUMULATIVE, point(1000, 1001, 2)),
             sum("active", false, CUMULATIVE, point(1000, 1002, 1)),
@@ -141,9 +145,15 @@ class MetricSeriesTest {
   @Test
   void seriesAreOnePerAttributeSetWhateverTheOrderOfTheAttributes() {
     NumberDataPoint ab =
-        point(1000, 1001, 1).toBuilder().addAttributes(attr("a", "1")).addAttributes(attr("b", "2")).build();
+        point(1000, 1001, 1).toBuilder()
+            .addAttributes(attr("a", "1"))
+            .addAttributes(attr("b", "2"))
+            .build();
     NumberDataPoint ba =
-        point(1000, 1002, 2).toBuilder().addAttributes(attr("b", "2")).addAttributes(attr("a", "1")).build();
+        point(1000, 1002, 2).toBuilder()
+            .addAttributes(attr("b", "2"))
+            .addAttributes(attr("a", "1"))
+            .build();
     NumberDataPoint other = point(1000, 1002, 5).toBuilder().addAttributes(attr("a", "9")).build();
     List<ResourceMetrics> batches =
         exports(
@@ -154,7 +164,9 @@ class MetricSeriesTest {
                 .setGauge(Gauge.newBuilder().addDataPoints(ba).addDataPoints(other))
                 .build());
     MetricSeries.Chart chart = MetricSeries.chart(batches, "g", "shop");
-    assertThat(chart.series()).extracting(MetricSeries.Series::label).containsExactly("a=1, b=2", "a=9");
+    assertThat(chart.series())
+        .extracting(MetricSeries.Series::label)
+        .containsExactly("a=1, b=2", "a=9");
     assertThat(values(chart.series().getFirst())).containsExactly(1.0, 2.0);
     assertThat(MetricSeries.chart(batches, "g", "other-service")).isNull();
     assertThat(MetricSeries.chart(batches, "nope", null)).isNull();
@@ -196,13 +208,21 @@ class MetricSeriesTest {
 
     // then
     assertThat(chart.display()).isEqualTo(MetricSeries.Display.PERCENTILES);
-    assertThat(chart.series()).extracting(MetricSeries.Series::label).containsExactly("p50", "p90", "p99");
-    assertThat(values(chart.series().get(0))).satisfiesExactly(
-        v -> assertThat(v).isCloseTo(15, within(1e-9)), v -> assertThat(v).isCloseTo(35, within(1e-9)));
-    assertThat(values(chart.series().get(1))).satisfiesExactly(
-        v -> assertThat(v).isCloseTo(19, within(1e-9)), v -> assertThat(v).isCloseTo(47, within(1e-9)));
-    assertThat(values(chart.series().get(2))).satisfiesExactly(
-        v -> assertThat(v).isCloseTo(19.9, within(1e-9)), v -> assertThat(v).isCloseTo(49.7, within(1e-9)));
+    assertThat(chart.series())
+        .extracting(MetricSeries.Series::label)
+        .containsExactly("p50", "p90", "p99");
+    assertThat(values(chart.series().get(0)))
+        .satisfiesExactly(
+            v -> assertThat(v).isCloseTo(15, within(1e-9)),
+            v -> assertThat(v).isCloseTo(35, within(1e-9)));
+    assertThat(values(chart.series().get(1)))
+        .satisfiesExactly(
+            v -> assertThat(v).isCloseTo(19, within(1e-9)),
+            v -> assertThat(v).isCloseTo(47, within(1e-9)));
+    assertThat(values(chart.series().get(2)))
+        .satisfiesExactly(
+            v -> assertThat(v).isCloseTo(19.9, within(1e-9)),
+            v -> assertThat(v).isCloseTo(49.7, within(1e-9)));
   }
 
   @Test
@@ -248,7 +268,9 @@ class MetricSeriesTest {
         Metric.newBuilder()
             .setName("exp")
             .setExponentialHistogram(
-                ExponentialHistogram.newBuilder().setAggregationTemporality(DELTA).addDataPoints(point))
+                ExponentialHistogram.newBuilder()
+                    .setAggregationTemporality(DELTA)
+                    .addDataPoints(point))
             .build();
     MetricSeries.Chart chart = MetricSeries.chart(exports("shop", metric), "exp", "shop");
     assertThat(chart.type()).isEqualTo("exp_histogram");
@@ -266,11 +288,16 @@ class MetricSeriesTest {
     SummaryDataPoint point =
         SummaryDataPoint.newBuilder()
             .setTimeUnixNano(s(1001))
-            .addQuantileValues(SummaryDataPoint.ValueAtQuantile.newBuilder().setQuantile(0.5).setValue(3))
-            .addQuantileValues(SummaryDataPoint.ValueAtQuantile.newBuilder().setQuantile(1).setValue(9))
+            .addQuantileValues(
+                SummaryDataPoint.ValueAtQuantile.newBuilder().setQuantile(0.5).setValue(3))
+            .addQuantileValues(
+                SummaryDataPoint.ValueAtQuantile.newBuilder().setQuantile(1).setValue(9))
             .build();
     Metric metric =
-        Metric.newBuilder().setName("sum").setSummary(Summary.newBuilder().addDataPoints(point)).build();
+        Metric.newBuilder()
+            .setName("sum")
+            .setSummary(Summary.newBuilder().addDataPoints(point))
+            .build();
     MetricSeries.Chart chart = MetricSeries.chart(exports("shop", metric), "sum", "shop");
     assertThat(chart.series()).extracting(MetricSeries.Series::label).containsExactly("p50", "max");
     assertThat(values(chart.series().get(1))).containsExactly(9.0);
@@ -284,8 +311,16 @@ class MetricSeriesTest {
     batches.addAll(
         exports(
             "shop",
-            sum("jobs", true, CUMULATIVE, point(1000, 1001, 1).toBuilder().addAttributes(attr("k", "a")).build()),
-            sum("jobs", true, CUMULATIVE, point(1000, 1002, 2).toBuilder().addAttributes(attr("k", "b")).build()),
+            sum(
+                "jobs",
+                true,
+                CUMULATIVE,
+                point(1000, 1001, 1).toBuilder().addAttributes(attr("k", "a")).build()),
+            sum(
+                "jobs",
+                true,
+                CUMULATIVE,
+                point(1000, 1002, 2).toBuilder().addAttributes(attr("k", "b")).build()),
             histogramMetric(DELTA, histogram(1001, List.of(1L), List.of()))));
     batches.addAll(exports("billing", sum("jobs", true, CUMULATIVE, point(1000, 1001, 1))));
 

@@ -39,8 +39,8 @@ final class Otlp {
   /** A span id from a short name: its characters' codes, padded to 16 hex digits. */
   static String id(String name) {
     StringBuilder hex = new StringBuilder();
-    for (char c : name.toCharArray()) {
-      hex.append(String.format("%02x", (int) c & 0xff));
+    for (int i = 0; i < name.length(); i++) {
+      hex.append(String.format("%02x", (int) name.charAt(i) & 0xff));
     }
     while (hex.length() < 16) {
       hex.insert(0, '0');
@@ -56,7 +56,10 @@ final class Otlp {
   }
 
   static KeyValue attr(String key, long value) {
-    return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setIntValue(value)).build();
+    return KeyValue.newBuilder()
+        .setKey(key)
+        .setValue(AnyValue.newBuilder().setIntValue(value))
+        .build();
   }
 
   static Resource resource(String service) {
@@ -114,7 +117,8 @@ final class Otlp {
       scope.addSpans(span);
     }
     return ExportTraceServiceRequest.newBuilder()
-        .addResourceSpans(ResourceSpans.newBuilder().setResource(resource(service)).addScopeSpans(scope))
+        .addResourceSpans(
+            ResourceSpans.newBuilder().setResource(resource(service)).addScopeSpans(scope))
         .build();
   }
 }

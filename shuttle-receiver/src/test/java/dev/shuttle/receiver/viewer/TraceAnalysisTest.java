@@ -66,8 +66,7 @@ class TraceAnalysisTest {
     // a, b and c overlap one another; d overlaps none of them and stays out of the group
     assertThat(analysis.lanes())
         .containsExactly(
-            new TraceAnalysis.Lane(
-                "group:" + id("root"), "tasks of root", ids("a", "b", "c")));
+            new TraceAnalysis.Lane("group:" + id("root"), "tasks of root", ids("a", "b", "c")));
     assertThat(spans.get("d").lane()).isNull();
     assertThat(spans.get("b").lane()).isEqualTo("group:" + id("root"));
     assertThat(analysis.startNanos()).isEqualTo(Otlp.ms(0));
@@ -103,14 +102,17 @@ class TraceAnalysisTest {
     assertThat(spans.get("a").parallelism()).isCloseTo(1.0, within(1e-12));
     assertThat(spans.get("b1").depth()).isEqualTo(2);
     // b1 [40, 60] and b2 [50, 85] overlap: a group under b; a and b follow one another: none
-    assertThat(analysis.lanes()).extracting(TraceAnalysis.Lane::key).containsExactly("group:" + id("b"));
+    assertThat(analysis.lanes())
+        .extracting(TraceAnalysis.Lane::key)
+        .containsExactly("group:" + id("b"));
   }
 
   @Test
   void ofTwoChildrenThatEndTogetherTheCriticalPathTakesTheOneThatStartedFirst() {
     StoredTrace trace =
         trace(span("root", "", 0, 10), span("late", "root", 5, 10), span("early", "root", 1, 10));
-    assertThat(TraceAnalysis.of(trace).criticalPath()).containsExactlyElementsOf(ids("root", "early"));
+    assertThat(TraceAnalysis.of(trace).criticalPath())
+        .containsExactlyElementsOf(ids("root", "early"));
   }
 
   @Test
@@ -217,8 +219,7 @@ class TraceAnalysisTest {
   @Test
   void aCycleOfParentIdsLosesNoSpanAndAChainOfAHundredThousandSpansIsWalked() {
     // given: x and y each other's parent, z its own parent
-    StoredTrace cycle =
-        trace(span("x", "y", 1, 2), span("y", "x", 0, 3), span("z", "z", 5, 6));
+    StoredTrace cycle = trace(span("x", "y", 1, 2), span("y", "x", 0, 3), span("z", "z", 5, 6));
     // then: every span appears once; y (the earliest of the cycle) is entered first
     assertThat(names(TraceAnalysis.of(cycle))).containsExactlyInAnyOrder("x", "y", "z");
     assertThat(names(TraceAnalysis.of(cycle))).containsExactly("z", "y", "x");

@@ -26,6 +26,7 @@ final class ViewerHttp {
   private ViewerHttp() {}
 
   /** An answer: status, headers (lower-case names), body. */
+  @SuppressWarnings("ArrayRecordComponent") // a test's view of one answer, never compared or hashed
   record Response(int status, Map<String, String> headers, byte[] body) {
     @Nullable String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
@@ -48,7 +49,8 @@ final class ViewerHttp {
   static Response request(int port, String method, String path, @Nullable String host)
       throws IOException {
     try (Socket socket = open(port)) {
-      StringBuilder head = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n");
+      StringBuilder head =
+          new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n");
       if (host != null) {
         head.append("Host: ").append(host).append("\r\n");
       }
@@ -128,7 +130,8 @@ final class ViewerHttp {
     while ((b = in.read()) >= 0) {
       if (b == '\n') {
         byte[] bytes = line.toByteArray();
-        int end = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        int end =
+            bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
         return new String(bytes, 0, end, StandardCharsets.UTF_8);
       }
       line.write(b);
@@ -137,6 +140,7 @@ final class ViewerHttp {
   }
 
   /** The decoded body of a chunked response, as a stream. */
+  @SuppressWarnings("InputStreamSlowMultibyteRead") // tests read a few events byte by byte
   static final class Chunked extends InputStream {
     private final InputStream in;
     private int left;
@@ -186,7 +190,9 @@ final class ViewerHttp {
   /** Writes a request head for an event stream. */
   static void requestEvents(OutputStream out, int port) throws IOException {
     out.write(
-        ("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAccept: text/event-stream\r\n\r\n")
+        ("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:"
+                + port
+                + "\r\nAccept: text/event-stream\r\n\r\n")
             .getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
   }
