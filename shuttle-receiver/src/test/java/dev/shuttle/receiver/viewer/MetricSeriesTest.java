@@ -227,12 +227,13 @@ class MetricSeriesTest {
 
   @Test
   void theOpenBucketsAreClosedByMinAndMax() {
-    // given: 4 observations above 10, the largest 30: p50 = 10 + (30 - 10) * 0.5
+    // given: 4 observations above 10, the smallest 12 and the largest 30: the bucket is [12, 30],
+    // so p50 = 12 + (30 - 12) * 0.5
     HistogramDataPoint point =
         histogram(1001, List.of(0L, 4L), List.of(10.0)).toBuilder().setMin(12).setMax(30).build();
     MetricSeries.Chart chart =
         MetricSeries.chart(exports("shop", histogramMetric(DELTA, point)), "duration", "shop");
-    assertThat(values(chart.series().getFirst())).containsExactly(20.0);
+    assertThat(values(chart.series().getFirst())).containsExactly(21.0);
     // and without max, an open upper bucket gives its finite bound
     assertThat(
             MetricSeries.quantile(
