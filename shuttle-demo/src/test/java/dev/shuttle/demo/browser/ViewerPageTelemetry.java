@@ -29,9 +29,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The telemetry the viewer page is tested with, as OTLP protos put into a real {@link
  * TelemetryStore}: six traces of known shape (newest first: {@link #ERRGROUP}, {@link #CONSUMER},
- * {@link #PRODUCER}, {@link #HOSTILE}, {@link #POOL}, {@link #FAN_OUT}) and five metric
- * instruments. Times are relative to when the data is built, so that the newest trace is the one
- * added last.
+ * {@link #PRODUCER}, {@link #HOSTILE}, {@link #POOL}, {@link #FAN_OUT}) and six metric instruments.
+ * Times are relative to when the data is built, so that the newest trace is the one added last.
  *
  * <p>Not thread-safe; each test builds its own.
  */
@@ -231,9 +230,10 @@ final class ViewerPageTelemetry {
   }
 
   /**
-   * Five instruments of service {@code shuttle-demo}, each with points every ten seconds for the
-   * last minute: a counter of jobs by outcome (a rate), an up-down counter and a gauge (lines), a
-   * histogram of job durations (percentiles), and a gauge whose names are markup.
+   * Six instruments: of service {@code shuttle-demo}, with points every ten seconds for the last
+   * minute, a counter of jobs by outcome (a rate), an up-down counter and a gauge (lines) and a
+   * histogram of job durations (percentiles); a counter with a single point without a start time
+   * (whose rate needs a second point); and a gauge whose names are markup.
    */
   ExportMetricsServiceRequest metrics() {
     long now = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis());
@@ -284,7 +284,18 @@ final class ViewerPageTelemetry {
                     .setGauge(queue))
             .addMetrics(
                 metric("worker_pool.job_duration", "How long a job ran.", "s")
-                    .setHistogram(durations));
+                    .setHistogram(durations))
+            .addMetrics(
+                metric(
+                        "shuttle.goroutine.uncaught_failures",
+                        "Goroutine failures nobody joined.",
+                        "{failure}")
+                    .setSum(
+                        Sum.newBuilder()
+                            .setIsMonotonic(true)
+                            .setAggregationTemporality(
+                                AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
+                            .addDataPoints(point(0, now, 1)))); // no start time: no rate yet
     ScopeMetrics.Builder evil =
         ScopeMetrics.newBuilder()
             .setScope(InstrumentationScope.newBuilder().setName(SVG))

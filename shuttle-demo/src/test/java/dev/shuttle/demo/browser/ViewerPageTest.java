@@ -184,14 +184,15 @@ class ViewerPageTest extends ViewerPageTestBase {
 
   @Test
   void metricsPageDrawsAChartPerInstrument() {
-    // given a counter, an up-down counter, a gauge, a histogram and a gauge named in markup
+    // given a counter, an up-down counter, a gauge, a histogram, a gauge named in markup, and a
+    // counter with one point without a start time, whose rate needs a second point
     store.addMetrics(telemetry.metrics());
 
     // when the metrics page opens
     open("/metrics");
 
     // then each instrument has a chart, drawn on a canvas, as a rate, lines or percentiles
-    List<WebElement> charts = waitFor("metric-chart", 5);
+    List<WebElement> charts = waitFor("metric-chart", 6);
     waiting()
         .until(
             d -> d.findElements(By.cssSelector("[data-testid='metric-chart'] canvas")).size() == 5);
@@ -199,7 +200,7 @@ class ViewerPageTest extends ViewerPageTestBase {
         .until(
             d ->
                 d.findElements(By.cssSelector("[data-testid='metric-chart'][data-display]")).size()
-                    == 5);
+                    == 6);
     List<String> displays =
         charts.stream()
             .map(c -> c.getAttribute("data-metric") + "=" + c.getAttribute("data-display"))
@@ -210,12 +211,20 @@ class ViewerPageTest extends ViewerPageTestBase {
             "worker_pool.active_workers=line",
             "worker_pool.queue.size=line",
             "worker_pool.job_duration=percentiles",
+            "shuttle.goroutine.uncaught_failures=rate",
             "<img src=x onerror=alert(1)>=line");
+    assertThat(
+            driver()
+                .findElements(
+                    By.cssSelector(
+                        "[data-testid='metric-chart'][data-metric='shuttle.goroutine.uncaught_failures']"
+                            + " canvas")))
+        .isEmpty();
     String text = driver().findElement(By.cssSelector("main")).getText();
     assertThat(text)
-        .contains("p50", "p90", "p99", "job.outcome", "<img src=x onerror=alert(1)>")
-        .contains("<script>alert('desc')</script>", "<b>u</b>")
-        .doesNotContain("No data points yet.");
+        .contains("p50", "p90", "p99", "job.outcome=success", "job.outcome=failure")
+        .contains("No data points yet.")
+        .contains("<img src=x onerror=alert(1)>", "<script>alert('desc')</script>", "<b>u</b>");
     assertThat(driver().findElements(By.cssSelector("main img, main script, main b"))).isEmpty();
   }
 }
