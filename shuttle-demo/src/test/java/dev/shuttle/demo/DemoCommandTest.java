@@ -10,10 +10,17 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -181,6 +188,94 @@ class DemoCommandTest {
   }
 
   @Test
+  void uiOptionsAreCheckedBeforeAnyScenarioRuns() {
+    // --ui-port without --ui
+    DemoCommand demo = new DemoCommand(List.of(scenario("ran", false)));
+    assertThat(run(demo, "--ui-port", "0")).isEqualTo(2);
+    assertThat(err.toString()).contains("--ui-port needs --ui");
+
+    // a port out of range
+    assertThat(run(new DemoCommand(List.of(scenario("ran", false))), "--ui", "--ui-port", "65536"))
+        .isEqualTo(2);
+    assertThat(run(new DemoCommand(List.of(scenario("ran", false))), "--ui", "--ui-port", "-1"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--ui-port must be within [0, 65535] (0 for any free port), was 65536")
+        .contains("--ui-port must be within [0, 65535] (0 for any free port), was -1");
+
+    // --ui with an external endpoint, which the viewer cannot read
+    assertThat(
+            run(
+                new DemoCommand(List.of(scenario("ran", false))),
+                "--ui",
+                "--endpoint",
+                "http://127.0.0.1:1"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--ui needs the embedded receiver, but spans go to http://127.0.0.1:1; drop")
+        .doesNotContain("\tat ");
+    assertThat(out.toString()).doesNotContain("ran-span");
+  }
+
+  @Test
+  void aTakenViewerPortIsOneLineAndExitCode2BeforeTheScenariosRun() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      // when: the viewer's port is in use
+      int code =
+          run(
+              new DemoCommand(List.of(scenario("ran", false))),
+              "--ui",
+              "--ui-port",
+              Integer.toString(taken.getLocalPort()));
+
+      // then
+      assertThat(code).isEqualTo(2);
+      assertThat(err.toString().lines())
+          .singleElement()
+          .asString()
+          .startsWith("The viewer ")
+          .contains(Integer.toString(taken.getLocalPort()))
+          .endsWith("; choose another --ui-port, or 0 for any free port");
+      assertThat(out.toString()).doesNotContain("ran-span").doesNotContain("scenario(s)");
+    }
+  }
+
+  @Test
+  void withUiTheViewerServesTheScenariosTracesUntilStopped() {
+    // given: a demo whose wait for Ctrl-C asks the viewer for its traces instead
+    AtomicReference<String> listed = new AtomicReference<>();
+    DemoCommand demo =
+        new DemoCommand(
+            List.of(scenario("shown", false)),
+            (stop, viewer) -> {
+              try (HttpClient http = HttpClient.newHttpClient()) {
+                listed.set(
+                    http.send(
+                            HttpRequest.newBuilder(URI.create(viewer.url() + "/api/traces"))
+                                .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                        .body());
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+
+    // when
+    int code = run(demo, "--ui", "--ui-port", "0");
+
+    // then: the viewer's address, each trace's deep link, and the trace in the viewer
+    assertThat(code).isZero();
+    String printed = out.toString();
+    assertThat(printed)
+        .containsPattern("Viewer on http://127\\.0\\.0\\.1:\\d+\\R")
+        .containsPattern("trace http://127\\.0\\.0\\.1:\\d+/trace/[0-9a-f]{32} ")
+        .containsPattern("Viewer on http://127\\.0\\.0\\.1:\\d+ - press Ctrl-C to stop");
+    assertThat(listed.get())
+        .containsPattern("\"rootName\"\\s*:\\s*\"shown-span\"")
+        .containsPattern("\"total\"\\s*:\\s*1\\b");
+  }
+
+  @Test
   void helpDescribesEveryCommandAndOption() {
     CommandLine cli = Main.commandLine();
     StringWriter help = new StringWriter();
@@ -188,9 +283,11 @@ class DemoCommandTest {
     assertThat(cli.execute("--help")).isZero();
     assertThat(cli.execute("demo", "--help")).isZero();
     assertThat(cli.execute("receiver", "--help")).isZero();
+    assertThat(cli.execute("view", "--help")).isZero();
     assertThat(help.toString())
         .contains("demo", "receiver")
-        .contains("--scenario", "--list", "--dump", "--quiet", "--protocol", "--endpoint")
-        .contains("--http-port", "--grpc-port", "--bind", "--max-spans", "--for");
+        .contains("--scenario", "--list", "--dump", "--quiet", "--protocol", "--endpoint", "--ui")
+        .contains("--http-port", "--grpc-port", "--bind", "--max-spans", "--for", "--ui-port")
+        .contains("Shows an OTLP/JSON file in the web viewer");
   }
 }

@@ -9,6 +9,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,5 +107,82 @@ class ReceiverCommandTest {
     assertThat(cli.execute("receiver", "--http-port=-5")).isEqualTo(2);
     assertThat(cli.execute("receiver", "--max-spans=0")).isEqualTo(2);
     assertThat(err.toString()).contains("-5").contains("0").doesNotContain("\tat ");
+  }
+
+  /**
+   * Runs {@code shuttle receiver args...} to its end, with System.out (where it prints) captured.
+   */
+  private static String runReceiver(StringWriter err, int[] code, String... args) {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream originalOut = System.out;
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      CommandLine cli = Main.commandLine();
+      cli.setErr(new PrintWriter(err, true));
+      String[] all = new String[args.length + 1];
+      all[0] = "receiver";
+      System.arraycopy(args, 0, all, 1, args.length);
+      code[0] = cli.execute(all);
+    } finally {
+      System.setOut(originalOut);
+    }
+    return captured.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void theViewerIsOnByDefaultAndMinusOneTurnsItOff() {
+    // given the receiver on free ports, with the viewer on a free port or off
+    StringWriter err = new StringWriter();
+    int[] code = new int[1];
+
+    // when
+    String withViewer =
+        runReceiver(err, code, "--http-port=0", "--grpc-port=0", "--ui-port=0", "--for=PT0.1S");
+    int withViewerCode = code[0];
+    String without =
+        runReceiver(err, code, "--http-port=0", "--grpc-port=0", "--ui-port=-1", "--for=PT0.1S");
+
+    // then
+    assertThat(withViewerCode).as(err.toString()).isZero();
+    assertThat(withViewer).containsPattern("Viewer on http://127\\.0\\.0\\.1:\\d+\\R");
+    assertThat(code[0]).as(err.toString()).isZero();
+    assertThat(without).contains("OTLP/HTTP listening on").doesNotContain("Viewer on");
+  }
+
+  @Test
+  void aTakenViewerPortIsOneLineAndExitCode2() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      // when: the viewer's port is in use
+      StringWriter err = new StringWriter();
+      int[] code = new int[1];
+      String printed =
+          runReceiver(
+              err,
+              code,
+              "--http-port=0",
+              "--grpc-port=0",
+              "--ui-port=" + taken.getLocalPort(),
+              "--for=PT10S");
+
+      // then: at once, before listening for OTLP
+      assertThat(code[0]).isEqualTo(2);
+      assertThat(err.toString().lines())
+          .singleElement()
+          .asString()
+          .startsWith("The viewer ")
+          .contains(Integer.toString(taken.getLocalPort()))
+          .endsWith("; choose another --ui-port, 0 for any free port, or -1 for no viewer");
+      assertThat(printed).doesNotContain("listening on");
+    }
+  }
+
+  @Test
+  void aViewerPortOutOfRangeIsAClearErrorWithExitCode2() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setErr(new PrintWriter(err, true));
+    assertThat(cli.execute("receiver", "--ui-port=65536")).isEqualTo(2);
+    assertThat(cli.execute("receiver", "--ui-port=-2")).isEqualTo(2);
+    assertThat(err.toString()).contains("was 65536").contains("was -2").doesNotContain("\tat ");
   }
 }
