@@ -364,6 +364,8 @@ final class DemoCommand implements Callable<Integer> {
       uiWait.await(stop, viewer);
       viewer.stop(Duration.ZERO); // ends the browsers' event streams cleanly
       session.close(); // the SDK and the receiver, before the hook ends the JVM
+      out.println("Stopped the viewer and the receiver");
+      out.flush();
     }
   }
 

@@ -134,6 +134,12 @@ final class ReceiverCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ReceiverConfig config;
     ViewerConfig viewerConfig = null;
+    if (uiPort < ReceiverConfig.DISABLED || uiPort > 65_535) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--ui-port must be within [0, 65535] (0 for any free port), or -1 for no viewer, was "
+              + uiPort);
+    }
     try {
       if (uiPort != ReceiverConfig.DISABLED) {
         viewerConfig = ViewerConfig.builder().bindAddress(bind).port(uiPort).build();

@@ -69,6 +69,11 @@ final class ViewCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    if (uiPort < 0 || uiPort > 65_535) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--ui-port must be within [0, 65535] (0 for any free port), was " + uiPort);
+    }
     ViewerConfig config;
     try {
       config = ViewerConfig.builder().bindAddress(bind).port(uiPort).build();

@@ -183,6 +183,11 @@ class ReceiverCommandTest {
     cli.setErr(new PrintWriter(err, true));
     assertThat(cli.execute("receiver", "--ui-port=65536")).isEqualTo(2);
     assertThat(cli.execute("receiver", "--ui-port=-2")).isEqualTo(2);
-    assertThat(err.toString()).contains("was 65536").contains("was -2").doesNotContain("\tat ");
+    assertThat(err.toString())
+        .contains(
+            "--ui-port must be within [0, 65535] (0 for any free port), or -1 for no viewer, was"
+                + " 65536")
+        .contains("was -2")
+        .doesNotContain("\tat ");
   }
 }

@@ -167,7 +167,7 @@ class ViewCommandTest {
     assertThat(view(file.toString(), "--ui-port", "65536")).isEqualTo(2);
     assertThat(view(file.toString(), "--ui-port", "-1")).isEqualTo(2);
     assertThat(err.toString())
-        .contains("port must be within [0, 65535] (0 for any free port), was 65536")
+        .contains("--ui-port must be within [0, 65535] (0 for any free port), was 65536")
         .contains("was -1")
         .doesNotContain("\tat ");
   }

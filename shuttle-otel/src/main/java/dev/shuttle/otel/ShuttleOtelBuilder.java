@@ -241,6 +241,10 @@ public final class ShuttleOtelBuilder {
   /**
    * Sets the interval between two metric exports ({@code otel.metric.export.interval}).
    *
+   * <p>An export, or a flush, may take as long as the exporter's own timeout ({@link
+   * #exporterTimeout}), even when the interval is shorter: the SDK alone would give up after the
+   * interval.
+   *
    * @param interval a positive interval
    * @return this builder
    */
@@ -348,10 +352,13 @@ public final class ShuttleOtelBuilder {
     Map<String, String> properties = Map.copyOf(overrides);
     Attributes attributes = resourceAttributes.build();
     List<MetricReader> readers = List.copyOf(extraReaders);
+    MetricExportTimeout exportTimeout = new MetricExportTimeout();
     AutoConfiguredOpenTelemetrySdkBuilder autoconfigure =
         AutoConfiguredOpenTelemetrySdk.builder()
             .disableShutdownHook()
             .addPropertiesCustomizer(config -> properties)
+            .addMetricExporterCustomizer(exportTimeout::remember)
+            .addMetricReaderCustomizer(exportTimeout::rebuild)
             .addResourceCustomizer(
                 (resource, config) -> resource.merge(Resource.create(attributes)))
             .addMeterProviderCustomizer(

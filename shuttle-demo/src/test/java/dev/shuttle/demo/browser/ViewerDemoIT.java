@@ -389,6 +389,7 @@ class ViewerDemoIT {
     assertThat(demo.output())
         .contains("Viewer on " + viewer + " - press Ctrl-C to stop")
         .contains("Wrote everything received, as OTLP/JSON, to " + dump)
+        .contains("Stopped the viewer and the receiver")
         .doesNotContain("Exception");
     URI address = URI.create(viewer);
     assertThatThrownBy(() -> new Socket(address.getHost(), address.getPort()).close())

@@ -89,7 +89,7 @@ export function criticalPathSummary(trace, spansById, onSelect) {
       }),
     ]),
     h('span', {
-      class: 'muted',
+      class: 'muted critical-end',
       text: ` · ends ${fmt.duration(last.startOffsetNanos + last.durationNanos)} after the trace's start`,
     }),
   );
