@@ -18,7 +18,9 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -132,6 +134,29 @@ class ViewerPageTraceTest extends ViewerPageTestBase {
         .contains("longest process-job");
     assertThat(parallelism.getAttribute("data-longest-child-span-id"))
         .isEqualTo(root.get("longestChildSpanId").getAsString());
+
+    // and a job with one child has a factor in the API but none on its bar: one child overlaps no
+    // sibling, so "×0.9 parallel" would only mislead
+    Map<String, Long> children =
+        spans.stream()
+            .filter(s -> !s.get("parentSpanId").isJsonNull())
+            .collect(
+                Collectors.groupingBy(
+                    s -> s.get("parentSpanId").getAsString(), Collectors.counting()));
+    List<String> oneChild =
+        spans.stream()
+            .map(s -> s.get("spanId").getAsString())
+            .filter(id -> children.getOrDefault(id, 0L) == 1)
+            .toList();
+    assertThat(oneChild).isNotEmpty();
+    for (String id : oneChild) {
+      assertThat(
+              driver()
+                  .findElements(
+                      By.cssSelector("[data-testid='parallelism'][data-span-id='" + id + "']")))
+          .as("parallelism on the bar of %s, which has one child", id)
+          .isEmpty();
+    }
   }
 
   @Test

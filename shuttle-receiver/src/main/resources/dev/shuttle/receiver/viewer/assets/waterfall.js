@@ -73,6 +73,7 @@ export function mountTrace(container, route) {
   let trace = null;
   let spans = [];
   let spansById = new Map();
+  let childCounts = new Map(); // spanId -> how many children it has in this trace
   let laneLabels = new Map();
   let lastText = null;
   let bars = new Map(); // spanId -> bar element, as drawn now
@@ -204,7 +205,9 @@ export function mountTrace(container, route) {
 
   /** The duration and parallelism of a bar's span; placeNotes puts it next to the bar. */
   function note(span, scale) {
-    const el = h('span', { class: 'wf-note' }, h('span', { class: 'wf-dur', text: fmt.duration(span.durationNanos) }), parallelism(span, spansById, (id) => select(id, { scroll: true })));
+    const el = h('span', { class: 'wf-note' }, h('span', { class: 'wf-dur', text: fmt.duration(span.durationNanos) }),
+      // one child cannot run in parallel with a sibling: its factor (at most ×1) is in the details only
+      (childCounts.get(span.spanId) ?? 0) >= 2 && parallelism(span, spansById, (id) => select(id, { scroll: true })));
     const wait = typeof span.queueWaitNanos === 'number' && span.queueWaitNanos > 0 ? span.queueWaitNanos : 0;
     const end = scale.pct(span.startOffsetNanos + span.durationNanos);
     el.style.left = `${end}%`;
@@ -331,6 +334,10 @@ export function mountTrace(container, route) {
     trace = data;
     spans = cleanSpans(data);
     spansById = new Map(spans.map((s) => [s.spanId, s]));
+    childCounts = new Map();
+    for (const s of spans) {
+      if (s.parentSpanId) childCounts.set(s.parentSpanId, (childCounts.get(s.parentSpanId) ?? 0) + 1);
+    }
     laneLabels = new Map((Array.isArray(data.lanes) ? data.lanes : []).map((l) => [l.key, l.label]));
     if (selectedId !== null && !isSpanId(selectedId)) selectedId = null;
     toolbar.hidden = false;
