@@ -32,8 +32,10 @@ import org.eclipse.jetty.util.Fields;
  * X-Content-Type-Options: nosniff} and {@code Referrer-Policy: no-referrer}; API answers also
  * {@code Cache-Control: no-store}. Only {@code GET} and {@code HEAD} are answered (else 405), only
  * for an allowed {@code Host} (else 403, against DNS rebinding), and no CORS header is ever sent,
- * so another site's page can neither read the API nor embed the viewer. Error messages quote
- * request data only as escaped {@link Excerpt}s and never name Java classes.
+ * so another site's page can neither read the API nor embed the viewer; its requests are refused
+ * (403) by their {@code Origin} or fetch metadata ({@link CrossSite}). A page path that is not a
+ * page ({@code /trace/} and anything but 32 hex digits) is a 404. Error messages quote request data
+ * only as escaped {@link Excerpt}s and never name Java classes.
  *
  * <p>Thread-safety: Jetty calls it concurrently; it only touches thread-safe objects (the store
  * through {@link ViewerApi}, the assets, the event hub) and immutable fields.
@@ -49,7 +51,7 @@ final class ViewerHandler extends Handler.Abstract {
 
   private static final String JSON = "application/json; charset=utf-8";
   private static final String TEXT = "text/plain; charset=utf-8";
-  private static final Pattern PAGE_TRACE = Pattern.compile("/trace/[^/]{1,128}");
+  private static final Pattern PAGE_TRACE = Pattern.compile("/trace/[0-9a-fA-F]{32}");
   private static final Pattern API_TRACE = Pattern.compile("/api/traces/([^/]{1,128})");
 
   /** How long an event stream waits between two announcements: at most four a second. */
@@ -113,13 +115,26 @@ final class ViewerHandler extends Handler.Abstract {
               + (host == null ? "(none)" : "'" + Excerpt.of(host) + "'")
               + " is not allowed: this viewer answers localhost, 127.0.0.1 and [::1] only");
     }
+    boolean page =
+        path.equals("/") || path.equals("/metrics") || PAGE_TRACE.matcher(path).matches();
+    HttpFields fields = request.getHeaders();
+    String refusal =
+        CrossSite.refusal(
+            host,
+            fields.get(HttpHeader.ORIGIN),
+            fields.get("Sec-Fetch-Site"),
+            fields.get("Sec-Fetch-Mode"),
+            page);
+    if (refusal != null) {
+      throw new ApiException(403, refusal);
+    }
     String method = request.getMethod();
     if (!method.equals("GET") && !method.equals("HEAD")) {
       response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
       throw new ApiException(
           405, "method '" + Excerpt.of(method) + "' not allowed; the viewer answers GET and HEAD");
     }
-    if (path.equals("/") || path.equals("/metrics") || PAGE_TRACE.matcher(path).matches()) {
+    if (page) {
       StaticAssets.Asset index = assets.index();
       if (index == null) {
         throw new ApiException(404, "the viewer's page is missing from the jar");
