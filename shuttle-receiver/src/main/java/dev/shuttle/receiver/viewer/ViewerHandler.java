@@ -57,6 +57,9 @@ final class ViewerHandler extends Handler.Abstract {
   /** How long an event stream waits between two announcements: at most four a second. */
   static final Duration EVENT_INTERVAL = Duration.ofMillis(250);
 
+  /** The time between the two writes that probe an event stream's connection. */
+  static final Duration PROBE_GAP = Duration.ofMillis(50);
+
   /** How long an event stream stays silent before it writes a comment. */
   static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
@@ -281,6 +284,10 @@ final class ViewerHandler extends Handler.Abstract {
           break;
         }
         StringBuilder text = new StringBuilder();
+        if (next.probe()) { // the first write to a closed connection may succeed; the second fails
+          write(response, false, ": probe\n");
+          Thread.sleep(PROBE_GAP.toMillis());
+        }
         if (next.heartbeat()) {
           text.append(": keep-alive\n\n");
         }

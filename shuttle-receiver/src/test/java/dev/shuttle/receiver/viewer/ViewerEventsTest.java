@@ -106,10 +106,10 @@ class ViewerEventsTest {
     return stream;
   }
 
-  /** The next block that is not a heartbeat. */
+  /** The next block that is not a comment (a heartbeat or a probe). */
   private static String nextEvent(Stream stream) throws IOException {
     String block = stream.next();
-    while (block != null && block.startsWith(": keep-alive")) {
+    while (block != null && block.startsWith(":")) {
       block = stream.next();
     }
     return block;
@@ -263,6 +263,30 @@ class ViewerEventsTest {
           RawHttp.request(viewer.port(), "HEAD", "/api/events", "127.0.0.1:" + viewer.port())
               .status();
     }
+    assertThat(status).isEqualTo(200);
+  }
+
+  @Test
+  void streamsOfClosedTabsAreFoundOutWhenTheSlotsRunOut() throws Exception {
+    // given: a viewer with the default 15 s heartbeat, and a tab reloaded so often that every
+    // slot is held by a stream whose browser already closed it
+    viewer = Viewers.start(store);
+    for (int i = 0; i < ViewerServer.MAX_EVENT_STREAMS; i++) {
+      open().socket().close();
+    }
+
+    // when: the next tab asks, is refused, and retries as told
+    RawHttp.Response refused = RawHttp.get(viewer.port(), "/api/events");
+    long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+    int status = refused.status();
+    while (status == 503 && System.nanoTime() - deadline < 0) {
+      Thread.sleep(Long.parseLong(refused.header("Retry-After")) * 500);
+      status =
+          RawHttp.request(viewer.port(), "HEAD", "/api/events", "127.0.0.1:" + viewer.port())
+              .status();
+    }
+
+    // then: the closed streams were probed and their slots freed, long before a heartbeat
     assertThat(status).isEqualTo(200);
   }
 
