@@ -108,6 +108,28 @@ class ViewerSecurityTest {
     assertSecured(response);
   }
 
+  @Test
+  void aSecondHostCannotSmuggleAForeignName() throws Exception {
+    // when: an allowed Host first, a foreign one after it
+    RawHttp.Response response =
+        RawHttp.request(port, "GET", "/api/traces", host(), "Host", "evil.example");
+
+    // then
+    assertThat(response.status()).isIn(400, 403);
+    assertSecured(response);
+  }
+
+  @Test
+  void anAbsoluteRequestTargetNamingAForeignHostIsNotAnswered() throws Exception {
+    // when
+    RawHttp.Response response =
+        RawHttp.request(port, "GET", "http://evil.example/api/traces", host());
+
+    // then: the request's authority is foreign, whatever the Host header says
+    assertThat(response.status()).isIn(400, 403);
+    assertSecured(response);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"localhost", "LocalHost:%d", "127.0.0.1:%d", "[::1]:%d", "[::1]"})
   void loopbackNamesAreAllowed(String host) throws Exception {
