@@ -55,10 +55,11 @@ class ViewerJsonEscapingTest {
       }
       JsonObject trace = Viewers.getJson(viewer, "/api/traces/" + "%032x".formatted(1));
       JsonObject span = trace.getAsJsonArray("spans").get(0).getAsJsonObject();
-      // the name survives as text, but for the lone surrogates, which UTF-8 cannot carry
+      // the name survives as text, but for the lone surrogates, which UTF-8 cannot carry: they
+      // become U+FFFD, the replacement character, not a '?' that could have been sent
       assertThat(span.get("name").getAsString())
           .startsWith("</script><script>alert(1)</script><!--\u0000\u0001\u001b[31m")
-          .endsWith("x?\ud83d\ude00");
+          .endsWith("&=>\ufffdx\ufffd\ud83d\ude00");
       // a long value is cut between two code points, not inside one
       String cut =
           span.getAsJsonArray("attributes").get(1).getAsJsonObject().get("value").getAsString();
@@ -84,5 +85,13 @@ class ViewerJsonEscapingTest {
     assertThat(text)
         .doesNotContain("<", ">", "\u2028", "\u2029", "\u0000", "\u001b")
         .contains("\\u003c/script\\u003e", "\\u2028", "\\u2029", "\\u0000");
+  }
+
+  @Test
+  void loneSurrogatesBecomeReplacementCharacters() {
+    assertThat(new String(Json.utf8("\udc00a\ud800\ud800\udc00b\ud800"), StandardCharsets.UTF_8))
+        .isEqualTo("\ufffda\ufffd\ud800\udc00b\ufffd");
+    assertThat(Json.utf8("plain \ud83d\ude00"))
+        .isEqualTo("plain \ud83d\ude00".getBytes(StandardCharsets.UTF_8));
   }
 }
