@@ -30,6 +30,14 @@ import org.jspecify.annotations.Nullable;
  * needs. Invariant: once the hub is closed no subscriber is added, and every subscriber is closed,
  * so every waiting stream returns {@link Next#closed()} promptly.
  *
+ * <p>A stream whose browser went away is only found out when a write to it fails, and the server
+ * does not read from a connection while its stream runs; so when {@link #subscribe} finds every
+ * slot taken it asks each stream to probe its connection at once ({@link Next#probe()}: two writes
+ * a moment apart, the second of which fails on a connection the peer closed), and the refused
+ * client, told to retry, finds the slots of closed tabs free. A probe is a flag under the
+ * subscriber's lock, set by {@code subscribe} and taken by the stream's next {@link
+ * Subscriber#next}.
+ *
  * <p>Thread-safety: all methods are safe to call from any thread.
  */
 final class EventHub implements SpanListener, MetricListener {
@@ -63,7 +71,21 @@ final class EventHub implements SpanListener, MetricListener {
     @GuardedBy("lock")
     private boolean closed;
 
+    @GuardedBy("lock")
+    private boolean probe;
+
     private Subscriber() {}
+
+    /** Asks the stream to write to its connection now, to find out whether it is still open. */
+    private void probe() {
+      lock.lock();
+      try {
+        probe = true;
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
 
     private void addTraces(Set<String> ids) {
       lock.lock();
@@ -113,18 +135,22 @@ final class EventHub implements SpanListener, MetricListener {
       try {
         while (true) {
           if (closed) {
-            return new Next(true, List.of(), false);
+            return new Next(true, List.of(), false, false);
+          }
+          if (probe) {
+            probe = false;
+            return new Next(false, List.of(), false, true);
           }
           long now = System.nanoTime();
           boolean pending = !traceIds.isEmpty() || metrics;
           if (pending && now - notBeforeNanos >= 0) {
-            Next next = new Next(false, List.copyOf(traceIds), metrics);
+            Next next = new Next(false, List.copyOf(traceIds), metrics, false);
             traceIds.clear();
             metrics = false;
             return next;
           }
           if (now - heartbeatAtNanos >= 0) {
-            return new Next(false, List.of(), false);
+            return new Next(false, List.of(), false, false);
           }
           long wait = heartbeatAtNanos - now;
           if (pending) {
@@ -144,8 +170,9 @@ final class EventHub implements SpanListener, MetricListener {
    * @param closed the stream is to end
    * @param traceIds trace ids to announce, possibly empty
    * @param metrics whether to announce metrics
+   * @param probe whether the heartbeat is a probe of a connection that may have closed
    */
-  record Next(boolean closed, List<String> traceIds, boolean metrics) {
+  record Next(boolean closed, List<String> traceIds, boolean metrics, boolean probe) {
     /** Whether nothing is to be announced: the stream writes a heartbeat comment. */
     boolean heartbeat() {
       return !closed && traceIds.isEmpty() && !metrics;
@@ -161,11 +188,20 @@ final class EventHub implements SpanListener, MetricListener {
     this.maxSubscribers = maxSubscribers;
   }
 
-  /** Registers a stream, or returns null if the hub is closed or has its most streams. */
+  /**
+   * Registers a stream, or returns null if the hub is closed or has its most streams; then every
+   * stream probes its connection, so that the streams of closed tabs end soon.
+   */
   @Nullable Subscriber subscribe() {
     lock.lock();
     try {
-      if (closed || subscribers.size() >= maxSubscribers) {
+      if (closed) {
+        return null;
+      }
+      if (subscribers.size() >= maxSubscribers) {
+        for (Subscriber subscriber : subscribers) {
+          subscriber.probe();
+        }
         return null;
       }
       Subscriber subscriber = new Subscriber();

@@ -41,9 +41,32 @@ final class Json {
 
   private Json() {}
 
-  /** Writes a tree as compact UTF-8 JSON. */
+  /**
+   * Writes a tree as compact UTF-8 JSON; a lone surrogate (which UTF-8 cannot carry) becomes
+   * U+FFFD, the replacement character, rather than a {@code ?} that could have been sent.
+   */
   static byte[] bytes(JsonElement tree) {
-    return GSON.toJson(tree).getBytes(StandardCharsets.UTF_8);
+    return utf8(GSON.toJson(tree));
+  }
+
+  /** Encodes text as UTF-8, each lone surrogate as U+FFFD. */
+  static byte[] utf8(String text) {
+    StringBuilder out = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean lone =
+          Character.isHighSurrogate(c)
+              ? i + 1 == text.length() || !Character.isLowSurrogate(text.charAt(i + 1))
+              : Character.isLowSurrogate(c)
+                  && (i == 0 || !Character.isHighSurrogate(text.charAt(i - 1)));
+      if (lone && out == null) {
+        out = new StringBuilder(text.length()).append(text, 0, i);
+      }
+      if (out != null) {
+        out.append(lone ? '\uFFFD' : c);
+      }
+    }
+    return (out == null ? text : out.toString()).getBytes(StandardCharsets.UTF_8);
   }
 
   /** Writes a tree as compact JSON text. */

@@ -1,6 +1,5 @@
 package dev.shuttle.receiver.viewer;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.shuttle.receiver.AllowedHosts;
 import dev.shuttle.receiver.Excerpt;
@@ -20,7 +19,6 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
-import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 
@@ -32,8 +30,10 @@ import org.eclipse.jetty.util.Fields;
  * X-Content-Type-Options: nosniff} and {@code Referrer-Policy: no-referrer}; API answers also
  * {@code Cache-Control: no-store}. Only {@code GET} and {@code HEAD} are answered (else 405), only
  * for an allowed {@code Host} (else 403, against DNS rebinding), and no CORS header is ever sent,
- * so another site's page can neither read the API nor embed the viewer. Error messages quote
- * request data only as escaped {@link Excerpt}s and never name Java classes.
+ * so another site's page can neither read the API nor embed the viewer; its requests are refused
+ * (403) by their {@code Origin} or fetch metadata ({@link CrossSite}). A page path that is not a
+ * page ({@code /trace/} and anything but 32 hex digits) is a 404. Error messages quote request data
+ * only as escaped {@link Excerpt}s and never name Java classes.
  *
  * <p>Thread-safety: Jetty calls it concurrently; it only touches thread-safe objects (the store
  * through {@link ViewerApi}, the assets, the event hub) and immutable fields.
@@ -49,29 +49,20 @@ final class ViewerHandler extends Handler.Abstract {
 
   private static final String JSON = "application/json; charset=utf-8";
   private static final String TEXT = "text/plain; charset=utf-8";
-  private static final Pattern PAGE_TRACE = Pattern.compile("/trace/[^/]{1,128}");
+  private static final Pattern PAGE_TRACE = Pattern.compile("/trace/[0-9a-fA-F]{32}");
   private static final Pattern API_TRACE = Pattern.compile("/api/traces/([^/]{1,128})");
-
-  /** How long an event stream waits between two announcements: at most four a second. */
-  static final Duration EVENT_INTERVAL = Duration.ofMillis(250);
-
-  /** How long an event stream stays silent before it writes a comment. */
-  static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
   private final AllowedHosts hosts;
   private final ViewerApi api;
   private final StaticAssets assets;
-  private final EventHub hub;
-  private final long heartbeatNanos;
+  private final EventStreams events;
 
   ViewerHandler(
       AllowedHosts hosts, ViewerApi api, StaticAssets assets, EventHub hub, Duration idleTimeout) {
     this.hosts = hosts;
     this.api = api;
     this.assets = assets;
-    this.hub = hub;
-    // write often enough that the idle timeout never cuts a stream
-    this.heartbeatNanos = Math.min(HEARTBEAT.toNanos(), idleTimeout.toNanos() / 2);
+    this.events = new EventStreams(hub, idleTimeout);
   }
 
   /** Puts the headers every answer carries. */
@@ -113,13 +104,26 @@ final class ViewerHandler extends Handler.Abstract {
               + (host == null ? "(none)" : "'" + Excerpt.of(host) + "'")
               + " is not allowed: this viewer answers localhost, 127.0.0.1 and [::1] only");
     }
+    boolean page =
+        path.equals("/") || path.equals("/metrics") || PAGE_TRACE.matcher(path).matches();
+    HttpFields fields = request.getHeaders();
+    String refusal =
+        CrossSite.refusal(
+            host,
+            fields.get(HttpHeader.ORIGIN),
+            fields.get("Sec-Fetch-Site"),
+            fields.get("Sec-Fetch-Mode"),
+            page);
+    if (refusal != null) {
+      throw new ApiException(403, refusal);
+    }
     String method = request.getMethod();
     if (!method.equals("GET") && !method.equals("HEAD")) {
       response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
       throw new ApiException(
           405, "method '" + Excerpt.of(method) + "' not allowed; the viewer answers GET and HEAD");
     }
-    if (path.equals("/") || path.equals("/metrics") || PAGE_TRACE.matcher(path).matches()) {
+    if (page) {
       StaticAssets.Asset index = assets.index();
       if (index == null) {
         throw new ApiException(404, "the viewer's page is missing from the jar");
@@ -139,7 +143,7 @@ final class ViewerHandler extends Handler.Abstract {
       case "/api/traces" -> json(response, callback, api.traces(params(request)));
       case "/api/metrics" -> json(response, callback, api.metrics());
       case "/api/metrics/series" -> json(response, callback, api.series(params(request)));
-      case "/api/events" -> events(request, response, callback);
+      case "/api/events" -> events.stream(request, response, callback);
       default -> {
         var trace = API_TRACE.matcher(path);
         if (trace.matches()) {
@@ -238,72 +242,6 @@ final class ViewerHandler extends Handler.Abstract {
       // fall through
     }
     callback.failed(t);
-  }
-
-  // ------------------------------------------------------------------ /api/events
-
-  private void events(Request request, Response response, Callback callback)
-      throws ApiException, IOException {
-    EventHub.Subscriber subscriber = hub.subscribe();
-    if (subscriber == null) {
-      throw new ApiException(503, "too many event streams are open; poll instead");
-    }
-    try {
-      request.addFailureListener(failure -> subscriber.close()); // the connection failed
-      response.setStatus(200);
-      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-      if (request.getMethod().equals("HEAD")) {
-        response.write(true, null, callback);
-        return;
-      }
-      write(response, false, ": shuttle viewer events\nretry: 2000\n\n");
-      long now = System.nanoTime();
-      long notBefore = now;
-      long heartbeatAt = now + heartbeatNanos;
-      while (true) {
-        EventHub.Next next = subscriber.next(notBefore, heartbeatAt);
-        if (next.closed()) {
-          break;
-        }
-        StringBuilder text = new StringBuilder();
-        if (next.heartbeat()) {
-          text.append(": keep-alive\n\n");
-        }
-        if (!next.traceIds().isEmpty()) {
-          JsonObject data = new JsonObject();
-          JsonArray ids = new JsonArray();
-          next.traceIds().forEach(ids::add);
-          data.add("traceIds", ids);
-          text.append("event: traces\ndata: ").append(Json.text(data)).append("\n\n");
-        }
-        if (next.metrics()) {
-          text.append("event: metrics\ndata: {}\n\n");
-        }
-        write(response, false, text.toString());
-        now = System.nanoTime();
-        heartbeatAt = now + heartbeatNanos;
-        if (!next.heartbeat()) {
-          notBefore = now + EVENT_INTERVAL.toNanos();
-        }
-      }
-      write(response, true, ""); // the server stops: end the stream cleanly
-      callback.succeeded();
-    } catch (IOException e) { // the client went away
-      callback.failed(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      callback.failed(e);
-    } finally {
-      hub.unsubscribe(subscriber);
-    }
-  }
-
-  /** Writes and waits until written, so that a slow client slows only its own stream. */
-  private static void write(Response response, boolean last, String text) throws IOException {
-    try (Blocker.Callback written = Blocker.callback()) {
-      response.write(last, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), written);
-      written.block();
-    }
   }
 
   /**
