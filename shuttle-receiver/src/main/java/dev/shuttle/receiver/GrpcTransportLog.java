@@ -1,5 +1,6 @@
 package dev.shuttle.receiver;
 
+import dev.shuttle.receiver.internal.Excerpt;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Exception;

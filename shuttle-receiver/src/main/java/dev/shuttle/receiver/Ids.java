@@ -1,6 +1,7 @@
 package dev.shuttle.receiver;
 
 import com.google.protobuf.ByteString;
+import dev.shuttle.receiver.internal.Excerpt;
 import java.util.HexFormat;
 
 /** Hex encoding of trace and span ids, as OTLP/JSON writes them. Stateless and thread-safe. */

@@ -1,6 +1,7 @@
 package dev.shuttle.receiver;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import dev.shuttle.receiver.internal.AllowedHosts;
 import dev.shuttle.receiver.render.TracePrinter;
 import dev.shuttle.receiver.render.TraceRenderer;
 import java.io.IOException;

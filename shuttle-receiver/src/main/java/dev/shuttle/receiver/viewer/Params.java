@@ -1,6 +1,6 @@
 package dev.shuttle.receiver.viewer;
 
-import dev.shuttle.receiver.Excerpt;
+import dev.shuttle.receiver.internal.Excerpt;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;

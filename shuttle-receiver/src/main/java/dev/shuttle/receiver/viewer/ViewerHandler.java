@@ -1,8 +1,8 @@
 package dev.shuttle.receiver.viewer;
 
 import com.google.gson.JsonObject;
-import dev.shuttle.receiver.AllowedHosts;
-import dev.shuttle.receiver.Excerpt;
+import dev.shuttle.receiver.internal.AllowedHosts;
+import dev.shuttle.receiver.internal.Excerpt;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

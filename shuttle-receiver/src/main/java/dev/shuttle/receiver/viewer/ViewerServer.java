@@ -1,9 +1,9 @@
 package dev.shuttle.receiver.viewer;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
-import dev.shuttle.receiver.AllowedHosts;
-import dev.shuttle.receiver.SlowHeaderReaper;
 import dev.shuttle.receiver.TelemetryStore;
+import dev.shuttle.receiver.internal.AllowedHosts;
+import dev.shuttle.receiver.internal.SlowHeaderReaper;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;

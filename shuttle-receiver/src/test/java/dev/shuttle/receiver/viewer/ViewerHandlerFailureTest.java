@@ -3,9 +3,9 @@ package dev.shuttle.receiver.viewer;
 import static dev.shuttle.receiver.viewer.Viewers.assertSecured;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shuttle.receiver.AllowedHosts;
 import dev.shuttle.receiver.RawHttp;
 import dev.shuttle.receiver.TelemetryStore;
+import dev.shuttle.receiver.internal.AllowedHosts;
 import java.net.InetAddress;
 import java.net.URL;
 import java.time.Duration;

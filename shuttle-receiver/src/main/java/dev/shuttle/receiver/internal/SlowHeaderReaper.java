@@ -1,4 +1,4 @@
-package dev.shuttle.receiver;
+package dev.shuttle.receiver.internal;
 
 import java.time.Duration;
 import java.util.EnumSet;
@@ -28,8 +28,7 @@ import org.eclipse.jetty.server.internal.HttpConnection;
  * is volatile so that {@link #stop} ends the chain. It reads Jetty's {@code HttpParser} state, a
  * volatile field, from the scheduler thread.
  *
- * <p>Public so that the web viewer ({@code dev.shuttle.receiver.viewer}) cuts slow heads off the
- * same way; not meant for applications.
+ * <p>Shared by the receiver and the web viewer (internal).
  *
  * <p>Thread-safety: {@link #start} and {@link #stop} may be called from any thread.
  */

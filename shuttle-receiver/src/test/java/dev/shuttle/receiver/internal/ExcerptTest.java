@@ -1,4 +1,4 @@
-package dev.shuttle.receiver;
+package dev.shuttle.receiver.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.shuttle.receiver;
+package dev.shuttle.receiver.internal;
 
 /**
  * Short, escaped excerpts of text that came from the network, for error messages and log lines.
@@ -10,8 +10,7 @@ package dev.shuttle.receiver;
  * and a backslash as two, so an excerpt is one line that can neither steer a terminal nor forge a
  * log line, and its length is bounded however many characters need escaping.
  *
- * <p>Public so that the web viewer ({@code dev.shuttle.receiver.viewer}) quotes request data by the
- * same rule; not meant for applications.
+ * <p>Shared by the receiver and the web viewer (internal).
  *
  * <p>Thread-safety: stateless; safe to call from any thread.
  */

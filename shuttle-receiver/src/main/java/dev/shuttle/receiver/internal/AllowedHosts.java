@@ -1,4 +1,4 @@
-package dev.shuttle.receiver;
+package dev.shuttle.receiver.internal;
 
 import java.net.InetAddress;
 import java.util.Locale;
@@ -17,8 +17,7 @@ import org.jspecify.annotations.Nullable;
  * (HTTP/1.0) is accepted, since browsers always send one. On any other bind address every host is
  * accepted: the receiver is then reachable by name from elsewhere, and the network is the boundary.
  *
- * <p>Public so that the web viewer ({@code dev.shuttle.receiver.viewer}) applies the same rule; not
- * meant for applications.
+ * <p>Shared by the receiver and the web viewer (internal).
  *
  * <p>Thread-safety: immutable and safe to share.
  */
