@@ -458,8 +458,9 @@ class HttpReceiverFuzzTest {
     RawHttp.Response response = RawHttp.exchange(port, request.toByteArray(), false, false, HANG);
     assertThat(response.status())
         .as(
-            "a good export after the fuzzed request %s",
-            FuzzAccess.excerpt(new String(previous, StandardCharsets.ISO_8859_1), 2_000))
+            "a good export after the fuzzed request %s (answered %s)",
+            FuzzAccess.excerpt(new String(previous, StandardCharsets.ISO_8859_1), 2_000),
+            FuzzAccess.excerpt(response.body().toString(StandardCharsets.ISO_8859_1), 500))
         .isEqualTo(200);
     assertThat(receiver.store().trace(HexFormat.of().formatHex(traceId))).isPresent();
   }
