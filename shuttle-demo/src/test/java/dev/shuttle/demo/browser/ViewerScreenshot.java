@@ -56,7 +56,9 @@ class ViewerScreenshot {
     String target = System.getProperty(PROPERTY);
     if (target == null || target.isBlank()) {
       throw new IllegalStateException(
-          "-D" + PROPERTY + "=FILE.png names the screenshot to write; run scripts/viewer-screenshot");
+          "-D"
+              + PROPERTY
+              + "=FILE.png names the screenshot to write; run scripts/viewer-screenshot");
     }
     Path png = Path.of(target).toAbsolutePath();
     try (JarProcess demo = JarProcess.start("demo", "--ui", "--ui-port", "0", "--quiet");
