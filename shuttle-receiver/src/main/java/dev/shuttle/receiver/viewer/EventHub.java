@@ -5,6 +5,7 @@ import dev.shuttle.receiver.MetricListener;
 import dev.shuttle.receiver.SpanListener;
 import dev.shuttle.receiver.StoredSpan;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,6 +47,9 @@ final class EventHub implements SpanListener, MetricListener {
 
   private final ReentrantLock lock = new ReentrantLock();
   private final int maxSubscribers;
+
+  /** Signalled when the last stream has unregistered. */
+  private final Condition emptied = lock.newCondition();
 
   @GuardedBy("lock")
   private final List<Subscriber> subscribers = new ArrayList<>();
@@ -217,16 +221,31 @@ final class EventHub implements SpanListener, MetricListener {
     lock.lock();
     try {
       subscribers.remove(subscriber);
+      if (subscribers.isEmpty()) {
+        emptied.signalAll();
+      }
     } finally {
       lock.unlock();
     }
   }
 
-  /** The number of open streams. */
-  int subscribers() {
-    lock.lock();
+  /**
+   * Waits until every stream has unregistered, for at most {@code limit}.
+   *
+   * @return true if none is left
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
+  boolean awaitNoSubscribers(Duration limit) throws InterruptedException {
+    long left = limit.toNanos();
+    lock.lockInterruptibly();
     try {
-      return subscribers.size();
+      while (!subscribers.isEmpty()) {
+        if (left <= 0) {
+          return false;
+        }
+        left = emptied.awaitNanos(left);
+      }
+      return true;
     } finally {
       lock.unlock();
     }

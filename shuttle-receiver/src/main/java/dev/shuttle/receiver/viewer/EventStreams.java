@@ -69,11 +69,15 @@ final class EventStreams {
         if (next.closed()) {
           break;
         }
-        StringBuilder text = new StringBuilder();
-        if (next.probe()) { // the first write to a closed connection may succeed; the second fails
+        if (next.probe()) {
+          // the first write to a closed connection may succeed, the second fails: write one now
+          // and bring the heartbeat, the second, forward to PROBE_GAP from now (a wait on the
+          // subscriber's condition, which its close or an announcement ends sooner)
           write(response, false, ": probe\n");
-          Thread.sleep(PROBE_GAP.toMillis());
+          heartbeatAt = System.nanoTime() + PROBE_GAP.toNanos();
+          continue;
         }
+        StringBuilder text = new StringBuilder();
         if (next.heartbeat()) {
           text.append(": keep-alive\n\n");
         }

@@ -225,10 +225,7 @@ public final class ViewerServer implements AutoCloseable {
       store.removeListener(hub);
       store.removeMetricListener(hub);
       hub.close();
-      long deadline = System.nanoTime() + STREAMS_END.toNanos();
-      while (hub.subscribers() > 0 && System.nanoTime() - deadline < 0) {
-        Thread.sleep(10);
-      }
+      hub.awaitNoSubscribers(STREAMS_END); // each stream writes its end, then unregisters
       reaper.stop();
       server.setStopTimeout(Math.max(0, grace.toMillis()));
       stopServer();
