@@ -54,7 +54,7 @@ public final class Go {
   private static final ThreadFactory GOROUTINE_THREADS =
       task ->
           THREADS.newThread(
-              TaskLauncher.asGoroutine(Context.current(), Objects.requireNonNull(task, "task")));
+              TaskLauncher.asGoroutine("thread factory", Context.current(), Objects.requireNonNull(task, "task")));
 
   private Go() {}
 
@@ -160,6 +160,7 @@ public final class Go {
     Objects.requireNonNull(context, "context");
     Objects.requireNonNull(task, "task");
     TaskLauncher.launch(
+        "go",
         context,
         spanName,
         attributes,

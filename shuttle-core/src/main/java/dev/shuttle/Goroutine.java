@@ -53,7 +53,7 @@ public final class Goroutine<T extends @Nullable Object> {
     outcome.handle = new WeakReference<>(goroutine);
     goroutine.thread =
         TaskLauncher.launch(
-            context, spanName, attributes, () -> outcome.value = task.call(), outcome::completed);
+            "go", context, spanName, attributes, () -> outcome.value = task.call(), outcome::completed);
     return goroutine;
   }
 

@@ -35,22 +35,29 @@ public final class TaskLauncher {
 
   /**
    * Starts {@code task} on a new virtual thread with {@code context} current; inside a child span
-   * named {@code spanName} when it is not {@code null}.
+   * named {@code spanName} when it is not {@code null}. The goroutine registry lists it under
+   * {@code owner} (as {@code errgroup fetch}), with the calling goroutine as its parent.
    *
    * @return the started thread
    */
   public static Thread launch(
+      String owner,
       Context context,
       @Nullable String spanName,
       Attributes attributes,
       Task task,
       Completion completion) {
-    Thread thread = THREADS.newThread(() -> run(context, spanName, attributes, task, completion));
+    long parentId = GoroutineRegistry.currentId();
+    Thread thread =
+        THREADS.newThread(
+            () -> run(owner, parentId, context, spanName, attributes, task, completion));
     thread.start();
     return thread;
   }
 
   private static void run(
+      String owner,
+      long parentId,
       Context context,
       @Nullable String spanName,
       Attributes attributes,
@@ -71,11 +78,14 @@ public final class TaskLauncher {
       runContext = context.with(span);
     }
     Throwable failure = null;
+    LiveGoroutine live = GoroutineRegistry.register(owner, parentId, spanName, runContext, context);
     InterruptOnCancel interrupt = InterruptOnCancel.arm(context);
     try (Scope ignored = runContext.makeCurrent()) {
       task.run();
     } catch (Throwable t) {
       failure = t;
+    } finally {
+      GoroutineRegistry.deregister(live);
     }
     failure = interrupt.disarm(failure);
     try {
@@ -96,15 +106,17 @@ public final class TaskLauncher {
 
   /**
    * Wraps {@code body} to run as a goroutine on a thread that someone else starts (a {@link
-   * ThreadFactory}'s): counted as one, with {@code context} current, its thread interrupted when
+   * ThreadFactory}'s): registered under {@code owner}, counted as one, with {@code context} current, its thread interrupted when
    * {@code context} is done (see {@link InterruptOnCancel}). A failure is counted and propagates to
    * the thread, whose uncaught-exception handler (or whoever runs {@code body}) gets it.
    */
-  public static Runnable asGoroutine(Context context, Runnable body) {
+  public static Runnable asGoroutine(String owner, Context context, Runnable body) {
+    long parentId = GoroutineRegistry.currentId();
     return () -> {
       Instruments instruments = INSTRUMENTS.get();
       instruments.started.add(1);
       instruments.active.add(1);
+      LiveGoroutine live = GoroutineRegistry.register(owner, parentId, null, context, context);
       InterruptOnCancel interrupt = InterruptOnCancel.arm(context);
       try (Scope ignored = context.makeCurrent()) {
         body.run();
@@ -112,6 +124,7 @@ public final class TaskLauncher {
         countFailure(instruments.failed, failure);
         throw failure;
       } finally {
+        GoroutineRegistry.deregister(live);
         interrupt.disarm(null);
         instruments.active.add(-1);
       }

@@ -52,6 +52,7 @@ public final class BoundedPool implements AutoCloseable {
   private static final AtomicLong UNNAMED = new AtomicLong();
 
   private final String name;
+  private final String owner;
   private final int maxConcurrency;
   private final PoolMetrics metrics;
   private final ReentrantLock lock = new ReentrantLock();
@@ -66,6 +67,7 @@ public final class BoundedPool implements AutoCloseable {
 
   private BoundedPool(String name, int maxConcurrency) {
     this.name = name;
+    this.owner = "pool " + name;
     this.maxConcurrency = maxConcurrency;
     this.metrics = new PoolMetrics(name, PoolAttributes.TYPE_BOUNDED);
   }
@@ -233,7 +235,7 @@ public final class BoundedPool implements AutoCloseable {
             .put(PoolAttributes.JOB_QUEUE_WAIT_NS, waitNanos)
             .build();
     try {
-      TaskLauncher.launch(context, PoolAttributes.SPAN_POOL_TASK, attributes, run, run);
+      TaskLauncher.launch(owner, context, PoolAttributes.SPAN_POOL_TASK, attributes, run, run);
     } catch (RuntimeException | Error e) { // the thread could not start: give the permit back
       release();
       throw e;

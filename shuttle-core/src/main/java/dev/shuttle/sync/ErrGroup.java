@@ -75,6 +75,7 @@ public final class ErrGroup {
   private final @Nullable CancelableContext cancelable;
   private final @Nullable Span span;
   private final boolean collectAll;
+  private final String owner;
   private final WaitGroup pending = new WaitGroup();
   private final AtomicLong running = new AtomicLong();
   private final AtomicLong started = new AtomicLong();
@@ -91,6 +92,7 @@ public final class ErrGroup {
   private volatile int limitValue;
 
   private ErrGroup(Builder builder) {
+    this.owner = builder.spanName == null ? "errgroup" : "errgroup " + builder.spanName;
     Context parent = builder.parent;
     if (builder.spanName != null) {
       Span groupSpan =
@@ -219,6 +221,7 @@ public final class ErrGroup {
     running.incrementAndGet();
     started.incrementAndGet();
     TaskLauncher.launch(
+        owner,
         context,
         spanName,
         attributes,

@@ -108,6 +108,7 @@ public final class WaitGroup {
     Objects.requireNonNull(task, "task");
     add(1);
     TaskLauncher.launch(
+        "waitgroup",
         Context.current(),
         spanName,
         attributes,

@@ -1,0 +1,70 @@
+package dev.shuttle.inspect;
+
+import dev.shuttle.context.Stoppable;
+import dev.shuttle.internal.GoroutineRegistry;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The registry of live goroutines: every goroutine Shuttle starts ({@code Go.go}/{@code Go.start},
+ * {@code WaitGroup.go}, {@code ErrGroup} tasks, pool workers, pipeline stages, fan-out and fan-in
+ * workers, timers) is known while it lives, with its trace and what it blocks on.
+ *
+ * {@snippet :
+ * GoroutineDump dump = Goroutines.snapshot();
+ * System.out.print(dump.toText());                    // grouped by owner, as Go prints one
+ * Files.writeString(Path.of("dump.json"), dump.toJson());
+ * }
+ *
+ * <p>The registry is on by default and costs no lock and no allocation on a blocking path; {@code
+ * -Dshuttle.goroutines.registry=false} turns it off. Two more settings start watchers when the
+ * first goroutine starts: {@code -Dshuttle.goroutines.stallThreshold=2s} ({@link #detectStalls})
+ * and {@code -Dshuttle.goroutines.liveExport=1s} ({@link #exportLive}).
+ *
+ * <p>All methods are thread-safe.
+ */
+public final class Goroutines {
+  /** The JMX name of the {@link GoroutinesMXBean}. */
+  public static final String OBJECT_NAME = "dev.shuttle:type=Goroutines";
+
+  private Goroutines() {}
+
+  /** Whether the registry records goroutines ({@code -Dshuttle.goroutines.registry}). */
+  public static boolean registryEnabled() {
+    return GoroutineRegistry.ENABLED;
+  }
+
+  /**
+   * Takes a snapshot of the live goroutines: weakly consistent (one that starts or ends meanwhile
+   * may be missing), each goroutine's own state consistent. Empty when the registry is off.
+   */
+  public static GoroutineDump snapshot() {
+    return GoroutineRegistry.snapshot();
+  }
+
+  /**
+   * Starts reporting goroutines blocked longer than {@code threshold}: one OpenTelemetry log record
+   * per stall (event {@code shuttle.goroutine.stalled}, severity WARN), in the stalled goroutine's
+   * trace and span, saying what it waits on; and the counter {@code shuttle.goroutine.stalls}.
+   * Checks every {@code threshold / 2} on a daemon thread until stopped.
+   *
+   * @throws IllegalArgumentException if {@code threshold} is not positive
+   */
+  public static Stoppable detectStalls(Duration threshold) {
+    Objects.requireNonNull(threshold, "threshold");
+    return dev.shuttle.internal.GoroutineWatch.detectStalls(threshold);
+  }
+
+  /**
+   * Starts exporting the live goroutines every {@code interval} as OpenTelemetry log records
+   * (event {@code shuttle.goroutine.running}, one per goroutine, in its trace and span; and one
+   * {@code shuttle.goroutines.snapshot} record that closes each round), so that a receiver shows
+   * unfinished work; see {@code docs/adr/0009-live-goroutines-as-log-records.md}.
+   *
+   * @throws IllegalArgumentException if {@code interval} is not positive
+   */
+  public static Stoppable exportLive(Duration interval) {
+    Objects.requireNonNull(interval, "interval");
+    return dev.shuttle.internal.GoroutineWatch.exportLive(interval);
+  }
+}

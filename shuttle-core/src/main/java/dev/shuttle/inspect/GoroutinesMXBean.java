@@ -1,0 +1,17 @@
+package dev.shuttle.inspect;
+
+/**
+ * The goroutine dump over JMX, registered as {@value Goroutines#OBJECT_NAME} in the platform MBean
+ * server once the first Shuttle goroutine starts; {@code shuttle goroutines <pid>} reads it through
+ * the JDK attach API, as {@code jcmd} does, with no flag in the target.
+ */
+public interface GoroutinesMXBean {
+  /** The dump as text ({@link GoroutineDump#toText()}). */
+  String getDumpText();
+
+  /** The dump as JSON ({@link GoroutineDump#toJson()}). */
+  String getDumpJson();
+
+  /** The number of live goroutines. */
+  int getCount();
+}

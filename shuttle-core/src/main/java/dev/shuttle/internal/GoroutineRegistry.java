@@ -1,0 +1,130 @@
+package dev.shuttle.internal;
+
+import dev.shuttle.inspect.GoroutineDump;
+import dev.shuttle.inspect.GoroutineInfo;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Context;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Every goroutine Shuttle started that is still alive, and what each is blocked on.
+ *
+ * <p>Goroutines register themselves on their own thread when they start and deregister when they
+ * end; the blocking points of channels, {@code select}, groups, pools, {@code Once} and contexts
+ * call {@link #block} before they park and {@link LiveGoroutine#unblock} (through {@link #unblock})
+ * after. Off with {@code -Dshuttle.goroutines.registry=false}: then every call here returns at
+ * once and the JIT folds it away.
+ *
+ * <p>Implementation note: {@code live} is a {@link ConcurrentHashMap} keyed by goroutine id, so
+ * registering is lock-free in the common case and a snapshot iterates it weakly consistently
+ * (a goroutine that starts or ends during a snapshot may or may not be in it). {@code CURRENT} maps
+ * a goroutine's thread to its record, for the blocking points. Each {@link LiveGoroutine} has a
+ * single writer (its thread); see its note for how a snapshot reads it.
+ */
+public final class GoroutineRegistry {
+  /** Whether the registry records anything; {@code -Dshuttle.goroutines.registry=false} turns it off. */
+  public static final boolean ENABLED =
+      !"false".equalsIgnoreCase(System.getProperty("shuttle.goroutines.registry"));
+
+  private static final ConcurrentHashMap<Long, LiveGoroutine> LIVE = new ConcurrentHashMap<>();
+  private static final ThreadLocal<@Nullable LiveGoroutine> CURRENT = new ThreadLocal<>();
+  private static final CoarseClock CLOCK = new CoarseClock(() -> !LIVE.isEmpty());
+
+  private GoroutineRegistry() {}
+
+  /** The id of the goroutine running this code, or {@code 0} if it is not a Shuttle goroutine. */
+  public static long currentId() {
+    if (!ENABLED) {
+      return 0;
+    }
+    LiveGoroutine current = CURRENT.get();
+    return current == null ? 0 : current.id;
+  }
+
+  /** The record of the goroutine running this code, or {@code null}. */
+  public static @Nullable LiveGoroutine current() {
+    return ENABLED ? CURRENT.get() : null;
+  }
+
+  /**
+   * Registers the current thread as a goroutine started by {@code owner} (and the goroutine {@code
+   * parentId}), running in {@code context}'s span; {@code ownSpan} when it started a span of its
+   * own named {@code spanName}, whose parent is {@code parentContext}'s span.
+   *
+   * @return its record, for {@link #deregister}; {@code null} when the registry is off
+   */
+  public static @Nullable LiveGoroutine register(
+      String owner, long parentId, @Nullable String spanName, Context context, Context parent) {
+    if (!ENABLED) {
+      return null;
+    }
+    CLOCK.wake();
+    Thread thread = Thread.currentThread();
+    SpanContext span = Span.fromContext(context).getSpanContext();
+    SpanContext parentSpan = Span.fromContext(parent).getSpanContext();
+    LiveGoroutine g =
+        new LiveGoroutine(thread, owner, parentId, spanName, span, parentSpan, CLOCK.now());
+    LIVE.put(g.id, g);
+    CURRENT.set(g);
+    return g;
+  }
+
+  /** Removes the goroutine registered by {@link #register}; {@code null} is ignored. */
+  public static void deregister(@Nullable LiveGoroutine g) {
+    if (g != null) {
+      CURRENT.remove();
+      LIVE.remove(g.id, g);
+    }
+  }
+
+  /**
+   * Records that the current goroutine blocks on {@code target}, described by {@code site} when a
+   * snapshot is taken. Pass the result to {@link #unblock} when it wakes. A block inside a block
+   * (an {@code ErrGroup} waiting on its inner {@code WaitGroup}) keeps the outer one.
+   *
+   * @return the current goroutine's record, or {@code null} if this is not a Shuttle goroutine or
+   *     it is already blocked
+   */
+  public static @Nullable LiveGoroutine block(Object target, BlockSite site) {
+    if (!ENABLED) {
+      return null;
+    }
+    LiveGoroutine g = CURRENT.get();
+    if (g == null || g.blocked()) {
+      return null;
+    }
+    g.block(target, site, CLOCK.now());
+    return g;
+  }
+
+  /** Records that the goroutine {@link #block} returned runs again; {@code null} is ignored. */
+  public static void unblock(@Nullable LiveGoroutine g) {
+    if (g != null) {
+      g.unblock();
+    }
+  }
+
+  /** The number of live goroutines. */
+  public static int size() {
+    return LIVE.size();
+  }
+
+  /** Takes a snapshot of every live goroutine. */
+  public static GoroutineDump snapshot() {
+    LiveGoroutine.Clocks clocks = LiveGoroutine.Clocks.now();
+    List<GoroutineInfo> infos = new ArrayList<>(LIVE.size());
+    for (LiveGoroutine g : LIVE.values()) {
+      infos.add(g.info(clocks));
+    }
+    return new GoroutineDump(clocks.wallNow(), infos);
+  }
+
+  /** The live records, for the stall detector and the live export (weakly consistent). */
+  public static Iterable<LiveGoroutine> live() {
+    return LIVE.values();
+  }
+}

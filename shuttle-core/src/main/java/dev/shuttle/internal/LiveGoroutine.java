@@ -1,0 +1,171 @@
+package dev.shuttle.internal;
+
+import dev.shuttle.inspect.BlockedOn;
+import dev.shuttle.inspect.GoroutineInfo;
+import io.opentelemetry.api.trace.SpanContext;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The registry's record of one goroutine while it lives: fixed facts from its start, the span it
+ * runs in, and what it is blocked on since when.
+ *
+ * <p>Implementation note: only the goroutine's own thread writes (a single writer), and snapshots
+ * on other threads read. The block state — {@code target}, {@code site}, {@code since} — is
+ * published under a sequence lock: the writer makes {@code seq} odd (opaque write, then a
+ * store-store fence), writes the fields (opaque), and makes {@code seq} even again with a release
+ * write; a reader reads {@code seq} (acquire), the fields (opaque), a load-load fence, and {@code
+ * seq} again, and retries while the two differ or are odd. So a snapshot never pairs one block's
+ * target with another's time, and the writer never waits or allocates: on x86 every one of these
+ * accesses is a plain move. {@code seq / 2} counts blocks, which tells the stall detector one
+ * stall from the next. {@code spanContext} is a single opaque reference (a pool worker's changes
+ * per job).
+ */
+public final class LiveGoroutine {
+  private static final VarHandle SEQ;
+  private static final VarHandle TARGET;
+  private static final VarHandle SITE;
+  private static final VarHandle SINCE;
+  private static final VarHandle SPAN;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      SEQ = lookup.findVarHandle(LiveGoroutine.class, "seq", long.class);
+      TARGET = lookup.findVarHandle(LiveGoroutine.class, "target", Object.class);
+      SITE = lookup.findVarHandle(LiveGoroutine.class, "site", BlockSite.class);
+      SINCE = lookup.findVarHandle(LiveGoroutine.class, "since", long.class);
+      SPAN = lookup.findVarHandle(LiveGoroutine.class, "spanContext", SpanContext.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  final long id;
+  final Thread thread;
+  final String owner;
+  final long parentId;
+  final @Nullable String spanName;
+  final SpanContext parentSpanContext;
+  final long startedNanos;
+
+  @SuppressWarnings("unused") // accessed through SEQ
+  private long seq;
+
+  @SuppressWarnings("unused") // accessed through TARGET
+  private @Nullable Object target;
+
+  @SuppressWarnings("unused") // accessed through SITE
+  private @Nullable BlockSite site;
+
+  @SuppressWarnings("unused") // accessed through SINCE
+  private long since;
+
+  @SuppressWarnings("unused") // accessed through SPAN
+  private SpanContext spanContext;
+
+  LiveGoroutine(
+      Thread thread,
+      String owner,
+      long parentId,
+      @Nullable String spanName,
+      SpanContext spanContext,
+      SpanContext parentSpanContext,
+      long startedNanos) {
+    this.id = thread.threadId();
+    this.thread = thread;
+    this.owner = owner;
+    this.parentId = parentId;
+    this.spanName = spanName;
+    this.spanContext = spanContext;
+    this.parentSpanContext = parentSpanContext;
+    this.startedNanos = startedNanos;
+  }
+
+  /** The goroutine's id: its thread's id. */
+  public long id() {
+    return id;
+  }
+
+  /** Records that the goroutine now runs in {@code span} (a pool worker, per job). */
+  public void runIn(SpanContext span) {
+    SPAN.setOpaque(this, span);
+  }
+
+  /** Whether it is blocked; for its own thread only. */
+  boolean blocked() {
+    return TARGET.getOpaque(this) != null;
+  }
+
+  void block(Object target, BlockSite site, long nowNanos) {
+    long s = (long) SEQ.getOpaque(this);
+    SEQ.setOpaque(this, s + 1);
+    VarHandle.storeStoreFence();
+    TARGET.setOpaque(this, target);
+    SITE.setOpaque(this, site);
+    SINCE.setOpaque(this, nowNanos);
+    SEQ.setRelease(this, s + 2);
+  }
+
+  void unblock() {
+    long s = (long) SEQ.getOpaque(this);
+    SEQ.setOpaque(this, s + 1);
+    VarHandle.storeStoreFence();
+    TARGET.setOpaque(this, null);
+    SITE.setOpaque(this, null);
+    SEQ.setRelease(this, s + 2);
+  }
+
+  /** A consistent reading of the block state: {@code target == null} while it runs. */
+  record BlockState(long seq, @Nullable Object target, @Nullable BlockSite site, long since) {}
+
+  BlockState blockState() {
+    while (true) {
+      long before = (long) SEQ.getAcquire(this);
+      Object t = TARGET.getOpaque(this);
+      BlockSite s = (BlockSite) SITE.getOpaque(this);
+      long at = (long) SINCE.getOpaque(this);
+      VarHandle.loadLoadFence();
+      long after = (long) SEQ.getOpaque(this);
+      if (before == after && (before & 1) == 0) {
+        return new BlockState(before, t, s, at);
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  /** What the registry's snapshot reports for this goroutine. */
+  GoroutineInfo info(Clocks clocks) {
+    BlockState state = blockState();
+    BlockedOn on = null;
+    Instant blockedSince = null;
+    if (state.target() != null && state.site() != null) {
+      on = state.site().describe(state.target());
+      blockedSince = clocks.instant(state.since());
+    }
+    return new GoroutineInfo(
+        id,
+        thread.getName(),
+        owner,
+        parentId,
+        spanName,
+        (SpanContext) SPAN.getOpaque(this),
+        parentSpanContext,
+        clocks.instant(startedNanos),
+        on,
+        blockedSince);
+  }
+
+  /** Converts {@link System#nanoTime()} readings to instants, from one pair of clock readings. */
+  record Clocks(Instant wallNow, long nanoNow) {
+    static Clocks now() {
+      return new Clocks(Instant.now(), System.nanoTime());
+    }
+
+    Instant instant(long nanos) {
+      return wallNow.minusNanos(nanoNow - nanos);
+    }
+  }
+}
