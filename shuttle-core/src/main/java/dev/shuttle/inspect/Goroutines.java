@@ -3,6 +3,7 @@ package dev.shuttle.inspect;
 import dev.shuttle.context.Stoppable;
 import dev.shuttle.internal.GoroutineRegistry;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Objects;
 
 /**
@@ -40,6 +41,30 @@ public final class Goroutines {
    */
   public static GoroutineDump snapshot() {
     return GoroutineRegistry.snapshot();
+  }
+
+  /**
+   * Waits until each of {@code goroutines} (from an earlier snapshot) has ended, at most {@code
+   * timeout} in all; a leak checker's grace for goroutines that are finishing.
+   *
+   * @return {@code true} if all have ended
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public static boolean awaitEnd(Collection<GoroutineInfo> goroutines, Duration timeout)
+      throws InterruptedException {
+    Objects.requireNonNull(goroutines, "goroutines");
+    Objects.requireNonNull(timeout, "timeout");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (GoroutineInfo g : goroutines) {
+      Thread thread = GoroutineRegistry.thread(g.id());
+      if (thread != null) {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0 || !thread.join(Duration.ofNanos(remaining))) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /**

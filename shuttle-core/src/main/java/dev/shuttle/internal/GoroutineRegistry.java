@@ -108,6 +108,12 @@ public final class GoroutineRegistry {
     }
   }
 
+  /** The thread of the live goroutine {@code id}, or {@code null} if it has ended. */
+  public static @Nullable Thread thread(long id) {
+    LiveGoroutine g = LIVE.get(id);
+    return g == null ? null : g.thread;
+  }
+
   /** The number of live goroutines. */
   public static int size() {
     return LIVE.size();
