@@ -3,6 +3,7 @@ package dev.shuttle.channel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shuttle.telemetry.ShuttleTelemetry;
+import dev.shuttle.test.ShuttleLeakCheck;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
@@ -30,6 +31,7 @@ class GuideSelectExampleTest {
       OpenTelemetrySdk.builder()
           .setTracerProvider(
               SdkTracerProvider.builder()
+                  .addSpanProcessor(ShuttleLeakCheck.spanProcessor())
                   .addSpanProcessor(SimpleSpanProcessor.create(spans))
                   .build())
           .build();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shuttle.telemetry.ChannelAttributes;
 import dev.shuttle.telemetry.ShuttleTelemetry;
+import dev.shuttle.test.ShuttleLeakCheck;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -38,6 +39,7 @@ class MessageTest {
         OpenTelemetrySdk.builder()
             .setTracerProvider(
                 SdkTracerProvider.builder()
+                    .addSpanProcessor(ShuttleLeakCheck.spanProcessor())
                     .addSpanProcessor(SimpleSpanProcessor.create(spans))
                     .build())
             .build();

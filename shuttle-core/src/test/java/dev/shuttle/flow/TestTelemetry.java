@@ -1,6 +1,7 @@
 package dev.shuttle.flow;
 
 import dev.shuttle.telemetry.ShuttleTelemetry;
+import dev.shuttle.test.ShuttleLeakCheck;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -48,6 +49,7 @@ final class TestTelemetry implements AutoCloseable {
         OpenTelemetrySdk.builder()
             .setTracerProvider(
                 SdkTracerProvider.builder()
+                    .addSpanProcessor(ShuttleLeakCheck.spanProcessor())
                     .addSpanProcessor(counting)
                     .addSpanProcessor(SimpleSpanProcessor.create(exporter))
                     .build())

@@ -1,6 +1,7 @@
 package dev.shuttle.testing;
 
 import dev.shuttle.telemetry.ShuttleTelemetry;
+import dev.shuttle.test.ShuttleLeakCheck;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
@@ -29,7 +30,10 @@ public final class TelemetryExtension implements BeforeEachCallback, AfterEachCa
   private OpenTelemetrySdk build() {
     return OpenTelemetrySdk.builder()
         .setTracerProvider(
-            SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+            SdkTracerProvider.builder()
+                .addSpanProcessor(ShuttleLeakCheck.spanProcessor())
+                .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                .build())
         .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
         .build();
   }
