@@ -26,10 +26,21 @@ final class CoarseClock {
   private final Thread ticker;
   private volatile long now = System.nanoTime();
 
-  /** Starts the ticker; it stops ticking at once if nothing is {@code busy}. */
-  CoarseClock(BooleanSupplier busy) {
+  /**
+   * Starts the ticker, which first runs {@code onStart}; it stops ticking at once if nothing is
+   * {@code busy}.
+   */
+  CoarseClock(BooleanSupplier busy, Runnable onStart) {
     this.busy = busy;
-    this.ticker = Thread.ofPlatform().name("shuttle-goroutine-clock").daemon().start(this::run);
+    this.ticker =
+        Thread.ofPlatform()
+            .name("shuttle-goroutine-clock")
+            .daemon()
+            .start(
+                () -> {
+                  onStart.run();
+                  run();
+                });
   }
 
   /** The time of the last tick, in {@link System#nanoTime()}'s scale. */

@@ -35,7 +35,6 @@ public final class GoroutineRegistry {
 
   private static final ConcurrentHashMap<Long, LiveGoroutine> LIVE = new ConcurrentHashMap<>();
   private static final ThreadLocal<@Nullable LiveGoroutine> CURRENT = new ThreadLocal<>();
-  private static final CoarseClock CLOCK = new CoarseClock(() -> !LIVE.isEmpty());
 
   private GoroutineRegistry() {}
 
@@ -65,7 +64,7 @@ public final class GoroutineRegistry {
     if (!ENABLED) {
       return null;
     }
-    CLOCK.wake();
+    Clock.INSTANCE.wake();
     SpanContext span = Span.fromContext(context).getSpanContext();
     LiveGoroutine.RunningIn runningIn =
         spanName == null
@@ -73,7 +72,7 @@ public final class GoroutineRegistry {
             : new LiveGoroutine.RunningIn(
                 spanName, span, Span.fromContext(parent).getSpanContext());
     LiveGoroutine g =
-        new LiveGoroutine(Thread.currentThread(), owner, parentId, runningIn, CLOCK.now());
+        new LiveGoroutine(Thread.currentThread(), owner, parentId, runningIn, Clock.INSTANCE.now());
     LIVE.put(g.id, g);
     CURRENT.set(g);
     return g;
@@ -122,7 +121,7 @@ public final class GoroutineRegistry {
     if (g == null || g.blocked()) {
       return null;
     }
-    g.block(target, site, CLOCK.now());
+    g.block(target, site, Clock.INSTANCE.now());
     return g;
   }
 
@@ -157,5 +156,11 @@ public final class GoroutineRegistry {
   /** The live records, for the stall detector and the live export (weakly consistent). */
   public static Iterable<LiveGoroutine> live() {
     return LIVE.values();
+  }
+
+  /** The registry's clock, created (with its thread) only when the registry is on and used. */
+  private static final class Clock {
+    static final CoarseClock INSTANCE =
+        new CoarseClock(() -> !LIVE.isEmpty(), GoroutineWatch::onRegistryStart);
   }
 }
