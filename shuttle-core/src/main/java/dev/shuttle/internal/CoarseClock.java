@@ -26,21 +26,10 @@ final class CoarseClock {
   private final Thread ticker;
   private volatile long now = System.nanoTime();
 
-  /**
-   * Starts the ticker, which first runs {@code onStart}; it stops ticking at once if nothing is
-   * {@code busy}.
-   */
-  CoarseClock(BooleanSupplier busy, Runnable onStart) {
+  /** Starts the ticker; it stops ticking at once if nothing is {@code busy}. */
+  CoarseClock(BooleanSupplier busy) {
     this.busy = busy;
-    this.ticker =
-        Thread.ofPlatform()
-            .name("shuttle-goroutine-clock")
-            .daemon()
-            .start(
-                () -> {
-                  onStart.run();
-                  run();
-                });
+    this.ticker = Thread.ofPlatform().name("shuttle-goroutine-clock").daemon().start(this::run);
   }
 
   /** The time of the last tick, in {@link System#nanoTime()}'s scale. */

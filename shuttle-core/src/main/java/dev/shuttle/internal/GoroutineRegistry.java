@@ -160,7 +160,14 @@ public final class GoroutineRegistry {
 
   /** The registry's clock, created (with its thread) only when the registry is on and used. */
   private static final class Clock {
-    static final CoarseClock INSTANCE =
-        new CoarseClock(() -> !LIVE.isEmpty(), GoroutineWatch::onRegistryStart);
+    static final CoarseClock INSTANCE = new CoarseClock(() -> !LIVE.isEmpty());
+
+    static {
+      // The platform MBean server takes a while to start: not on the first goroutine's thread.
+      Thread.ofPlatform()
+          .name("shuttle-goroutines-start")
+          .daemon()
+          .start(GoroutineWatch::onRegistryStart);
+    }
   }
 }
