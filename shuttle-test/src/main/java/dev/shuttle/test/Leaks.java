@@ -75,10 +75,11 @@ record Leaks(GoroutineDump goroutines, List<OpenSpans.OpenSpan> spans) {
           .append(plural(spans.size(), "Shuttle span"))
           .append(" open");
     }
+    long graceMillis = grace.toMillis();
     out.append(' ')
-        .append(grace.toMillis())
+        .append(graceMillis % 1000 == 0 ? graceMillis / 1000 + " s" : graceMillis + " ms")
         .append(
-            " ms after it ended (stop pools, cancel contexts, end spans; or set the grace with ")
+            " after it ended (stop pools, cancel contexts, end spans; or set the grace with ")
         .append(ShuttleLeakCheck.GRACE_PARAMETER)
         .append(" or @ShuttleLeakCheck.Grace, or opt out with @ShuttleLeakCheck.Allow(\"why\"))\n");
     if (leakedGoroutines > 0) {
