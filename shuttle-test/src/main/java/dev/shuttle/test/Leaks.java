@@ -78,8 +78,7 @@ record Leaks(GoroutineDump goroutines, List<OpenSpans.OpenSpan> spans) {
     long graceMillis = grace.toMillis();
     out.append(' ')
         .append(graceMillis % 1000 == 0 ? graceMillis / 1000 + " s" : graceMillis + " ms")
-        .append(
-            " after it ended (stop pools, cancel contexts, end spans; or set the grace with ")
+        .append(" after it ended (stop pools, cancel contexts, end spans; or set the grace with ")
         .append(ShuttleLeakCheck.GRACE_PARAMETER)
         .append(" or @ShuttleLeakCheck.Grace, or opt out with @ShuttleLeakCheck.Allow(\"why\"))\n");
     if (leakedGoroutines > 0) {
