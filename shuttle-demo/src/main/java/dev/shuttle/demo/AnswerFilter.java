@@ -41,13 +41,8 @@ final class AnswerFilter implements ObjectInputFilter {
           "java.lang.StackTraceElement",
           "java.util.ArrayList",
           "java.util.Collections$EmptyList",
-          "java.util.Collections$UnmodifiableList",
-          "java.util.Collections$UnmodifiableRandomAccessList",
-          "java.util.Collections$UnmodifiableCollection",
           "java.rmi.server.RemoteObject",
           "java.rmi.server.RemoteStub",
-          "java.rmi.server.RemoteObjectInvocationHandler",
-          "java.lang.reflect.Proxy",
           "javax.management.remote.rmi.RMIServerImpl_Stub",
           "javax.management.remote.rmi.RMIConnectionImpl_Stub");
 

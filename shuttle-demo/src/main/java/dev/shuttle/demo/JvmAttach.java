@@ -60,7 +60,7 @@ final class JvmAttach {
       throw notAJvm(Long.parseLong(id), command, e);
     } catch (IOException e) {
       throw new GoroutinesFailure(
-          "cannot attach to JVM " + id + " (" + command + "): " + DumpOutput.oneLine(e));
+          "cannot attach to process " + id + " (" + command + "): " + DumpOutput.oneLine(e));
     } finally {
       if (before == null) {
         System.clearProperty(ATTACH_TIMEOUT);

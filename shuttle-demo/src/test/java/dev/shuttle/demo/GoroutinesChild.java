@@ -3,7 +3,6 @@ package dev.shuttle.demo;
 import dev.shuttle.Go;
 import dev.shuttle.channel.Channel;
 import dev.shuttle.inspect.Goroutines;
-import dev.shuttle.inspect.GoroutinesMXBean;
 import dev.shuttle.sync.ErrGroup;
 import dev.shuttle.telemetry.ShuttleTelemetry;
 import io.opentelemetry.api.common.Attributes;
@@ -11,7 +10,10 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -42,7 +44,9 @@ public final class GoroutinesChild {
       return;
     }
     OpenTelemetrySdk sdk =
-        OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder().build()).build();
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(new Nowhere()).build())
+            .build();
     ShuttleTelemetry.use(sdk); // spans are recorded, and exported nowhere
     Channel<String> orders = Channel.builder().name(ORDERS).build();
     Channel<String> replies = Channel.builder().capacity(4).name(REPLIES).build();
@@ -56,7 +60,6 @@ public final class GoroutinesChild {
             group.await();
           });
     }
-    registerTheMBeanIfCoreDoesNot();
     awaitBlocked(3);
     System.out.println(
         "ready " + ProcessHandle.current().pid() + " " + request.getSpanContext().getTraceId());
@@ -65,43 +68,39 @@ public final class GoroutinesChild {
   }
 
   /**
-   * Waits, at most 10 s, until {@code count} goroutines are blocked: the registry has no signal for
-   * it, so this polls the snapshot every 5 ms.
+   * Waits, at most 10 s, until {@code count} goroutines are blocked and Shuttle has registered its
+   * MBean (on a thread of its own, when the first goroutine started): neither has a signal to wait
+   * for, so this polls every 5 ms.
    */
-  private static void awaitBlocked(int count) {
+  private static void awaitBlocked(int count) throws Exception {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    ObjectName name = new ObjectName(Goroutines.OBJECT_NAME);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (Goroutines.snapshot().blockedCount() < count && System.nanoTime() < deadline) {
+    while ((Goroutines.snapshot().blockedCount() < count || !server.isRegistered(name))
+        && System.nanoTime() < deadline) {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
     }
   }
 
   /**
-   * TEMPORARY, until shuttle-core registers {@code dev.shuttle:type=Goroutines} itself when the
-   * first goroutine starts: registers an equivalent MBean if none is registered yet.
+   * A span processor that does nothing: with none at all the SDK would not record spans, and the
+   * request would have no trace id.
    */
-  private static void registerTheMBeanIfCoreDoesNot() throws Exception {
-    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    ObjectName name = new ObjectName(Goroutines.OBJECT_NAME);
-    if (!server.isRegistered(name)) {
-      server.registerMBean(new Dump(), name);
-    }
-  }
-
-  /** The temporary MBean. */
-  public static final class Dump implements GoroutinesMXBean {
+  private static final class Nowhere implements SpanProcessor {
     @Override
-    public String getDumpText() {
-      return Goroutines.snapshot().toText();
+    public void onStart(Context parentContext, ReadWriteSpan span) {}
+
+    @Override
+    public boolean isStartRequired() {
+      return false;
     }
 
     @Override
-    public String getDumpJson() {
-      return Goroutines.snapshot().toJson();
-    }
+    public void onEnd(ReadableSpan span) {}
 
     @Override
-    public int getCount() {
-      return Goroutines.snapshot().goroutines().size();
+    public boolean isEndRequired() {
+      return false;
     }
   }
 }
