@@ -47,15 +47,10 @@ public final class GoroutineRegistry {
     return current == null ? 0 : current.id;
   }
 
-  /** The record of the goroutine running this code, or {@code null}. */
-  public static @Nullable LiveGoroutine current() {
-    return ENABLED ? CURRENT.get() : null;
-  }
-
   /**
-   * Registers the current thread as a goroutine started by {@code owner} (and the goroutine {@code
-   * parentId}), running in {@code context}'s span; {@code ownSpan} when it started a span of its
-   * own named {@code spanName}, whose parent is {@code parentContext}'s span.
+   * Registers the current thread as a goroutine started by {@code owner} (and by the goroutine
+   * {@code parentId}), running in {@code context}'s span: its own span named {@code spanName},
+   * child of {@code parent}'s span, or, when {@code spanName} is {@code null}, an inherited one.
    *
    * @return its record, for {@link #deregister}; {@code null} when the registry is off
    */
