@@ -76,7 +76,7 @@ public final class DeadlockScenario implements Scenario {
             bToA.send("hello from b");
             aToB.receive();
           });
-      out.print(dumpOnceBlocked(request.getSpanContext().getTraceId(), 2, timed.cancellation()));
+      out.println(dumpOnceBlocked(request.getSpanContext().getTraceId(), 2, timed.cancellation()));
       out.flush();
       group.await(); // both end when the timeout cancels their sends
     } catch (ContextDoneException e) {
