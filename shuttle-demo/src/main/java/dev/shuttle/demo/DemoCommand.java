@@ -1,7 +1,9 @@
 package dev.shuttle.demo;
 
+import dev.shuttle.context.Stoppable;
 import dev.shuttle.demo.scenario.Scenario;
 import dev.shuttle.demo.scenario.Scenarios;
+import dev.shuttle.inspect.Goroutines;
 import dev.shuttle.otel.OtlpProtocol;
 import dev.shuttle.otel.ShuttleOtel;
 import dev.shuttle.receiver.OtlpJson;
@@ -15,6 +17,7 @@ import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +52,9 @@ import picocli.CommandLine.Spec;
       "With --ui the demo also serves the web viewer (http://127.0.0.1:16686 by default) and,"
           + " after the scenarios, keeps the receiver and the viewer up until Ctrl-C: every"
           + " scenario's traces, each as a waterfall with its critical path, parallelism and queue"
-          + " waits, and the metrics as charts; see docs/viewer.md.",
+          + " waits, and the metrics as charts; see docs/viewer.md. While the scenarios run, the"
+          + " goroutines still running are exported every second too, so that the viewer shows"
+          + " unfinished work.",
       "",
       "Under the OpenTelemetry Java agent (-javaagent) everything is recorded through the"
           + " agent, which exports where it is configured to (otel.exporter.otlp.*); if that is"
@@ -113,6 +118,9 @@ final class DemoCommand implements Callable<Integer> {
 
   /** How often metrics are exported with --ui, so that the viewer charts them during a run. */
   static final Duration UI_METRIC_INTERVAL = Duration.ofMillis(250);
+
+  /** How often the running goroutines are exported with --ui, so that the viewer shows them. */
+  static final Duration UI_LIVE_INTERVAL = Duration.ofSeconds(1);
 
   /** How long a Ctrl-C or SIGTERM waits, with --ui, for the viewer and receiver to stop. */
   private static final Duration UI_STOP_LIMIT = Duration.ofSeconds(10);
@@ -293,11 +301,22 @@ final class DemoCommand implements Callable<Integer> {
     ScheduledExecutorService ticker =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("shuttle-demo-progress").factory());
+    // with the viewer, it shows the goroutines still running, as they run
+    Stoppable live = viewer == null ? null : Goroutines.exportLive(UI_LIVE_INTERVAL);
+    PrintWriter scenarioOut =
+        quiet
+            ? new PrintWriter(Writer.nullWriter())
+            : new PrintWriter(new ScenarioOutput(out, progress));
     try {
       for (int i = 0; i < scenarios.size(); i++) {
         Scenario scenario = scenarios.get(i);
         int index = i + 1;
         Set<String> before = session.traceIds();
+        if (!quiet) {
+          out.println();
+          out.println("== " + scenario.name() + ": " + scenario.description());
+          out.flush();
+        }
         progress.show(index, scenarios.size(), scenario.name(), session.spansReceived());
         var updates =
             ticker.scheduleAtFixedRate(
@@ -307,7 +326,7 @@ final class DemoCommand implements Callable<Integer> {
                 100,
                 100,
                 TimeUnit.MILLISECONDS);
-        String failure = runOne(scenario, session);
+        String failure = runOne(scenario, session, scenarioOut);
         updates.cancel(false);
         progress.clear();
         if (failure != null) {
@@ -316,12 +335,14 @@ final class DemoCommand implements Callable<Integer> {
         List<StoredTrace> fresh = session.tracesSince(before);
         traces += fresh.size();
         if (!quiet) {
-          printScenario(
-              out, scenario, fresh, session.changedMetrics(), session.isEmbedded(), viewer);
+          printScenario(out, fresh, session.changedMetrics(), session.isEmbedded(), viewer);
         }
       }
     } finally {
       ticker.shutdownNow();
+      if (live != null) {
+        live.stop();
+      }
     }
     if (dump != null) {
       OtlpJson.dump(session.store().orElseThrow(), dump);
@@ -370,11 +391,11 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /** Runs one scenario and exports what it recorded; returns why it failed, or null. */
-  private static @Nullable String runOne(Scenario scenario, DemoSession session)
+  private static @Nullable String runOne(Scenario scenario, DemoSession session, PrintWriter out)
       throws InterruptedException {
     String failure = null;
     try {
-      scenario.run(session.openTelemetry());
+      scenario.run(session.openTelemetry(), out);
     } catch (Exception | AssertionError e) {
       failure = e.toString();
     }
@@ -385,15 +406,13 @@ final class DemoCommand implements Callable<Integer> {
     return failure;
   }
 
+  /** Prints a scenario's traces and changed metrics, under the header printed before it ran. */
   private static void printScenario(
       PrintWriter out,
-      Scenario scenario,
       List<StoredTrace> traces,
       List<ResourceMetrics> metrics,
       boolean embedded,
       @Nullable ViewerServer viewer) {
-    out.println();
-    out.println("== " + scenario.name() + ": " + scenario.description());
     if (!embedded) {
       out.flush();
       return;

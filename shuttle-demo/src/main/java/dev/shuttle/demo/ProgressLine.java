@@ -1,18 +1,28 @@
 package dev.shuttle.demo;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.io.Console;
 import java.io.PrintStream;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The live "scenario i/N, spans received" line: rewritten in place on a terminal, one line per
  * change otherwise (so logs stay readable).
  *
- * <p>Not thread-safe: updated from the demo's thread only.
+ * <p>Thread-safe: the demo's ticker updates it while a scenario may print (and clear it first).
+ *
+ * <p>Implementation note: {@code lock} guards the line's state and every write of it, so a clear
+ * never interleaves with a redraw.
  */
 final class ProgressLine {
   private final PrintStream out;
   private final boolean live;
+  private final ReentrantLock lock = new ReentrantLock();
+
+  @GuardedBy("lock")
   private int lastLength;
+
+  @GuardedBy("lock")
   private String lastText = "";
 
   ProgressLine(PrintStream out, boolean live) {
@@ -37,25 +47,36 @@ final class ProgressLine {
   void show(int index, int total, String scenario, long spansReceived) {
     String text =
         String.format("[%d/%d] %-16s spans received: %d", index, total, scenario, spansReceived);
-    if (text.equals(lastText)) {
-      return;
+    lock.lock();
+    try {
+      if (text.equals(lastText)) {
+        return;
+      }
+      lastText = text;
+      if (live) {
+        out.print("\r" + text + " ".repeat(Math.max(0, lastLength - text.length())));
+        lastLength = text.length();
+      } else {
+        out.println(text);
+      }
+      out.flush();
+    } finally {
+      lock.unlock();
     }
-    lastText = text;
-    if (live) {
-      out.print("\r" + text + " ".repeat(Math.max(0, lastLength - text.length())));
-      lastLength = text.length();
-    } else {
-      out.println(text);
-    }
-    out.flush();
   }
 
   /** Ends a live line so the next output starts on a fresh line. */
   void clear() {
-    if (live && lastLength > 0) {
-      out.print("\r" + " ".repeat(lastLength) + "\r");
-      out.flush();
-      lastLength = 0;
+    lock.lock();
+    try {
+      if (live && lastLength > 0) {
+        out.print("\r" + " ".repeat(lastLength) + "\r");
+        out.flush();
+        lastLength = 0;
+        lastText = ""; // drawn again at the next update
+      }
+    } finally {
+      lock.unlock();
     }
   }
 }

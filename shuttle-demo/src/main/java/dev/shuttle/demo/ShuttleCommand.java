@@ -15,7 +15,12 @@ import picocli.CommandLine.Spec;
       "Run 'shuttle demo' to see every pattern's traces, exported over real OTLP, and"
           + " 'shuttle demo --ui' to see them in the web viewer."
     },
-    subcommands = {DemoCommand.class, ReceiverCommand.class, ViewCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      ReceiverCommand.class,
+      ViewCommand.class,
+      GoroutinesCommand.class
+    })
 final class ShuttleCommand implements Runnable {
   @Spec CommandSpec spec;
 

@@ -1,11 +1,20 @@
 package dev.shuttle.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shuttle.Go;
+import dev.shuttle.Goroutine;
+import dev.shuttle.channel.Channel;
+import dev.shuttle.context.CancelableContext;
+import dev.shuttle.context.ContextDoneException;
+import dev.shuttle.context.Contexts;
 import dev.shuttle.demo.scenario.Scenario;
 import dev.shuttle.receiver.OtlpDump;
 import dev.shuttle.receiver.OtlpJson;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.io.PrintWriter;
@@ -18,9 +27,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -83,7 +94,8 @@ class DemoCommandTest {
             "best-practices",
             "once",
             "context-cause",
-            "atomic-metrics");
+            "atomic-metrics",
+            "deadlock");
   }
 
   @Test
@@ -276,6 +288,83 @@ class DemoCommandTest {
   }
 
   @Test
+  void theDeadlockScenarioPrintsTheGoroutineDumpUnderItsHeaderBeforeItsTrace() {
+    // when
+    int code = run(new DemoCommand(), "--scenario", "deadlock");
+
+    // then: header, then the dump taken while both goroutines were blocked, then the trace tree
+    assertThat(code).as(err.toString()).isZero();
+    String printed = out.toString();
+    int header = printed.indexOf("== deadlock: ");
+    int dump = printed.indexOf("Shuttle goroutines at ");
+    int tree = printed.indexOf("└─ deadlocked-request");
+    assertThat(header).isNotNegative().isLessThan(dump);
+    assertThat(dump).isLessThan(tree);
+    String dumpText = printed.substring(dump, tree);
+    assertThat(dumpText)
+        .contains("2 goroutines, 2 blocked")
+        .contains("chan send on a-to-b (len 0, cap 0)")
+        .contains("chan send on b-to-a (len 0, cap 0)")
+        .contains("\"goroutine-a\"", "\"goroutine-b\"");
+    Matcher traced = Pattern.compile("trace ([0-9a-f]{32}) span").matcher(dumpText);
+    assertThat(traced.find()).as(dumpText).isTrue();
+    String traceId = traced.group(1);
+    assertThat(dumpText.lines().filter(line -> line.startsWith("    trace " + traceId)))
+        .as("both goroutines in the request's trace")
+        .hasSize(2);
+    assertThat(printed.substring(tree))
+        .contains("context deadline exceeded")
+        .contains("goroutine-a", "goroutine-b");
+    assertThat(printed).contains("trace " + traceId + "  service shuttle-demo  3 spans");
+    assertThat(printed).contains("1 scenario(s), 0 failed; 1 traces, 3 spans received over OTLP");
+  }
+
+  @Test
+  void withUiTheRunningGoroutinesAreExportedLive() {
+    // given: a scenario whose goroutine waits on a channel for 2.5 s, past two export rounds
+    Scenario waiting =
+        new Scenario() {
+          @Override
+          public String name() {
+            return "waiting";
+          }
+
+          @Override
+          public String description() {
+            return "a goroutine that waits until its timeout";
+          }
+
+          @Override
+          public void run(OpenTelemetry openTelemetry) throws Exception {
+            try (CancelableContext timed =
+                Contexts.withTimeout(Context.current(), Duration.ofMillis(2500))) {
+              Channel<String> never = Channel.builder().name("never").build();
+              Goroutine<String> job =
+                  Go.start(timed.context(), "waiting-job", Attributes.empty(), never::receive);
+              assertThatThrownBy(job::join).isInstanceOf(ContextDoneException.class);
+            }
+          }
+        };
+    List<String> running = new java.util.ArrayList<>();
+    DemoCommand demo =
+        new DemoCommand(
+            List.of(waiting),
+            (stop, viewer) ->
+                viewer.store().resourceLogs().stream()
+                    .flatMap(r -> r.getScopeLogsList().stream())
+                    .flatMap(s -> s.getLogRecordsList().stream())
+                    .filter(r -> r.getEventName().equals("shuttle.goroutine.running"))
+                    .forEach(r -> running.add(r.getBody().getStringValue())));
+
+    // when
+    int code = run(demo, "--quiet", "--ui", "--ui-port", "0");
+
+    // then
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(running).anySatisfy(body -> assertThat(body).contains("chan receive on never"));
+  }
+
+  @Test
   void helpDescribesEveryCommandAndOption() {
     CommandLine cli = Main.commandLine();
     StringWriter help = new StringWriter();
@@ -284,10 +373,13 @@ class DemoCommandTest {
     assertThat(cli.execute("demo", "--help")).isZero();
     assertThat(cli.execute("receiver", "--help")).isZero();
     assertThat(cli.execute("view", "--help")).isZero();
+    assertThat(cli.execute("goroutines", "--help")).isZero();
     assertThat(help.toString())
         .contains("demo", "receiver")
         .contains("--scenario", "--list", "--dump", "--quiet", "--protocol", "--endpoint", "--ui")
         .contains("--http-port", "--grpc-port", "--bind", "--max-spans", "--for", "--ui-port")
-        .contains("Shows an OTLP/JSON file in the web viewer");
+        .contains("Shows an OTLP/JSON file in the web viewer")
+        .contains("Prints what the Shuttle goroutines of a running JVM are doing now", "--json")
+        .contains("--timeout");
   }
 }

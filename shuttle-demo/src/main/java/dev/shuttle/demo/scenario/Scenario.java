@@ -1,6 +1,7 @@
 package dev.shuttle.demo.scenario;
 
 import io.opentelemetry.api.OpenTelemetry;
+import java.io.PrintWriter;
 
 /**
  * One of the guide's examples, runnable by {@code shuttle demo --scenario NAME}.
@@ -17,4 +18,12 @@ public interface Scenario {
 
   /** Runs the scenario, recording its own spans to {@code openTelemetry}. */
   void run(OpenTelemetry openTelemetry) throws Exception;
+
+  /**
+   * Runs the scenario as {@link #run(OpenTelemetry)} does, printing to {@code out} what it shows
+   * while it runs (most scenarios print nothing: their traces are shown after them).
+   */
+  default void run(OpenTelemetry openTelemetry, PrintWriter out) throws Exception {
+    run(openTelemetry);
+  }
 }

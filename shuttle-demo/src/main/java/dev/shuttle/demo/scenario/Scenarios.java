@@ -6,7 +6,7 @@ import java.util.List;
 public final class Scenarios {
   private Scenarios() {}
 
-  /** Returns a fresh instance of every scenario, in the guide's order. */
+  /** Returns a fresh instance of every scenario, in the guide's order, then Shuttle's own. */
   public static List<Scenario> all() {
     return List.of(
         new GoroutinesScenario(),
@@ -22,6 +22,7 @@ public final class Scenarios {
         new BestPracticesScenario(),
         new OnceScenario(),
         new ContextCauseScenario(),
-        new AtomicMetricsScenario());
+        new AtomicMetricsScenario(),
+        new DeadlockScenario());
   }
 }
