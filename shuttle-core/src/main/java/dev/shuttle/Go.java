@@ -54,7 +54,8 @@ public final class Go {
   private static final ThreadFactory GOROUTINE_THREADS =
       task ->
           THREADS.newThread(
-              TaskLauncher.asGoroutine("thread factory", Context.current(), Objects.requireNonNull(task, "task")));
+              TaskLauncher.asGoroutine(
+                  "thread factory", Context.current(), Objects.requireNonNull(task, "task")));
 
   private Go() {}
 

@@ -1,5 +1,9 @@
 package dev.shuttle;
 
+import dev.shuttle.inspect.BlockedOn;
+import dev.shuttle.internal.BlockSite;
+import dev.shuttle.internal.GoroutineRegistry;
+import dev.shuttle.internal.LiveGoroutine;
 import dev.shuttle.internal.Rethrow;
 import dev.shuttle.internal.TaskLauncher;
 import io.opentelemetry.api.common.Attributes;
@@ -37,6 +41,9 @@ import org.jspecify.annotations.Nullable;
 public final class Goroutine<T extends @Nullable Object> {
   private final Context context;
   private final Outcome<T> outcome;
+  private static final BlockSite JOINING =
+      target -> new BlockedOn.GoroutineJoin(((Goroutine<?>) target).thread().threadId());
+
   private @Nullable Thread thread;
 
   private Goroutine(Context context, Outcome<T> outcome) {
@@ -53,7 +60,12 @@ public final class Goroutine<T extends @Nullable Object> {
     outcome.handle = new WeakReference<>(goroutine);
     goroutine.thread =
         TaskLauncher.launch(
-            "go", context, spanName, attributes, () -> outcome.value = task.call(), outcome::completed);
+            "go",
+            context,
+            spanName,
+            attributes,
+            () -> outcome.value = task.call(),
+            outcome::completed);
     return goroutine;
   }
 
@@ -64,7 +76,12 @@ public final class Goroutine<T extends @Nullable Object> {
    * @throws InterruptedException if the calling thread is interrupted while waiting
    */
   public T join() throws Exception {
-    thread().join();
+    LiveGoroutine blocked = GoroutineRegistry.block(this, JOINING);
+    try {
+      thread().join();
+    } finally {
+      GoroutineRegistry.unblock(blocked);
+    }
     return result();
   }
 
@@ -76,7 +93,14 @@ public final class Goroutine<T extends @Nullable Object> {
    */
   public T join(Duration timeout) throws Exception {
     Objects.requireNonNull(timeout, "timeout");
-    if (!thread().join(timeout)) {
+    boolean ended;
+    LiveGoroutine blocked = GoroutineRegistry.block(this, JOINING);
+    try {
+      ended = thread().join(timeout);
+    } finally {
+      GoroutineRegistry.unblock(blocked);
+    }
+    if (!ended) {
       throw new TimeoutException("goroutine still running after " + timeout);
     }
     return result();

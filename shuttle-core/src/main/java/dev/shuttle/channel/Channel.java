@@ -2,6 +2,8 @@ package dev.shuttle.channel;
 
 import dev.shuttle.context.Cancellation;
 import dev.shuttle.context.Contexts;
+import dev.shuttle.internal.GoroutineRegistry;
+import dev.shuttle.internal.LiveGoroutine;
 import io.opentelemetry.context.Context;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -401,11 +403,15 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
   /** Parks until {@code node}'s waiter is claimed; on cancellation removes the node and throws. */
   private void awaitSingle(Node node, Cancellation cancellation) throws InterruptedException {
     int state;
+    LiveGoroutine blocked =
+        GoroutineRegistry.block(this, node.sender ? BlockSites.SEND : BlockSites.RECEIVE);
     try {
       state = node.waiter.await(cancellation);
     } catch (InterruptedException e) {
       unlink(node);
       throw e;
+    } finally {
+      GoroutineRegistry.unblock(blocked);
     }
     if (state == Waiter.CANCELLED) {
       unlink(node);

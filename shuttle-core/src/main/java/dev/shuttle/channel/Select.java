@@ -3,6 +3,8 @@ package dev.shuttle.channel;
 import dev.shuttle.context.Cancellation;
 import dev.shuttle.context.Contexts;
 import dev.shuttle.context.Stoppable;
+import dev.shuttle.internal.GoroutineRegistry;
+import dev.shuttle.internal.LiveGoroutine;
 import io.opentelemetry.context.Context;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -230,7 +232,12 @@ public final class Select {
               Objects.requireNonNull(c.cancellation).onDone(() -> waiter.claimAndWake(index));
         }
       }
-      state = waiter.await(cancellation);
+      LiveGoroutine blocked = GoroutineRegistry.block(cases, BlockSites.SELECT);
+      try {
+        state = waiter.await(cancellation);
+      } finally {
+        GoroutineRegistry.unblock(blocked);
+      }
     } finally {
       if (registrations != null) {
         for (Stoppable registration : registrations) {

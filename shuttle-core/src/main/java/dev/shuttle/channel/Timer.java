@@ -1,7 +1,8 @@
 package dev.shuttle.channel;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
-import dev.shuttle.Go;
+import dev.shuttle.internal.TaskLauncher;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.time.Instant;
@@ -205,7 +206,17 @@ public final class Timer implements AutoCloseable {
       lock.unlock();
     }
     if (start != null) {
-      Go.go(functionContext, start::run);
+      TaskLauncher.launch(
+          "timer",
+          functionContext,
+          null,
+          Attributes.empty(),
+          start::run,
+          failure -> {
+            if (failure != null) {
+              TaskLauncher.reportUncaught(failure);
+            }
+          });
     }
   }
 

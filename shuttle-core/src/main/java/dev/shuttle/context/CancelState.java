@@ -1,5 +1,9 @@
 package dev.shuttle.context;
 
+import dev.shuttle.inspect.BlockedOn;
+import dev.shuttle.internal.BlockSite;
+import dev.shuttle.internal.GoroutineRegistry;
+import dev.shuttle.internal.LiveGoroutine;
 import io.opentelemetry.context.ContextKey;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +52,8 @@ final class CancelState implements Cancellation {
 
   private final @Nullable Instant deadline;
   private final ReentrantLock lock = new ReentrantLock();
+  private static final BlockSite WAITING = target -> new BlockedOn.ContextDone();
+
   private final CountDownLatch done = new CountDownLatch(1);
 
   // @GuardedBy("lock"); created by the first registration (most contexts never get one), null
@@ -230,6 +236,7 @@ final class CancelState implements Cancellation {
 
   @Override
   public void await() throws InterruptedException {
+    LiveGoroutine blocked = GoroutineRegistry.block(this, WAITING);
     try {
       done.await(); // for BACKGROUND: blocks until interrupted, as Go's nil Done channel
     } catch (InterruptedException e) {
@@ -237,6 +244,8 @@ final class CancelState implements Cancellation {
         throw e;
       }
       Thread.currentThread().interrupt(); // done and interrupted at once: done wins, flag kept
+    } finally {
+      GoroutineRegistry.unblock(blocked);
     }
   }
 
@@ -248,6 +257,7 @@ final class CancelState implements Cancellation {
     } catch (ArithmeticException beyondLong) { // over 292 years: as good as forever
       nanos = timeout.isNegative() ? 0 : Long.MAX_VALUE;
     }
+    LiveGoroutine blocked = GoroutineRegistry.block(this, WAITING);
     try {
       return done.await(nanos, TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
@@ -256,6 +266,8 @@ final class CancelState implements Cancellation {
       }
       Thread.currentThread().interrupt(); // done and interrupted at once: done wins, flag kept
       return true;
+    } finally {
+      GoroutineRegistry.unblock(blocked);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.shuttle.context;
 
+import dev.shuttle.internal.GoroutineRegistry;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextKey;
 import java.time.Duration;
@@ -206,7 +207,12 @@ public final class Contexts {
     Objects.requireNonNull(context, "context");
     Objects.requireNonNull(function, "function");
     return cancellation(context)
-        .onDone(() -> AFTER_FUNC_THREADS.newThread(context.wrap(function)).start());
+        .onDone(
+            () ->
+                AFTER_FUNC_THREADS
+                    .newThread(
+                        context.wrap(GoroutineRegistry.registered("after-func", context, function)))
+                    .start());
   }
 
   /** Returns the cancellation state of {@code context}; never done if it has none. */

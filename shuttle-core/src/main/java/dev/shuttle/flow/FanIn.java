@@ -4,6 +4,7 @@ import dev.shuttle.channel.Channel;
 import dev.shuttle.channel.ChannelClosedException;
 import dev.shuttle.channel.Select;
 import dev.shuttle.context.ContextDoneException;
+import dev.shuttle.internal.GoroutineRegistry;
 import io.opentelemetry.context.Context;
 import java.util.List;
 import java.util.Objects;
@@ -40,7 +41,10 @@ public final class FanIn {
     Channel<T> merged = Channel.buffered(buffer);
     Thread.ofVirtual()
         .name("shuttle-fan-in")
-        .start(context.wrap(() -> forward(context, sources, merged)));
+        .start(
+            context.wrap(
+                GoroutineRegistry.registered(
+                    "fan-in", context, () -> forward(context, sources, merged))));
     return merged;
   }
 

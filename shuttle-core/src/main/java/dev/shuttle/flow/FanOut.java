@@ -5,6 +5,7 @@ import dev.shuttle.channel.ChannelClosedException;
 import dev.shuttle.channel.Message;
 import dev.shuttle.context.CancelableContext;
 import dev.shuttle.context.Contexts;
+import dev.shuttle.internal.GoroutineRegistry;
 import dev.shuttle.internal.InterruptOnCancel;
 import dev.shuttle.internal.Rethrow;
 import dev.shuttle.internal.SpanOutcome;
@@ -60,42 +61,45 @@ public final class FanOut {
         .name("shuttle-fan-out")
         .start(
             context.wrap(
-                () -> {
-                  // This thread throws nothing: every outcome ends in the outputs.
-                  List<Channel<T>> open = new ArrayList<>(outputs);
-                  Throwable error = null;
-                  try {
-                    int next = 0;
-                    deal:
-                    for (Message<? extends T> m : input.messages()) {
-                      while (!open.isEmpty()) {
-                        if (next >= open.size()) {
-                          next = 0;
+                GoroutineRegistry.registered(
+                    "fan-out",
+                    context,
+                    () -> {
+                      // This thread throws nothing: every outcome ends in the outputs.
+                      List<Channel<T>> open = new ArrayList<>(outputs);
+                      Throwable error = null;
+                      try {
+                        int next = 0;
+                        deal:
+                        for (Message<? extends T> m : input.messages()) {
+                          while (!open.isEmpty()) {
+                            if (next >= open.size()) {
+                              next = 0;
+                            }
+                            try {
+                              open.get(next).sendMessage(context, m);
+                              next++;
+                              continue deal;
+                            } catch (ChannelClosedException closedByItsConsumer) {
+                              open.remove(next); // m goes to the output after it
+                            }
+                          }
+                          break; // every consumer has closed its output: nobody left to deal to
                         }
-                        try {
-                          open.get(next).sendMessage(context, m);
-                          next++;
-                          continue deal;
-                        } catch (ChannelClosedException closedByItsConsumer) {
-                          open.remove(next); // m goes to the output after it
+                      } catch (ChannelClosedException e) { // input closed with an error: pass it on
+                        Throwable inputError = e.error();
+                        error = inputError == null ? e : inputError;
+                      } catch (InterruptedException e) {
+                        error = e;
+                        Thread.currentThread().interrupt();
+                      } catch (RuntimeException e) { // context done; interrupted while receiving
+                        error = e;
+                      } finally {
+                        for (Channel<T> output : outputs) {
+                          Closing.closeOutput(output, error);
                         }
                       }
-                      break; // every consumer has closed its output: nobody left to deal to
-                    }
-                  } catch (ChannelClosedException e) { // input closed with an error: pass it on
-                    Throwable inputError = e.error();
-                    error = inputError == null ? e : inputError;
-                  } catch (InterruptedException e) {
-                    error = e;
-                    Thread.currentThread().interrupt();
-                  } catch (RuntimeException e) { // context done; interrupted while receiving
-                    error = e;
-                  } finally {
-                    for (Channel<T> output : outputs) {
-                      Closing.closeOutput(output, error);
-                    }
-                  }
-                }));
+                    })));
     return List.copyOf(outputs);
   }
 
@@ -133,24 +137,27 @@ public final class FanOut {
               workers
                   .context()
                   .wrap(
-                      () -> {
-                        try {
-                          for (Message<? extends T> m : input.messages()) {
-                            R result = apply(workers.context(), m, spanName, worker, function);
-                            results.sendMessage(workers.context(), m.withValue(result));
-                          }
-                        } catch (Exception e) {
-                          if (e instanceof InterruptedException) {
-                            Thread.currentThread().interrupt();
-                          }
-                          workers.cancel(e); // first failure wins; the others stop
-                        } finally {
-                          if (remaining.decrementAndGet() == 0) {
-                            Closing.closeOutput(results, workers.cancellation().cause());
-                            workers.cancel();
-                          }
-                        }
-                      }));
+                      GoroutineRegistry.registered(
+                          "fan-out " + spanName,
+                          workers.context(),
+                          () -> {
+                            try {
+                              for (Message<? extends T> m : input.messages()) {
+                                R result = apply(workers.context(), m, spanName, worker, function);
+                                results.sendMessage(workers.context(), m.withValue(result));
+                              }
+                            } catch (Exception e) {
+                              if (e instanceof InterruptedException) {
+                                Thread.currentThread().interrupt();
+                              }
+                              workers.cancel(e); // first failure wins; the others stop
+                            } finally {
+                              if (remaining.decrementAndGet() == 0) {
+                                Closing.closeOutput(results, workers.cancellation().cause());
+                                workers.cancel();
+                              }
+                            }
+                          })));
     }
     return results;
   }

@@ -9,6 +9,7 @@ import dev.shuttle.context.Cancellation;
 import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.context.ContextError;
 import dev.shuttle.context.Contexts;
+import dev.shuttle.internal.GoroutineRegistry;
 import dev.shuttle.internal.InterruptOnCancel;
 import dev.shuttle.internal.SpanOutcome;
 import dev.shuttle.telemetry.ChannelAttributes;
@@ -108,27 +109,32 @@ public final class PipelineRun<O> implements AutoCloseable {
 
   private void startThreads(Source<?> source) {
     String prefix = "shuttle-pipeline-" + pipeline.name + "-";
-    startThread(prefix + "source", () -> runSource(source));
+    String owner = "pipeline " + pipeline.name;
+    startThread(prefix + "source", owner + " source", () -> runSource(source));
     for (int k = 0; k < pipeline.stages.size(); k++) {
       Pipeline.Stage stage = pipeline.stages.get(k);
       AtomicInteger remaining = new AtomicInteger(stage.concurrency());
       for (int w = 0; w < stage.concurrency(); w++) {
         int stageIndex = k;
         int worker = w;
-        startThread(prefix + stage.name() + "-" + w, () -> runStage(stageIndex, worker, remaining));
+        startThread(
+            prefix + stage.name() + "-" + w,
+            owner + " stage " + stage.name(),
+            () -> runStage(stageIndex, worker, remaining));
       }
     }
-    startThread(prefix + "sink", this::runSink);
+    startThread(prefix + "sink", owner + " sink", this::runSink);
   }
 
-  private void startThread(String name, Runnable body) {
+  private void startThread(String name, String owner, Runnable body) {
+    Runnable registered = GoroutineRegistry.registered(owner, runContext, body);
     Thread.ofVirtual()
         .name(name)
         .start(
             runContext.wrap(
                 () -> {
                   try {
-                    body.run();
+                    registered.run(); // deregistered before the run counts as finished
                   } finally {
                     if (running.decrementAndGet() == 0) {
                       run.cancel(); // releases the run's registration with its parent

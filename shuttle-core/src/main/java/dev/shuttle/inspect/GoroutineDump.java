@@ -33,8 +33,7 @@ public record GoroutineDump(Instant takenAt, List<GoroutineInfo> goroutines) {
   /** Copies and sorts the goroutines by id. */
   public GoroutineDump {
     Objects.requireNonNull(takenAt, "takenAt");
-    goroutines =
-        goroutines.stream().sorted(Comparator.comparingLong(GoroutineInfo::id)).toList();
+    goroutines = goroutines.stream().sorted(Comparator.comparingLong(GoroutineInfo::id)).toList();
   }
 
   /** The goroutines that match {@code filter}, in a dump taken at the same moment. */

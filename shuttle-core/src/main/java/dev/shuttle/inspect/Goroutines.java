@@ -81,9 +81,9 @@ public final class Goroutines {
   }
 
   /**
-   * Starts exporting the live goroutines every {@code interval} as OpenTelemetry log records
-   * (event {@code shuttle.goroutine.running}, one per goroutine, in its trace and span; and one
-   * {@code shuttle.goroutines.snapshot} record that closes each round), so that a receiver shows
+   * Starts exporting the live goroutines every {@code interval} as OpenTelemetry log records (event
+   * {@code shuttle.goroutine.running}, one per goroutine, in its trace and span; and one {@code
+   * shuttle.goroutines.snapshot} record that closes each round), so that a receiver shows
    * unfinished work; see {@code docs/adr/0009-live-goroutines-as-log-records.md}.
    *
    * @throws IllegalArgumentException if {@code interval} is not positive

@@ -9,6 +9,8 @@ import dev.shuttle.inspect.BlockedOn;
  */
 @FunctionalInterface
 public interface BlockSite {
-  /** Describes {@code target} (the channel, group, pool… passed to {@link GoroutineRegistry#block}). */
+  /**
+   * Describes {@code target} (the channel, group, pool… passed to {@link GoroutineRegistry#block}).
+   */
   BlockedOn describe(Object target);
 }

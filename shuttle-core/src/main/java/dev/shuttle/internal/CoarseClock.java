@@ -13,10 +13,10 @@ import java.util.function.BooleanSupplier;
  * and parks otherwise, so an idle application has no timer waking up.
  *
  * <p>Implementation note: {@code now} is volatile, written only by the ticker (and by {@link #wake}
- * before it restarts the ticker, so the first reading after an idle spell is fresh). {@code ticking}
- * is true while the ticker ticks; it goes false only on the ticker, which then re-checks {@code
- * busy} and takes it back, so a goroutine registered meanwhile (which saw {@code ticking} still
- * true and did not wake it) is never left with a stopped clock.
+ * before it restarts the ticker, so the first reading after an idle spell is fresh). {@code
+ * ticking} is true while the ticker ticks; it goes false only on the ticker, which then re-checks
+ * {@code busy} and takes it back, so a goroutine registered meanwhile (which saw {@code ticking}
+ * still true and did not wake it) is never left with a stopped clock.
  */
 final class CoarseClock {
   static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);

@@ -16,23 +16,25 @@ import org.jspecify.annotations.Nullable;
  * <p>Goroutines register themselves on their own thread when they start and deregister when they
  * end; the blocking points of channels, {@code select}, groups, pools, {@code Once} and contexts
  * call {@link #block} before they park and {@link LiveGoroutine#unblock} (through {@link #unblock})
- * after. Off with {@code -Dshuttle.goroutines.registry=false}: then every call here returns at
- * once and the JIT folds it away.
+ * after. Off with {@code -Dshuttle.goroutines.registry=false}: then every call here returns at once
+ * and the JIT folds it away.
  *
  * <p>Implementation note: {@code live} is a {@link ConcurrentHashMap} keyed by goroutine id, so
- * registering is lock-free in the common case and a snapshot iterates it weakly consistently
- * (a goroutine that starts or ends during a snapshot may or may not be in it). {@code CURRENT} maps
- * a goroutine's thread to its record, for the blocking points. Each {@link LiveGoroutine} has a
+ * registering is lock-free in the common case and a snapshot iterates it weakly consistently (a
+ * goroutine that starts or ends during a snapshot may or may not be in it). {@code CURRENT} maps a
+ * goroutine's thread to its record, for the blocking points. Each {@link LiveGoroutine} has a
  * single writer (its thread); see its note for how a snapshot reads it.
  */
 public final class GoroutineRegistry {
-  /** Whether the registry records anything; {@code -Dshuttle.goroutines.registry=false} turns it off. */
+  /**
+   * Whether the registry records anything; {@code -Dshuttle.goroutines.registry=false} turns it
+   * off.
+   */
   public static final boolean ENABLED =
       !"false".equalsIgnoreCase(System.getProperty("shuttle.goroutines.registry"));
 
   private static final ConcurrentHashMap<Long, LiveGoroutine> LIVE = new ConcurrentHashMap<>();
   private static final ThreadLocal<@Nullable LiveGoroutine> CURRENT = new ThreadLocal<>();
-  private static final CoarseClock CLOCK = new CoarseClock(() -> !LIVE.isEmpty());
 
   private GoroutineRegistry() {}
 
@@ -45,15 +47,10 @@ public final class GoroutineRegistry {
     return current == null ? 0 : current.id;
   }
 
-  /** The record of the goroutine running this code, or {@code null}. */
-  public static @Nullable LiveGoroutine current() {
-    return ENABLED ? CURRENT.get() : null;
-  }
-
   /**
-   * Registers the current thread as a goroutine started by {@code owner} (and the goroutine {@code
-   * parentId}), running in {@code context}'s span; {@code ownSpan} when it started a span of its
-   * own named {@code spanName}, whose parent is {@code parentContext}'s span.
+   * Registers the current thread as a goroutine started by {@code owner} (and by the goroutine
+   * {@code parentId}), running in {@code context}'s span: its own span named {@code spanName},
+   * child of {@code parent}'s span, or, when {@code spanName} is {@code null}, an inherited one.
    *
    * @return its record, for {@link #deregister}; {@code null} when the registry is off
    */
@@ -62,15 +59,37 @@ public final class GoroutineRegistry {
     if (!ENABLED) {
       return null;
     }
-    CLOCK.wake();
-    Thread thread = Thread.currentThread();
+    Clock.INSTANCE.wake();
     SpanContext span = Span.fromContext(context).getSpanContext();
-    SpanContext parentSpan = Span.fromContext(parent).getSpanContext();
+    LiveGoroutine.RunningIn runningIn =
+        spanName == null
+            ? LiveGoroutine.RunningIn.inherited(span)
+            : new LiveGoroutine.RunningIn(
+                spanName, span, Span.fromContext(parent).getSpanContext());
     LiveGoroutine g =
-        new LiveGoroutine(thread, owner, parentId, spanName, span, parentSpan, CLOCK.now());
+        new LiveGoroutine(Thread.currentThread(), owner, parentId, runningIn, Clock.INSTANCE.now());
     LIVE.put(g.id, g);
     CURRENT.set(g);
     return g;
+  }
+
+  /**
+   * Wraps {@code body} so that it runs registered as a goroutine of {@code owner} in {@code
+   * context}'s span, with the calling goroutine as its parent; for threads started directly.
+   */
+  public static Runnable registered(String owner, Context context, Runnable body) {
+    if (!ENABLED) {
+      return body;
+    }
+    long parentId = currentId();
+    return () -> {
+      LiveGoroutine g = register(owner, parentId, null, context, context);
+      try {
+        body.run();
+      } finally {
+        deregister(g);
+      }
+    };
   }
 
   /** Removes the goroutine registered by {@link #register}; {@code null} is ignored. */
@@ -97,7 +116,7 @@ public final class GoroutineRegistry {
     if (g == null || g.blocked()) {
       return null;
     }
-    g.block(target, site, CLOCK.now());
+    g.block(target, site, Clock.INSTANCE.now());
     return g;
   }
 
@@ -132,5 +151,18 @@ public final class GoroutineRegistry {
   /** The live records, for the stall detector and the live export (weakly consistent). */
   public static Iterable<LiveGoroutine> live() {
     return LIVE.values();
+  }
+
+  /** The registry's clock, created (with its thread) only when the registry is on and used. */
+  private static final class Clock {
+    static final CoarseClock INSTANCE = new CoarseClock(() -> !LIVE.isEmpty());
+
+    static {
+      // The platform MBean server takes a while to start: not on the first goroutine's thread.
+      Thread.ofPlatform()
+          .name("shuttle-goroutines-start")
+          .daemon()
+          .start(GoroutineWatch::onRegistryStart);
+    }
   }
 }

@@ -19,9 +19,9 @@ import org.jspecify.annotations.Nullable;
  * write; a reader reads {@code seq} (acquire), the fields (opaque), a load-load fence, and {@code
  * seq} again, and retries while the two differ or are odd. So a snapshot never pairs one block's
  * target with another's time, and the writer never waits or allocates: on x86 every one of these
- * accesses is a plain move. {@code seq / 2} counts blocks, which tells the stall detector one
- * stall from the next. {@code spanContext} is a single opaque reference (a pool worker's changes
- * per job).
+ * accesses is a plain move. {@code seq / 2} counts blocks, which tells the stall detector one stall
+ * from the next. {@code runningIn} is a single opaque reference to an immutable record (a pool
+ * worker's changes per job).
  */
 public final class LiveGoroutine {
   private static final VarHandle SEQ;
@@ -37,7 +37,7 @@ public final class LiveGoroutine {
       TARGET = lookup.findVarHandle(LiveGoroutine.class, "target", Object.class);
       SITE = lookup.findVarHandle(LiveGoroutine.class, "site", BlockSite.class);
       SINCE = lookup.findVarHandle(LiveGoroutine.class, "since", long.class);
-      SPAN = lookup.findVarHandle(LiveGoroutine.class, "spanContext", SpanContext.class);
+      SPAN = lookup.findVarHandle(LiveGoroutine.class, "runningIn", RunningIn.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -47,8 +47,6 @@ public final class LiveGoroutine {
   final Thread thread;
   final String owner;
   final long parentId;
-  final @Nullable String spanName;
-  final SpanContext parentSpanContext;
   final long startedNanos;
 
   @SuppressWarnings("unused") // accessed through SEQ
@@ -64,24 +62,31 @@ public final class LiveGoroutine {
   private long since;
 
   @SuppressWarnings("unused") // accessed through SPAN
-  private SpanContext spanContext;
+  private RunningIn runningIn;
 
   LiveGoroutine(
-      Thread thread,
-      String owner,
-      long parentId,
-      @Nullable String spanName,
-      SpanContext spanContext,
-      SpanContext parentSpanContext,
-      long startedNanos) {
+      Thread thread, String owner, long parentId, RunningIn runningIn, long startedNanos) {
     this.id = thread.threadId();
     this.thread = thread;
     this.owner = owner;
     this.parentId = parentId;
-    this.spanName = spanName;
-    this.spanContext = spanContext;
-    this.parentSpanContext = parentSpanContext;
+    this.runningIn = runningIn;
     this.startedNanos = startedNanos;
+  }
+
+  /**
+   * The span a goroutine runs in: its own span named {@code name} (child of {@code parent}), or,
+   * when {@code name} is {@code null}, a span it inherited ({@code parent} equals {@code span}).
+   */
+  public record RunningIn(@Nullable String name, SpanContext span, SpanContext parent) {
+    /** Running in no span. */
+    public static final RunningIn NONE =
+        new RunningIn(null, SpanContext.getInvalid(), SpanContext.getInvalid());
+
+    /** Running in an inherited span. */
+    public static RunningIn inherited(SpanContext span) {
+      return new RunningIn(null, span, span);
+    }
   }
 
   /** The goroutine's id: its thread's id. */
@@ -90,8 +95,12 @@ public final class LiveGoroutine {
   }
 
   /** Records that the goroutine now runs in {@code span} (a pool worker, per job). */
-  public void runIn(SpanContext span) {
+  public void runIn(RunningIn span) {
     SPAN.setOpaque(this, span);
+  }
+
+  RunningIn runningIn() {
+    return (RunningIn) SPAN.getOpaque(this);
   }
 
   /** Whether it is blocked; for its own thread only. */
@@ -145,14 +154,15 @@ public final class LiveGoroutine {
       on = state.site().describe(state.target());
       blockedSince = clocks.instant(state.since());
     }
+    RunningIn in = runningIn();
     return new GoroutineInfo(
         id,
         thread.getName(),
         owner,
         parentId,
-        spanName,
-        (SpanContext) SPAN.getOpaque(this),
-        parentSpanContext,
+        in.name(),
+        in.span(),
+        in.parent(),
         clocks.instant(startedNanos),
         on,
         blockedSince);

@@ -106,9 +106,10 @@ public final class TaskLauncher {
 
   /**
    * Wraps {@code body} to run as a goroutine on a thread that someone else starts (a {@link
-   * ThreadFactory}'s): registered under {@code owner}, counted as one, with {@code context} current, its thread interrupted when
-   * {@code context} is done (see {@link InterruptOnCancel}). A failure is counted and propagates to
-   * the thread, whose uncaught-exception handler (or whoever runs {@code body}) gets it.
+   * ThreadFactory}'s): registered under {@code owner}, counted as one, with {@code context}
+   * current, its thread interrupted when {@code context} is done (see {@link InterruptOnCancel}). A
+   * failure is counted and propagates to the thread, whose uncaught-exception handler (or whoever
+   * runs {@code body}) gets it.
    */
   public static Runnable asGoroutine(String owner, Context context, Runnable body) {
     long parentId = GoroutineRegistry.currentId();

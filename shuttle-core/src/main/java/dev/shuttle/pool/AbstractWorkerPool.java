@@ -9,7 +9,11 @@ import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.context.ContextError;
 import dev.shuttle.context.Contexts;
 import dev.shuttle.context.Stoppable;
+import dev.shuttle.inspect.BlockedOn;
+import dev.shuttle.internal.BlockSite;
+import dev.shuttle.internal.GoroutineRegistry;
 import dev.shuttle.internal.InterruptOnCancel;
+import dev.shuttle.internal.LiveGoroutine;
 import dev.shuttle.internal.SpanOutcome;
 import dev.shuttle.telemetry.PoolAttributes;
 import dev.shuttle.telemetry.ShuttleTelemetry;
@@ -109,7 +113,13 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
       new ContextDoneException(ContextError.CANCELED, null);
 
   private final String name;
+  private final String owner;
   private final int capacity;
+
+  private static final BlockSite WAITING_FOR_ROOM =
+      target -> ((AbstractWorkerPool) target).queueState(true);
+  private static final BlockSite WAITING_FOR_JOB =
+      target -> ((AbstractWorkerPool) target).queueState(false);
   private final PoolMetrics metrics;
   private final CancelableContext lifetime = Contexts.withCancel(Context.root());
 
@@ -156,6 +166,7 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
       int growThreshold,
       Duration idleTimeout) {
     this.name = name;
+    this.owner = "pool " + name;
     this.capacity = capacity;
     this.minWorkers = minWorkers;
     this.maxWorkers = maxWorkers;
@@ -327,6 +338,7 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
           continue;
         }
         spun = false;
+        LiveGoroutine blocked = GoroutineRegistry.block(this, WAITING_FOR_ROOM);
         try {
           notFull.await();
         } catch (InterruptedException e) {
@@ -337,6 +349,8 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
           Thread.currentThread().interrupt(); // the cancellation's own interrupt: report it so
           metrics.rejected(PoolMetrics.Rejection.CONTEXT_DONE);
           cancellation.throwIfDone();
+        } finally {
+          GoroutineRegistry.unblock(blocked);
         }
         waited = true;
       }
@@ -443,6 +457,7 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
         }
         spun = false;
         idleWorkers++;
+        LiveGoroutine blocked = GoroutineRegistry.block(this, WAITING_FOR_JOB);
         try {
           if (timed) {
             timedOut = notEmpty.awaitNanos(idleTimeoutNanos) <= 0;
@@ -453,11 +468,16 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
           // stopNow interrupts idle workers; the loop re-reads the state
         } finally {
           idleWorkers--;
+          GoroutineRegistry.unblock(blocked);
         }
       }
     } finally {
       lock.unlock();
     }
+  }
+
+  private BlockedOn queueState(boolean forRoom) {
+    return new BlockedOn.PoolQueue(name, forRoom, queued, capacity);
   }
 
   private @Nullable Job<?> exitLocked(Worker worker) {
@@ -521,10 +541,22 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
     // On the submitter's context: stopNow interrupts by itself, and a context that can never be
     // done (the common case) arms nothing.
     InterruptOnCancel interrupt = InterruptOnCancel.arm(job.context);
+    LiveGoroutine live = worker.live;
+    if (live != null) {
+      live.runIn(
+          new LiveGoroutine.RunningIn(
+              PoolAttributes.SPAN_PROCESS_JOB,
+              span.getSpanContext(),
+              Span.fromContext(jobContext.context()).getSpanContext()));
+    }
     try (Scope ignored = jobContext.context().with(span).makeCurrent()) {
       value = job.callable.call();
     } catch (Throwable t) {
       failure = t;
+    } finally {
+      if (live != null) {
+        live.runIn(LiveGoroutine.RunningIn.NONE);
+      }
     }
     failure = interrupt.disarm(failure);
     try {
@@ -910,6 +942,7 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
     final long id;
     final Thread thread;
     volatile @Nullable CancelableContext current;
+    @Nullable LiveGoroutine live; // this worker's registry record; read on its own thread only
     // @GuardedBy("lock")
     boolean exited;
 
@@ -925,6 +958,7 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
 
     @Override
     public void run() {
+      live = GoroutineRegistry.register(owner, 0, null, Context.root(), Context.root());
       try {
         Job<?> job;
         while ((job = take(this)) != null) {
@@ -934,6 +968,7 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
           }
         }
       } finally {
+        GoroutineRegistry.deregister(live);
         Worker replacement = null;
         lock.lock();
         try {

@@ -5,6 +5,10 @@ import dev.shuttle.context.Cancellation;
 import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.context.Contexts;
 import dev.shuttle.context.Stoppable;
+import dev.shuttle.inspect.BlockedOn;
+import dev.shuttle.internal.BlockSite;
+import dev.shuttle.internal.GoroutineRegistry;
+import dev.shuttle.internal.LiveGoroutine;
 import dev.shuttle.internal.SpanOutcome;
 import dev.shuttle.internal.TaskLauncher;
 import dev.shuttle.telemetry.PoolAttributes;
@@ -53,6 +57,12 @@ public final class BoundedPool implements AutoCloseable {
 
   private final String name;
   private final String owner;
+
+  private static final BlockSite WAITING_FOR_PERMIT =
+      target -> {
+        BoundedPool pool = (BoundedPool) target;
+        return new BlockedOn.PoolQueue(pool.name, true, pool.running(), pool.maxConcurrency);
+      };
   private final int maxConcurrency;
   private final PoolMetrics metrics;
   private final ReentrantLock lock = new ReentrantLock();
@@ -176,6 +186,7 @@ public final class BoundedPool implements AutoCloseable {
           metrics.rejected(PoolMetrics.Rejection.CONTEXT_DONE);
           cancellation.throwIfDone();
         }
+        LiveGoroutine blocked = GoroutineRegistry.block(this, WAITING_FOR_PERMIT);
         try {
           permitFreed.await();
         } catch (InterruptedException e) {
@@ -186,6 +197,8 @@ public final class BoundedPool implements AutoCloseable {
           Thread.currentThread().interrupt(); // the cancellation's own interrupt: report it so
           metrics.rejected(PoolMetrics.Rejection.CONTEXT_DONE);
           cancellation.throwIfDone();
+        } finally {
+          GoroutineRegistry.unblock(blocked);
         }
       }
     } finally {

@@ -4,6 +4,10 @@ import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.shuttle.Task;
 import dev.shuttle.context.CancelableContext;
 import dev.shuttle.context.Contexts;
+import dev.shuttle.inspect.BlockedOn;
+import dev.shuttle.internal.BlockSite;
+import dev.shuttle.internal.GoroutineRegistry;
+import dev.shuttle.internal.LiveGoroutine;
 import dev.shuttle.internal.Rethrow;
 import dev.shuttle.internal.SpanOutcome;
 import dev.shuttle.internal.TaskLauncher;
@@ -76,6 +80,9 @@ public final class ErrGroup {
   private final @Nullable Span span;
   private final boolean collectAll;
   private final String owner;
+
+  private static final BlockSite WAITING =
+      target -> new BlockedOn.ErrGroupWait(((ErrGroup) target).owner);
   private final WaitGroup pending = new WaitGroup();
   private final AtomicLong running = new AtomicLong();
   private final AtomicLong started = new AtomicLong();
@@ -308,7 +315,12 @@ public final class ErrGroup {
    * @throws InterruptedException if interrupted while waiting; the tasks keep running
    */
   public void await() throws Exception {
-    pending.await();
+    LiveGoroutine blocked = GoroutineRegistry.block(this, WAITING);
+    try {
+      pending.await();
+    } finally {
+      GoroutineRegistry.unblock(blocked);
+    }
     Throwable failure = finish();
     if (failure == null) {
       return;

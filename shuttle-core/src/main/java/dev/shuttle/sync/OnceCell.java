@@ -1,5 +1,9 @@
 package dev.shuttle.sync;
 
+import dev.shuttle.inspect.BlockedOn;
+import dev.shuttle.internal.BlockSite;
+import dev.shuttle.internal.GoroutineRegistry;
+import dev.shuttle.internal.LiveGoroutine;
 import dev.shuttle.internal.Rethrow;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.ReentrantLock;
@@ -18,6 +22,8 @@ import org.jspecify.annotations.Nullable;
  * @param <T> the value's type
  */
 final class OnceCell<T> {
+  private static final BlockSite WAITING = target -> new BlockedOn.OnceWait();
+
   private final ReentrantLock lock = new ReentrantLock();
   private @Nullable Callable<T> body;
   private @Nullable T value;
@@ -46,7 +52,14 @@ final class OnceCell<T> {
   }
 
   private void runOnce() {
-    lock.lock();
+    if (!lock.tryLock()) { // another goroutine runs the body: wait for it
+      LiveGoroutine blocked = GoroutineRegistry.block(this, WAITING);
+      try {
+        lock.lock();
+      } finally {
+        GoroutineRegistry.unblock(blocked);
+      }
+    }
     try {
       if (lock.getHoldCount() > 1) {
         throw new IllegalStateException(

@@ -4,6 +4,10 @@ import dev.shuttle.Task;
 import dev.shuttle.context.Cancellation;
 import dev.shuttle.context.Contexts;
 import dev.shuttle.context.Stoppable;
+import dev.shuttle.inspect.BlockedOn;
+import dev.shuttle.internal.BlockSite;
+import dev.shuttle.internal.GoroutineRegistry;
+import dev.shuttle.internal.LiveGoroutine;
 import dev.shuttle.internal.TaskLauncher;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.context.Context;
@@ -35,6 +39,9 @@ public final class WaitGroup {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition zero = lock.newCondition();
   // @GuardedBy("lock")
+  private static final BlockSite WAITING =
+      target -> new BlockedOn.WaitGroupWait(((WaitGroup) target).count());
+
   private long count;
 
   /** Creates a wait group with a counter of zero. */
@@ -130,6 +137,7 @@ public final class WaitGroup {
    * @throws InterruptedException if the calling thread is interrupted while waiting
    */
   public void await() throws InterruptedException {
+    LiveGoroutine blocked = GoroutineRegistry.block(this, WAITING);
     lock.lockInterruptibly();
     try {
       while (count > 0) {
@@ -137,6 +145,7 @@ public final class WaitGroup {
       }
     } finally {
       lock.unlock();
+      GoroutineRegistry.unblock(blocked);
     }
   }
 
@@ -148,6 +157,7 @@ public final class WaitGroup {
    */
   public boolean await(Duration timeout) throws InterruptedException {
     long remaining = Objects.requireNonNull(timeout, "timeout").toNanos();
+    LiveGoroutine blocked = GoroutineRegistry.block(this, WAITING);
     lock.lockInterruptibly();
     try {
       while (count > 0) {
@@ -159,6 +169,7 @@ public final class WaitGroup {
       return true;
     } finally {
       lock.unlock();
+      GoroutineRegistry.unblock(blocked);
     }
   }
 
@@ -172,6 +183,7 @@ public final class WaitGroup {
   public void await(Context context) throws InterruptedException {
     Cancellation cancellation = Contexts.cancellation(Objects.requireNonNull(context, "context"));
     Stoppable wakeUp = cancellation.onDone(this::wakeWaiters);
+    LiveGoroutine blocked = GoroutineRegistry.block(this, WAITING);
     try {
       lock.lockInterruptibly();
       try {
@@ -190,6 +202,7 @@ public final class WaitGroup {
       cancellation.throwIfDone();
     } finally {
       wakeUp.stop();
+      GoroutineRegistry.unblock(blocked);
     }
   }
 

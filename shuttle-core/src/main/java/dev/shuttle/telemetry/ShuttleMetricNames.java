@@ -23,5 +23,11 @@ public final class ShuttleMetricNames {
    */
   public static final String GOROUTINES_UNCAUGHT = "shuttle.goroutine.uncaught_failures";
 
+  /**
+   * Counter: goroutines reported as stalled (blocked longer than the stall detector's threshold),
+   * by {@code shuttle.goroutine.blocked_on.kind}; each blocked spell counts once.
+   */
+  public static final String GOROUTINE_STALLS = "shuttle.goroutine.stalls";
+
   private ShuttleMetricNames() {}
 }
