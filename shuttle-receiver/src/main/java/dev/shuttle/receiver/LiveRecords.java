@@ -75,72 +75,40 @@ final class LiveRecords {
       List<Item> items) {}
 
   /**
-   * An export split in two: the log batches without live records, and the live records.
+   * The live records of an export.
    *
-   * @param logs the batches to keep as logs (batches left empty are left out)
-   * @param processes the live records, per process
+   * @param processes the live records, per process, in order
    * @param liveRecords how many live records there were, malformed ones included
    * @param malformed how many live records were dropped as malformed
    */
-  record Split(List<ResourceLogs> logs, List<Sender> processes, int liveRecords, int malformed) {}
+  record Found(List<Sender> processes, int liveRecords, int malformed) {}
 
-  /** Splits the batches of an export. */
-  static Split split(List<ResourceLogs> batches) {
-    List<ResourceLogs> logs = new ArrayList<>(batches.size());
+  /** Reads the live records of an export's batches; the batches themselves are left as they are. */
+  static Found read(List<ResourceLogs> batches) {
     List<Sender> processes = new ArrayList<>();
     int live = 0;
     int malformed = 0;
     for (ResourceLogs batch : batches) {
-      List<Item> items = null;
-      ResourceLogs.Builder kept = null;
-      for (int s = 0; s < batch.getScopeLogsCount(); s++) {
-        ScopeLogs scope = batch.getScopeLogs(s);
-        ScopeLogs.Builder keptScope = null;
-        for (int r = 0; r < scope.getLogRecordsCount(); r++) {
-          LogRecord record = scope.getLogRecords(r);
+      List<Item> items = new ArrayList<>();
+      for (ScopeLogs scope : batch.getScopeLogsList()) {
+        for (LogRecord record : scope.getLogRecordsList()) {
           String event = eventName(record);
-          boolean isLive = event.equals(RUNNING_EVENT) || event.equals(SNAPSHOT_EVENT);
-          if (isLive) {
+          if (event.equals(RUNNING_EVENT) || event.equals(SNAPSHOT_EVENT)) {
             live++;
-            if (items == null) {
-              items = new ArrayList<>();
-            }
             Item item = event.equals(RUNNING_EVENT) ? running(record) : roundEnd(record);
             if (item == null) {
               malformed++;
             } else {
               items.add(item);
             }
-            if (keptScope == null) {
-              keptScope = scope.toBuilder().clearLogRecords();
-              keptScope.addAllLogRecords(scope.getLogRecordsList().subList(0, r));
-            }
-          } else if (keptScope != null) {
-            keptScope.addLogRecords(record);
-          }
-        }
-        if (keptScope != null && kept == null) {
-          kept = batch.toBuilder().clearScopeLogs();
-          kept.addAllScopeLogs(batch.getScopeLogsList().subList(0, s));
-        }
-        if (kept != null) {
-          if (keptScope == null) {
-            kept.addScopeLogs(scope);
-          } else if (keptScope.getLogRecordsCount() > 0) {
-            kept.addScopeLogs(keptScope);
           }
         }
       }
-      if (kept == null) {
-        logs.add(batch);
-      } else if (kept.getScopeLogsCount() > 0) {
-        logs.add(kept.build());
-      }
-      if (items != null && !items.isEmpty()) {
+      if (!items.isEmpty()) {
         processes.add(sender(batch.getResource(), items));
       }
     }
-    return new Split(logs, processes, live, malformed);
+    return new Found(processes, live, malformed);
   }
 
   /** The event name: OTLP's {@code event_name}, or else the {@code event.name} attribute. */

@@ -63,13 +63,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  *
  * <p><b>Live view.</b> The log records of Shuttle's live export ({@code shuttle.goroutine.running}
- * and {@code shuttle.goroutines.snapshot}, ADR 9, {@code docs/live-view.md}) are not kept as logs:
- * they say what runs now in each process, which {@link #runningNow()} answers, and each round
- * replaces the last. That state counts towards {@link StoreLimits#maxBytes()} too, itself at most a
- * quarter of it, and is evicted (whole processes, the one heard from least recently first) only
- * when nothing older is left to evict. At most {@value RunningNow#DEFAULT_MAX_PROCESSES} processes
- * and {@value RunningNow#DEFAULT_MAX_PER_ROUND} goroutines per round are held; a process is dropped
- * {@value RunningNow#GONE_AFTER_INTERVALS} intervals after its last round, by the store's clock.
+ * and {@code shuttle.goroutines.snapshot}, ADR 9, {@code docs/live-view.md}) are kept as logs like
+ * any other, and also say what runs now in each process, which {@link #runningNow()} answers; each
+ * round replaces the last. That state counts towards {@link StoreLimits#maxBytes()} too, itself at
+ * most a quarter of it, and is evicted (whole processes, the one heard from least recently first)
+ * only when nothing older is left to evict. At most {@value RunningNow#DEFAULT_MAX_PROCESSES}
+ * processes and {@value RunningNow#DEFAULT_MAX_PER_ROUND} goroutines per round are held; a process
+ * is dropped {@value RunningNow#GONE_AFTER_INTERVALS} intervals after its last round, by the
+ * store's clock.
  *
  * <p>Implementation note (concurrency). One {@link ReentrantLock}, {@code lock}, guards all state:
  * the spans ({@code TraceBuffer}), the metric and log batches ({@code BoundedBatches}), {@code
@@ -745,21 +746,16 @@ public final class TelemetryStore {
     if (received.isEmpty()) {
       return records;
     }
-    LiveRecords.Split split = LiveRecords.split(received);
-    List<ResourceLogs> batches = split.logs();
+    LiveRecords.Found live = LiveRecords.read(received);
     BatchKind.Trimmed<ResourceLogs> trimmed =
-        batches.isEmpty()
-            ? null
-            : LogBatches.INSTANCE.keepNewest(batches, limits.maxLogRecords(), limits.maxBytes());
+        LogBatches.INSTANCE.keepNewest(received, limits.maxLogRecords(), limits.maxBytes());
     List<RunningProcess> rounds = List.of();
     lock.lock();
     try {
-      if (trimmed != null) {
-        addBatches(logs, trimmed, limits.maxLogRecords());
-      }
-      if (split.liveRecords() > 0) {
-        running.countDropped(split.malformed());
-        rounds = running.add(split.processes(), clock.millis());
+      addBatches(logs, trimmed, limits.maxLogRecords());
+      if (live.liveRecords() > 0) {
+        running.countDropped(live.malformed());
+        rounds = running.add(live.processes(), clock.millis());
         long newFrom = nextSeq;
         traces.beginEviction(newFrom);
         try {

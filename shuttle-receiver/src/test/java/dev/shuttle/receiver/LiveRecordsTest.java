@@ -24,12 +24,12 @@ import org.junit.jupiter.api.Test;
 class LiveRecordsTest {
   private static final Resource SHOP = resource("shop", "1");
 
-  private static LiveRecords.Split split(LogRecord... records) {
-    return LiveRecords.split(export(SHOP, records).getResourceLogsList());
+  private static LiveRecords.Found split(LogRecord... records) {
+    return LiveRecords.read(export(SHOP, records).getResourceLogsList());
   }
 
   private static List<LiveRecords.Item> items(LogRecord... records) {
-    LiveRecords.Split split = split(records);
+    LiveRecords.Found split = split(records);
     return split.processes().isEmpty() ? List.of() : split.processes().getFirst().items();
   }
 
@@ -79,7 +79,7 @@ class LiveRecordsTest {
     LogRecord good = goroutine(1, 5).build();
 
     // when
-    LiveRecords.Split split = split(idAsString, roundAsDouble, stateAsInt, spanNameAsArray, good);
+    LiveRecords.Found split = split(idAsString, roundAsDouble, stateAsInt, spanNameAsArray, good);
 
     // then
     assertThat(split.liveRecords()).isEqualTo(5);
@@ -100,7 +100,7 @@ class LiveRecordsTest {
     LogRecord zeroInterval = snapshot(1, 1, 0, 0);
     LogRecord hugeInterval = snapshot(1, 1, 0, Long.MAX_VALUE);
 
-    LiveRecords.Split split = split(noInterval, negativeCount, zeroInterval, hugeInterval);
+    LiveRecords.Found split = split(noInterval, negativeCount, zeroInterval, hugeInterval);
 
     assertThat(split.malformed()).isEqualTo(3);
     assertThat(
@@ -173,21 +173,19 @@ class LiveRecordsTest {
   void aResourceWithAHugeIdentityGetsAShortKey() {
     Resource huge =
         Resource.newBuilder().addAttributes(string("host.name", "h".repeat(100_000))).build();
-    LiveRecords.Split split =
-        LiveRecords.split(export(huge, goroutine(1, 1).build()).getResourceLogsList());
+    LiveRecords.Found split =
+        LiveRecords.read(export(huge, goroutine(1, 1).build()).getResourceLogsList());
     assertThat(split.processes().getFirst().key()).startsWith("sha256:").hasSize(7 + 64);
     assertThat(split.processes().getFirst().resource().get("host.name"))
         .hasSize(LiveRecords.MAX_NAME_CHARS);
   }
 
   @Test
-  void exportsWithoutLiveRecordsAreLeftAsTheyAre() {
+  void exportsWithoutLiveRecordsHaveNone() {
     LogRecord plain =
         LogRecord.newBuilder().setBody(AnyValue.newBuilder().setStringValue("hi")).build();
-    var batches = export(SHOP, plain).getResourceLogsList();
-    LiveRecords.Split split = LiveRecords.split(batches);
-    assertThat(split.logs()).isEqualTo(batches);
-    assertThat(split.processes()).isEmpty();
-    assertThat(split.liveRecords()).isZero();
+    LiveRecords.Found found = LiveRecords.read(export(SHOP, plain).getResourceLogsList());
+    assertThat(found.processes()).isEmpty();
+    assertThat(found.liveRecords()).isZero();
   }
 }
