@@ -301,7 +301,7 @@ export function mountTrace(container, route) {
     const noteEl = h('span', { class: ['wf-note', 'running-note'], testid: 'running-note' },
       h('span', { class: 'wf-dur', text: waits }),
       blockedFor !== null && h('span', { class: 'muted', text: fmt.duration(blockedFor) }));
-    noteEl.style.left = `${scale.pct(now)}%`;
+    noteEl.style.right = `${Math.max(0, 100 - scale.pct(now))}%`; // inside the bar's open end
     const nameEl = h('span', { class: 'wf-name', text: label, attrs: { title: label } });
     const labelEl = h('div', { class: 'wf-label' }, h('span', { class: 'running-mark', text: '▶', attrs: { title: 'Still running' } }), nameEl);
     labelEl.style.paddingLeft = `${0.5 + Math.min(depth, MAX_INDENT) * 1.1}rem`;
