@@ -13,12 +13,16 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -57,6 +61,16 @@ import java.util.concurrent.locks.ReentrantLock;
  *       received are held, evicted or cleared: {@code spansReceived() == spanCount() +
  *       evictedSpans()} until {@link #clear()}.
  * </ul>
+ *
+ * <p><b>Live view.</b> The log records of Shuttle's live export ({@code shuttle.goroutine.running}
+ * and {@code shuttle.goroutines.snapshot}, ADR 9, {@code docs/live-view.md}) are kept as logs like
+ * any other, and also say what runs now in each process, which {@link #runningNow()} answers; each
+ * round replaces the last. That state counts towards {@link StoreLimits#maxBytes()} too, itself at
+ * most a quarter of it, and is evicted (whole processes, the one heard from least recently first)
+ * only when nothing older is left to evict. At most {@value RunningNow#DEFAULT_MAX_PROCESSES}
+ * processes and {@value RunningNow#DEFAULT_MAX_PER_ROUND} goroutines per round are held; a process
+ * is dropped {@value RunningNow#GONE_AFTER_INTERVALS} intervals after its last round, by the
+ * store's clock.
  *
  * <p>Implementation note (concurrency). One {@link ReentrantLock}, {@code lock}, guards all state:
  * the spans ({@code TraceBuffer}), the metric and log batches ({@code BoundedBatches}), {@code
@@ -98,6 +112,9 @@ public final class TelemetryStore {
   private final Condition spansArrived = lock.newCondition();
   private final CopyOnWriteArrayList<SpanListener> listeners = new CopyOnWriteArrayList<>();
   private final CopyOnWriteArrayList<MetricListener> metricListeners = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<RunningListener> runningListeners =
+      new CopyOnWriteArrayList<>();
+  private final InstantSource clock;
 
   @GuardedBy("lock")
   private final TraceBuffer traces = new TraceBuffer();
@@ -109,13 +126,22 @@ public final class TelemetryStore {
   private final BoundedBatches<ResourceLogs> logs = new BoundedBatches<>();
 
   @GuardedBy("lock")
+  private final RunningNow running;
+
+  @GuardedBy("lock")
   private long spansReceived;
 
   @GuardedBy("lock")
   private long nextSeq;
 
-  private TelemetryStore(StoreLimits limits) {
+  private TelemetryStore(StoreLimits limits, InstantSource clock) {
     this.limits = limits;
+    this.clock = clock;
+    this.running =
+        new RunningNow(
+            RunningNow.DEFAULT_MAX_PROCESSES,
+            RunningNow.DEFAULT_MAX_PER_ROUND,
+            Math.max(1, limits.maxBytes() / 4));
   }
 
   /**
@@ -127,7 +153,22 @@ public final class TelemetryStore {
    * @return a new store
    */
   public static TelemetryStore create(StoreLimits limits) {
-    return new TelemetryStore(Objects.requireNonNull(limits, "limits"));
+    return create(limits, InstantSource.system());
+  }
+
+  /**
+   * Creates an empty store with the given limits, whose live view tells the time by {@code clock}:
+   * when a round arrived, and so when a process that stopped reporting is gone.
+   *
+   * <p>Thread-safety: safe to call from any thread; the clock must be thread-safe.
+   *
+   * @param limits the span, data point, log record and byte limits
+   * @param clock the receiver's clock
+   * @return a new store
+   */
+  public static TelemetryStore create(StoreLimits limits, InstantSource clock) {
+    return new TelemetryStore(
+        Objects.requireNonNull(limits, "limits"), Objects.requireNonNull(clock, "clock"));
   }
 
   /**
@@ -188,7 +229,9 @@ public final class TelemetryStore {
       }
       // only traces this export added to remain, if a limit still holds: drop their older spans
       traces.trimOld(
-          newFrom, limits.maxSpans(), limits.maxBytes() - metrics.bytes() - logs.bytes());
+          newFrom,
+          limits.maxSpans(),
+          limits.maxBytes() - metrics.bytes() - logs.bytes() - running.bytes());
       spansArrived.signalAll();
     } finally {
       lock.unlock();
@@ -216,7 +259,9 @@ public final class TelemetryStore {
       long log = logs.oldestSeq(newFrom);
       long oldest = Math.min(trace, Math.min(metric, log));
       if (oldest == Long.MAX_VALUE) {
-        return;
+        if (!running.evictOldest()) {
+          return;
+        }
       } else if (oldest == trace) {
         traces.evictOldest();
       } else if (oldest == metric) {
@@ -253,11 +298,12 @@ public final class TelemetryStore {
 
   @GuardedBy("lock")
   private long estimatedBytesLocked() {
-    return traces.bytes() + metrics.bytes() + logs.bytes();
+    return traces.bytes() + metrics.bytes() + logs.bytes() + running.bytes();
   }
 
   /**
-   * Registers a listener told about every span request stored from now on.
+   * Registers a listener told about every span request stored from now on; if it is also a {@link
+   * RunningListener}, it is told about the live view's rounds too (as {@link #addRunningListener}).
    *
    * <p>Thread-safety: safe to call from any thread, also from within a listener.
    *
@@ -265,6 +311,9 @@ public final class TelemetryStore {
    */
   public void addListener(SpanListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
+    if (listener instanceof RunningListener alsoRunning) {
+      addRunningListener(alsoRunning);
+    }
   }
 
   /**
@@ -276,6 +325,9 @@ public final class TelemetryStore {
    * @return true if it was registered
    */
   public boolean removeListener(SpanListener listener) {
+    if (listener instanceof RunningListener alsoRunning) {
+      runningListeners.remove(alsoRunning);
+    }
     return listeners.remove(Objects.requireNonNull(listener, "listener"));
   }
 
@@ -456,8 +508,9 @@ public final class TelemetryStore {
   }
 
   /**
-   * Returns the estimated heap size of everything held now: spans, metric batches and log batches
-   * with the store's own overhead. Never more than {@link StoreLimits#maxBytes()}.
+   * Returns the estimated heap size of everything held now: spans, metric batches, log batches and
+   * the live view's rounds, with the store's own overhead. Never more than {@link
+   * StoreLimits#maxBytes()}.
    *
    * <p>Thread-safety: safe to call from any thread.
    *
@@ -685,19 +738,42 @@ public final class TelemetryStore {
    */
   public int addLogs(ExportLogsServiceRequest request) {
     Objects.requireNonNull(request, "request");
-    List<ResourceLogs> batches = request.getResourceLogsList();
+    List<ResourceLogs> received = request.getResourceLogsList();
     int records = 0;
-    for (ResourceLogs batch : batches) {
+    for (ResourceLogs batch : received) {
       records += SizeEstimator.logRecords(batch);
     }
-    if (!batches.isEmpty()) {
-      BatchKind.Trimmed<ResourceLogs> trimmed =
-          LogBatches.INSTANCE.keepNewest(batches, limits.maxLogRecords(), limits.maxBytes());
-      lock.lock();
-      try {
-        addBatches(logs, trimmed, limits.maxLogRecords());
-      } finally {
-        lock.unlock();
+    if (received.isEmpty()) {
+      return records;
+    }
+    LiveRecords.Found live = LiveRecords.read(received);
+    BatchKind.Trimmed<ResourceLogs> trimmed =
+        LogBatches.INSTANCE.keepNewest(received, limits.maxLogRecords(), limits.maxBytes());
+    List<RunningProcess> rounds = List.of();
+    lock.lock();
+    try {
+      addBatches(logs, trimmed, limits.maxLogRecords());
+      if (live.liveRecords() > 0) {
+        running.countDropped(live.malformed());
+        rounds = running.add(live.processes(), clock.millis());
+        long newFrom = nextSeq;
+        traces.beginEviction(newFrom);
+        try {
+          evictForBytes(newFrom);
+        } finally {
+          traces.endEviction();
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (!rounds.isEmpty()) {
+      for (RunningListener listener : runningListeners) {
+        try {
+          listener.onRunning(rounds);
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "running listener " + listener + " failed", e);
+        }
       }
     }
     return records;
@@ -763,6 +839,126 @@ public final class TelemetryStore {
     return ExportLogsServiceRequest.newBuilder().addAllResourceLogs(resourceLogs()).build();
   }
 
+  // ---------------------------------------------------------------- live view
+
+  /**
+   * Registers a listener told whenever an export closes rounds of the live view.
+   *
+   * <p>Thread-safety: safe to call from any thread, also from within a listener.
+   *
+   * @param listener the listener
+   */
+  public void addRunningListener(RunningListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    runningListeners.addIfAbsent(listener);
+  }
+
+  /**
+   * Unregisters a running listener.
+   *
+   * <p>Thread-safety: safe to call from any thread, also from within a listener.
+   *
+   * @param listener the listener
+   * @return true if it was registered
+   */
+  public boolean removeRunningListener(RunningListener listener) {
+    return runningListeners.remove(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Returns what each Shuttle process reported running in its last round of the live export, oldest
+   * process first; processes that are gone (silent for three of their intervals) are left out. A
+   * goroutine whose own span has arrived since is left out of its round (it has ended, or is about
+   * to), though the round's counts stay as reported.
+   *
+   * <p>Thread-safety: safe to call from any thread; returns a snapshot.
+   *
+   * @return the processes' rounds
+   */
+  public List<RunningProcess> runningNow() {
+    lock.lock();
+    try {
+      List<RunningProcess> rounds = running.snapshot(clock.millis());
+      List<RunningProcess> out = new ArrayList<>(rounds.size());
+      Map<String, Set<String>> arrivedSpans = new HashMap<>();
+      for (RunningProcess round : rounds) {
+        List<RunningGoroutine> shown = new ArrayList<>(round.goroutines().size());
+        for (RunningGoroutine g : round.goroutines()) {
+          if (!g.hasOwnSpan()) {
+            shown.add(g);
+            continue;
+          }
+          Set<String> arrived = arrivedSpans.get(g.traceId());
+          if (arrived == null) {
+            arrived = spanIdsLocked(g.traceId());
+            arrivedSpans.put(g.traceId(), arrived);
+          }
+          if (!arrived.contains(g.spanId())) {
+            shown.add(g);
+          }
+        }
+        out.add(shown.size() == round.goroutines().size() ? round : round.withGoroutines(shown));
+      }
+      return out;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Returns the goroutines of {@link #runningNow()} that run in one trace.
+   *
+   * <p>Thread-safety: safe to call from any thread; returns a snapshot.
+   *
+   * @param traceId the trace id in hex (upper or lower case)
+   * @return the goroutines, by process then arrival
+   */
+  public List<RunningGoroutine> runningInTrace(String traceId) {
+    String id = Objects.requireNonNull(traceId, "traceId").toLowerCase(java.util.Locale.ROOT);
+    List<RunningGoroutine> out = new ArrayList<>();
+    for (RunningProcess round : runningNow()) {
+      for (RunningGoroutine g : round.goroutines()) {
+        if (g.traceId().equals(id)) {
+          out.add(g);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Returns how many live records were dropped: malformed, beyond the caps on goroutines per round
+   * or bytes, or of a process beyond the cap on processes.
+   *
+   * <p>Thread-safety: safe to call from any thread.
+   *
+   * @return the dropped record count
+   */
+  public long droppedLiveRecords() {
+    lock.lock();
+    try {
+      return running.droppedRecords();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @GuardedBy("lock")
+  private Set<String> spanIdsLocked(String traceId) {
+    if (traceId.isEmpty()) {
+      return Set.of();
+    }
+    List<StoredSpan> spans = traces.spans(Ids.fromHex(traceId));
+    if (spans == null) {
+      return Set.of();
+    }
+    Set<String> ids = new HashSet<>();
+    for (StoredSpan span : spans) {
+      ids.add(span.spanId());
+    }
+    return ids;
+  }
+
   /**
    * Removes everything held; the received and evicted counters keep their values.
    *
@@ -774,6 +970,7 @@ public final class TelemetryStore {
       traces.clear();
       metrics.clear();
       logs.clear();
+      running.clear();
     } finally {
       lock.unlock();
     }

@@ -29,6 +29,10 @@ final class Style {
     return wrap("\u001B[32m", text);
   }
 
+  String yellow(String text) {
+    return wrap("\u001B[33m", text);
+  }
+
   String cyan(String text) {
     return wrap("\u001B[36m", text);
   }

@@ -1,6 +1,8 @@
 package dev.shuttle.receiver.render;
 
 import com.google.protobuf.ByteString;
+import dev.shuttle.receiver.RunningGoroutine;
+import dev.shuttle.receiver.RunningProcess;
 import dev.shuttle.receiver.StoredSpan;
 import dev.shuttle.receiver.StoredTrace;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -40,7 +42,10 @@ import org.jspecify.annotations.Nullable;
  * service names, ids) is printed escaped and cut as {@link Untrusted} describes, so a span cannot
  * move the cursor, set the terminal's title or print a line of its own.
  *
- * <p>{@link #withTraceUrl} shows each trace's link in the web viewer instead of its bare id.
+ * <p>{@link #withTraceUrl} shows each trace's link in the web viewer instead of its bare id. Given
+ * the goroutines of the live view that still run in the trace ({@link #render(StoredTrace, List)}),
+ * a span under which one runs is marked, with a line per goroutine (its own span, what it waits
+ * on); {@link #renderRunning} renders a process's round of the live view.
  *
  * <p>Spans whose parent has not arrived are shown as extra roots. Children are ordered by start
  * time.
@@ -52,11 +57,14 @@ public final class TraceRenderer {
   private static final int MAX_ATTRIBUTES = 6;
   private static final int MAX_ID_CHARS = 64;
   private static final int MAX_URL_CHARS = 256;
+  private static final int MAX_RUNNING_PER_SPAN = 5;
   private final Style style;
+  private final RunningText runningText;
   private final @Nullable Function<String, String> traceUrl;
 
   private TraceRenderer(boolean colour, @Nullable Function<String, String> traceUrl) {
     this.style = new Style(colour);
+    this.runningText = new RunningText(style);
     this.traceUrl = traceUrl;
   }
 
@@ -103,7 +111,28 @@ public final class TraceRenderer {
    * @return the text
    */
   public String render(StoredTrace trace) {
+    return render(trace, List.of());
+  }
+
+  /**
+   * Renders the trace as lines ending in {@code \n}, marking the spans under which goroutines of
+   * {@code running} still run: those running in the span, or whose own span (not yet ended) is its
+   * child. Goroutines placed under no span of the trace are left out.
+   *
+   * @param trace the trace
+   * @param running goroutines of the live view that run in this trace ({@link
+   *     dev.shuttle.receiver.TelemetryStore#runningInTrace})
+   * @return the text
+   */
+  public String render(StoredTrace trace, List<RunningGoroutine> running) {
     Objects.requireNonNull(trace, "trace");
+    Objects.requireNonNull(running, "running");
+    Map<String, List<RunningGoroutine>> runningUnder = new LinkedHashMap<>();
+    for (RunningGoroutine g : running) {
+      if (!g.placedUnderSpanId().isEmpty()) {
+        runningUnder.computeIfAbsent(g.placedUnderSpanId(), k -> new ArrayList<>()).add(g);
+      }
+    }
     Map<String, StoredSpan> byId = new LinkedHashMap<>();
     for (StoredSpan span : trace.spans()) {
       byId.putIfAbsent(span.spanId(), span);
@@ -139,9 +168,27 @@ public final class TraceRenderer {
         .append('\n');
     Set<String> visited = new HashSet<>();
     for (int i = 0; i < roots.size(); i++) {
-      renderSpan(out, roots.get(i), "", i == roots.size() - 1, children, visited);
+      renderSpan(out, roots.get(i), "", i == roots.size() - 1, children, visited, runningUnder);
     }
     return out.toString();
+  }
+
+  /**
+   * Renders what a process reported running in a round of the live view: a header line (service,
+   * instance, round, counts), then a line per goroutine with its id, name, state (what it waits on
+   * and for how long) and short trace id; at most 50 goroutine lines.
+   *
+   * <pre>
+   * running now  service shop (shop-1)  round 12  2 goroutines, 1 blocked
+   *   #41  shuttle-go-7  blocked 2.10 s: chan send on jobs (len 10, cap 10)  trace 5b8efff7
+   *   #42  fetch-2  running  trace 5b8efff7
+   * </pre>
+   *
+   * @param process the process's round
+   * @return the text, lines ending in {@code \n}
+   */
+  public String renderRunning(RunningProcess process) {
+    return runningText.block(Objects.requireNonNull(process, "process"));
   }
 
   private void renderSpan(
@@ -150,10 +197,12 @@ public final class TraceRenderer {
       String indent,
       boolean last,
       Map<String, List<StoredSpan>> children,
-      Set<String> visited) {
+      Set<String> visited,
+      Map<String, List<RunningGoroutine>> runningUnder) {
     if (!visited.add(stored.spanId())) {
       return;
     }
+    List<RunningGoroutine> runningHere = runningUnder.getOrDefault(stored.spanId(), List.of());
     Span span = stored.span();
     out.append(indent).append(last ? "└─ " : "├─ ").append(style.bold(name(span.getName())));
     String kind = kind(span.getKind());
@@ -170,11 +219,29 @@ public final class TraceRenderer {
     if (!attributes.isEmpty()) {
       out.append("  ").append(style.dim(attributes));
     }
+    if (!runningHere.isEmpty()) {
+      out.append("  ")
+          .append(
+              style.yellow(
+                  "▶ "
+                      + runningHere.size()
+                      + (runningHere.size() == 1 ? " goroutine" : " goroutines")
+                      + " still running"));
+    }
     out.append('\n');
 
     String childIndent = indent + (last ? "   " : "│  ");
     List<StoredSpan> kids = children.getOrDefault(stored.spanId(), List.of());
     String detailIndent = childIndent + (kids.isEmpty() ? "   " : "│  ");
+    for (int i = 0; i < runningHere.size() && i < MAX_RUNNING_PER_SPAN; i++) {
+      out.append(detailIndent).append(runningText.underSpan(runningHere.get(i))).append('\n');
+    }
+    if (runningHere.size() > MAX_RUNNING_PER_SPAN) {
+      out.append(detailIndent)
+          .append("… ")
+          .append(runningHere.size() - MAX_RUNNING_PER_SPAN)
+          .append(" more\n");
+    }
     for (Span.Event event : span.getEventsList()) {
       out.append(detailIndent)
           .append(style.cyan("• " + name(event.getName())))
@@ -204,7 +271,8 @@ public final class TraceRenderer {
       out.append('\n');
     }
     for (int i = 0; i < kids.size(); i++) {
-      renderSpan(out, kids.get(i), childIndent, i == kids.size() - 1, children, visited);
+      renderSpan(
+          out, kids.get(i), childIndent, i == kids.size() - 1, children, visited, runningUnder);
     }
   }
 

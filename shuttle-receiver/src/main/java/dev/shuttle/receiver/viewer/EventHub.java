@@ -2,6 +2,8 @@ package dev.shuttle.receiver.viewer;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.shuttle.receiver.MetricListener;
+import dev.shuttle.receiver.RunningListener;
+import dev.shuttle.receiver.RunningProcess;
 import dev.shuttle.receiver.SpanListener;
 import dev.shuttle.receiver.StoredSpan;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
@@ -17,19 +19,20 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Tells the open event streams ({@code GET /api/events}) what arrived at the store: the ids of
- * traces that got spans, and that metrics arrived. Each stream takes what is pending for it at most
- * once per debounce interval and writes a heartbeat when nothing happened for a while.
+ * traces that got spans, that metrics arrived, and that rounds of the live view closed. Each stream
+ * takes what is pending for it at most once per debounce interval and writes a heartbeat when
+ * nothing happened for a while.
  *
  * <p>Implementation note (concurrency): the hub's {@code lock} guards the list of subscribers and
  * its {@code closed} flag; each {@link Subscriber} has a lock of its own that guards what is
  * pending for it and its own {@code closed} flag, with a condition its stream waits on. Lock order:
- * hub, then subscriber (never the other way round). The store calls {@link #onSpans} and {@link
- * #onMetrics} on receiving threads, outside its own lock; they add to each subscriber (at most
- * {@link #MAX_PENDING_IDS} ids: the page re-fetches the list anyway) and signal it. A stream waits
- * on its condition with a timeout (the heartbeat, or the end of the debounce interval) and writes
- * to its connection after releasing the lock, so a slow client never holds a lock another thread
- * needs. Invariant: once the hub is closed no subscriber is added, and every subscriber is closed,
- * so every waiting stream returns {@link Next#closed()} promptly.
+ * hub, then subscriber (never the other way round). The store calls {@link #onSpans}, {@link
+ * #onMetrics} and {@link #onRunning} on receiving threads, outside its own lock; they add to each
+ * subscriber (at most {@link #MAX_PENDING_IDS} ids: the page re-fetches the list anyway) and signal
+ * it. A stream waits on its condition with a timeout (the heartbeat, or the end of the debounce
+ * interval) and writes to its connection after releasing the lock, so a slow client never holds a
+ * lock another thread needs. Invariant: once the hub is closed no subscriber is added, and every
+ * subscriber is closed, so every waiting stream returns {@link Next#closed()} promptly.
  *
  * <p>A stream whose browser went away is only found out when a write to it fails, and the server
  * does not read from a connection while its stream runs; so when {@link #subscribe} finds every
@@ -41,7 +44,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safety: all methods are safe to call from any thread.
  */
-final class EventHub implements SpanListener, MetricListener {
+final class EventHub implements SpanListener, MetricListener, RunningListener {
   /** The most trace ids one event carries. */
   static final int MAX_PENDING_IDS = 100;
 
@@ -71,6 +74,9 @@ final class EventHub implements SpanListener, MetricListener {
 
     @GuardedBy("lock")
     private boolean metrics;
+
+    @GuardedBy("lock")
+    private boolean running;
 
     @GuardedBy("lock")
     private boolean closed;
@@ -116,6 +122,16 @@ final class EventHub implements SpanListener, MetricListener {
       }
     }
 
+    private void addRunning() {
+      lock.lock();
+      try {
+        running = true;
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+
     /** Ends this subscriber's stream: its next {@link #next} returns at once. */
     void close() {
       lock.lock();
@@ -139,22 +155,23 @@ final class EventHub implements SpanListener, MetricListener {
       try {
         while (true) {
           if (closed) {
-            return new Next(true, List.of(), false, false);
+            return new Next(true, List.of(), false, false, false);
           }
           if (probe) {
             probe = false;
-            return new Next(false, List.of(), false, true);
+            return new Next(false, List.of(), false, false, true);
           }
           long now = System.nanoTime();
-          boolean pending = !traceIds.isEmpty() || metrics;
+          boolean pending = !traceIds.isEmpty() || metrics || running;
           if (pending && now - notBeforeNanos >= 0) {
-            Next next = new Next(false, List.copyOf(traceIds), metrics, false);
+            Next next = new Next(false, List.copyOf(traceIds), metrics, running, false);
             traceIds.clear();
             metrics = false;
+            running = false;
             return next;
           }
           if (now - heartbeatAtNanos >= 0) {
-            return new Next(false, List.of(), false, false);
+            return new Next(false, List.of(), false, false, false);
           }
           long wait = heartbeatAtNanos - now;
           if (pending) {
@@ -174,12 +191,14 @@ final class EventHub implements SpanListener, MetricListener {
    * @param closed the stream is to end
    * @param traceIds trace ids to announce, possibly empty
    * @param metrics whether to announce metrics
+   * @param running whether to announce that what runs now changed
    * @param probe whether the heartbeat is a probe of a connection that may have closed
    */
-  record Next(boolean closed, List<String> traceIds, boolean metrics, boolean probe) {
+  record Next(
+      boolean closed, List<String> traceIds, boolean metrics, boolean running, boolean probe) {
     /** Whether nothing is to be announced: the stream writes a heartbeat comment. */
     boolean heartbeat() {
-      return !closed && traceIds.isEmpty() && !metrics;
+      return !closed && traceIds.isEmpty() && !metrics && !running;
     }
   }
 
@@ -276,6 +295,18 @@ final class EventHub implements SpanListener, MetricListener {
     try {
       for (Subscriber subscriber : subscribers) {
         subscriber.addMetrics();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void onRunning(List<RunningProcess> rounds) {
+    lock.lock();
+    try {
+      for (Subscriber subscriber : subscribers) {
+        subscriber.addRunning();
       }
     } finally {
       lock.unlock();

@@ -91,6 +91,9 @@ final class EventStreams {
         if (next.metrics()) {
           text.append("event: metrics\ndata: {}\n\n");
         }
+        if (next.running()) {
+          text.append("event: running\ndata: {}\n\n");
+        }
         write(response, false, text.toString());
         now = System.nanoTime();
         heartbeatAt = now + heartbeatNanos;

@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import dev.shuttle.receiver.RunningProcess;
 import dev.shuttle.receiver.StoredSpan;
 import dev.shuttle.receiver.StoredTrace;
 import dev.shuttle.receiver.TelemetryStore;
@@ -221,8 +222,13 @@ final class ViewerApi {
         break;
       }
     }
+    List<RunningProcess> running = store.runningNow();
     if (trace == null) {
-      throw new ApiException(404, "no trace " + id + " is held (evicted, or never received)");
+      long runningStart = RunningJson.earliestStart(running, id);
+      if (runningStart == Long.MAX_VALUE) {
+        throw new ApiException(404, "no trace " + id + " is held (evicted, or never received)");
+      }
+      return onlyRunning(id, running, runningStart);
     }
     TraceAnalysis analysis = TraceAnalysis.of(trace);
     List<TraceAnalysis.SpanInfo> shown =
@@ -290,6 +296,28 @@ final class ViewerApi {
     out.add("criticalPath", criticalPath);
     out.add("lanes", lanes);
     out.addProperty("omittedSpans", analysis.spans().size() - shown.size());
+    out.add("running", RunningJson.inTrace(running, id, start));
+    return out;
+  }
+
+  /** A trace none of whose spans arrived yet, though goroutines of it run. */
+  private static JsonObject onlyRunning(String id, List<RunningProcess> running, long start) {
+    Set<String> services = new TreeSet<>();
+    for (RunningProcess round : running) {
+      if (round.goroutines().stream().anyMatch(g -> g.traceId().equals(id))) {
+        services.add(round.serviceName());
+      }
+    }
+    JsonObject out = new JsonObject();
+    out.addProperty("traceId", id);
+    out.add("startUnixMillis", Json.num(start / 1e6));
+    out.addProperty("durationNanos", 0);
+    out.add("services", strings(services));
+    out.add("spans", new JsonArray());
+    out.add("criticalPath", new JsonArray());
+    out.add("lanes", new JsonArray());
+    out.addProperty("omittedSpans", 0);
+    out.add("running", RunningJson.inTrace(running, id, start));
     return out;
   }
 
@@ -379,6 +407,13 @@ final class ViewerApi {
       case STATUS_CODE_ERROR -> "ERROR";
       default -> "UNSET";
     };
+  }
+
+  // ------------------------------------------------------------------ /api/running
+
+  /** {@code GET /api/running}. */
+  JsonObject running() {
+    return RunningJson.running(store.runningNow(), store.droppedLiveRecords());
   }
 
   // ------------------------------------------------------------------ /api/metrics

@@ -105,7 +105,10 @@ final class ViewerHandler extends Handler.Abstract {
               + " is not allowed: this viewer answers localhost, 127.0.0.1 and [::1] only");
     }
     boolean page =
-        path.equals("/") || path.equals("/metrics") || PAGE_TRACE.matcher(path).matches();
+        path.equals("/")
+            || path.equals("/metrics")
+            || path.equals("/running")
+            || PAGE_TRACE.matcher(path).matches();
     HttpFields fields = request.getHeaders();
     String refusal =
         CrossSite.refusal(
@@ -142,6 +145,7 @@ final class ViewerHandler extends Handler.Abstract {
     switch (path) {
       case "/api/traces" -> json(response, callback, api.traces(params(request)));
       case "/api/metrics" -> json(response, callback, api.metrics());
+      case "/api/running" -> json(response, callback, api.running());
       case "/api/metrics/series" -> json(response, callback, api.series(params(request)));
       case "/api/events" -> events.stream(request, response, callback);
       default -> {

@@ -132,7 +132,7 @@ public final class ViewerServer implements AutoCloseable {
       viewer.lock.unlock();
     }
     viewer.reaper.start();
-    store.addListener(viewer.hub);
+    store.addListener(viewer.hub); // as a RunningListener too
     store.addMetricListener(viewer.hub);
     return viewer;
   }

@@ -17,7 +17,7 @@ final class HostileStrings {
       "结账服务 チェックアウト 결제 👩‍💻 👨‍👩‍👧 ❤️‍🔥 👍🏽 🇨🇳 1️⃣ café ½ ‰ → " + "\u00a0nbsp \uE000private";
 
   /** ANSI codes that {@link Style} writes itself, the only escape sequences allowed out. */
-  private static final Pattern OUR_ANSI_CODES = Pattern.compile("\u001B\\[(0|1|2|31|32|36)m");
+  private static final Pattern OUR_ANSI_CODES = Pattern.compile("\u001B\\[(0|1|2|31|32|33|36)m");
 
   /** One hostile string and what must be printed for it. */
   record Hostile(String label, String text, String printed) {

@@ -40,6 +40,7 @@ class ViewerAssetsHttpTest {
       strings = {
         "/",
         "/metrics",
+        "/running",
         "/trace/0af7651916cd43dd8448eb211c80319c",
         "/trace/0AF7651916CD43DD8448EB211C80319C"
       })

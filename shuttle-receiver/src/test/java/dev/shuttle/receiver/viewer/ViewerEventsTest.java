@@ -190,6 +190,26 @@ class ViewerEventsTest {
   }
 
   @Test
+  void roundsOfTheLiveViewThatCloseAreAnnounced() throws Exception {
+    // given
+    start();
+    Stream stream = open();
+
+    // when: records of a round, then the record that closes it
+    store.addLogs(
+        dev.shuttle.receiver.LiveExports.export(
+            dev.shuttle.receiver.LiveExports.resource("shop", "1"),
+            dev.shuttle.receiver.LiveExports.goroutine(1, 1).build()));
+    store.addLogs(
+        dev.shuttle.receiver.LiveExports.export(
+            dev.shuttle.receiver.LiveExports.resource("shop", "1"),
+            dev.shuttle.receiver.LiveExports.snapshot(1, 1, 0, 1000)));
+
+    // then: one announcement
+    assertThat(nextEvent(stream)).isEqualTo("event: running\ndata: {}");
+  }
+
+  @Test
   void metricsThatArriveAreAnnounced() throws Exception {
     // given
     start();

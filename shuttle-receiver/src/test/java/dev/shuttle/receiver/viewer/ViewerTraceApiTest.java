@@ -105,8 +105,10 @@ class ViewerTraceApiTest {
             "spans",
             "criticalPath",
             "lanes",
-            "omittedSpans");
+            "omittedSpans",
+            "running");
     assertThat(trace.get("traceId").getAsString()).isEqualTo(POOL);
+    assertThat(trace.getAsJsonArray("running")).isEmpty();
     assertThat(trace.get("startUnixMillis").getAsDouble()).isEqualTo(Otlp.ms(0) / 1e6);
     assertThat(trace.get("durationNanos").getAsLong()).isEqualTo(22_000_000L);
     assertThat(strings(trace.get("services"))).containsExactly("shop");

@@ -63,6 +63,11 @@ export function trace(traceId) {
   return getJson(`/api/traces/${encodeURIComponent(traceId)}`);
 }
 
+/** GET /api/running: what each process reported running in its last round of the live view. */
+export function running() {
+  return getJson('/api/running');
+}
+
 /** GET /api/metrics. */
 export function metrics() {
   return getJson('/api/metrics');

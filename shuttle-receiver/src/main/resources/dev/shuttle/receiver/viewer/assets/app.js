@@ -6,6 +6,7 @@ import { h, link, clear } from './dom.js';
 import { mountList } from './list.js';
 import { mountTrace } from './waterfall.js';
 import { mountMetrics } from './metrics.js';
+import { mountRunning } from './running.js';
 
 const main = document.getElementById('view');
 let current = null; // {key, view}: the mounted view, which has update(route) and destroy()
@@ -54,7 +55,7 @@ function render(route) {
   }
   if (current) current.view.destroy();
   clear(main);
-  const mount = { list: mountList, trace: mountTrace, metrics: mountMetrics }[route.view] ?? notFound;
+  const mount = { list: mountList, trace: mountTrace, metrics: mountMetrics, running: mountRunning }[route.view] ?? notFound;
   current = { key, view: mount(main, route) };
 }
 

@@ -6,7 +6,7 @@ import { onReachability } from './api.js';
 const POLL_MILLIS = 2000;
 const RETRY_STREAM_MILLIS = 30000;
 
-const listeners = { traces: new Set(), metrics: new Set() };
+const listeners = { traces: new Set(), metrics: new Set(), running: new Set() };
 const stateListeners = new Set();
 let state = 'connecting';
 let source = null;
@@ -16,7 +16,8 @@ let opened = false;
 
 /**
  * Calls fn on each update of a topic: 'traces' with {traceIds: [..]} (null when polling, as any
- * trace may have changed), 'metrics' with {}. Returns a function that unsubscribes.
+ * trace may have changed), 'metrics' with {}, 'running' with {} (what runs now may have changed).
+ * Returns a function that unsubscribes.
  */
 export function subscribe(topic, fn) {
   listeners[topic].add(fn);
@@ -92,11 +93,13 @@ function openStream() {
     if (opened) {
       emit('traces', { traceIds: null });
       emit('metrics', {});
+      emit('running', {});
     }
     opened = true;
   });
   stream.addEventListener('traces', (event) => emit('traces', parseTraceIds(event.data)));
   stream.addEventListener('metrics', () => emit('metrics', {}));
+  stream.addEventListener('running', () => emit('running', {}));
   stream.addEventListener('error', () => {
     // The browser would reconnect on its own; the contract says poll instead, and try the stream
     // again now and then.
@@ -136,6 +139,7 @@ function stopPolling() {
 function poll() {
   emit('traces', { traceIds: null });
   emit('metrics', {});
+  emit('running', {});
 }
 
 /**

@@ -2,12 +2,13 @@
 
 const listeners = new Set();
 
-/** The route of a location: {view: 'list'|'trace'|'metrics'|'notfound', traceId?, spanId?, query}. */
+/** The route of a location: {view: 'list'|'trace'|'metrics'|'running'|'notfound', traceId?, spanId?, query}. */
 export function parse(loc = window.location) {
   const query = new URLSearchParams(loc.search);
   const path = loc.pathname;
   if (path === '/') return { view: 'list', query };
   if (path === '/metrics' || path === '/metrics/') return { view: 'metrics', query };
+  if (path === '/running' || path === '/running/') return { view: 'running', query };
   const match = /^\/trace\/([^/]+)\/?$/.exec(path);
   if (match) {
     let traceId;

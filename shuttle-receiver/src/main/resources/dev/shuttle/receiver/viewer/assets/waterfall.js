@@ -1,5 +1,6 @@
 // The trace view (/trace/<id>): spans as bars on a shared time axis, nested by depth or grouped
-// by lane, with the concurrency insight (insight.js) and the details of the selected span.
+// by lane, with the concurrency insight (insight.js) and the details of the selected span; and
+// open-ended bars, ending now, for goroutines of the live view still running in the trace.
 
 import { h, link, clear } from './dom.js';
 import * as api from './api.js';
@@ -10,8 +11,10 @@ import { replaceQuery } from './router.js';
 import { lastListPath } from './list.js';
 import { markCritical, queueWait, parallelism, criticalPathSummary, laneBlocks } from './insight.js';
 import { spanDetails } from './details.js';
+import { doing, blockedForNow } from './running.js';
 
 const SERVICE_COLOURS = 8;
+const RUNNING_TICK_MILLIS = 1000;
 const MAX_INDENT = 24;
 let groupByLane = false; // kept while the page is open, from one trace to the next
 
@@ -27,10 +30,21 @@ function cleanSpans(trace) {
     .map((s) => ({ ...s, startOffsetNanos: finite(s.startOffsetNanos), durationNanos: Math.max(0, finite(s.durationNanos)), depth: Math.max(0, finite(s.depth)) }));
 }
 
-/** Maps nanoseconds since the trace's start to percent of the track; the axis includes queue waits. */
-export function scaleOf(durationNanos, spans) {
+/** The goroutines of an answer still running in the trace, with their numbers made safe. */
+function cleanRunning(trace) {
+  const running = Array.isArray(trace.running) ? trace.running : [];
+  return running
+    .filter((g) => g && typeof g === 'object')
+    .map((g) => ({ ...g, id: finite(g.id), startOffsetNanos: finite(g.startOffsetNanos), receivedUnixMillis: finite(g.receivedUnixMillis) }));
+}
+
+/**
+ * Maps nanoseconds since the trace's start to percent of the track; the axis includes queue waits,
+ * and reaches endNanos (now, when goroutines still run) if given.
+ */
+export function scaleOf(durationNanos, spans, endNanos = 0) {
   let t0 = 0;
-  let t1 = finite(durationNanos);
+  let t1 = Math.max(finite(durationNanos), finite(endNanos));
   for (const s of spans) {
     if (typeof s.queueWaitNanos === 'number' && s.queueWaitNanos > 0) t0 = Math.min(t0, s.startOffsetNanos - s.queueWaitNanos);
     t1 = Math.max(t1, s.startOffsetNanos + s.durationNanos);
@@ -80,6 +94,8 @@ export function mountTrace(container, route) {
   let notes = []; // the notes next to the bars drawn now, for placeNotes
   let order = []; // span ids in the order drawn, for the arrow keys
   let firstDraw = true;
+  let running = []; // goroutines still running in this trace whose own span has not arrived
+  let runningTimer = null; // redraws the open-ended bars as time passes
 
   const view = h('section', { class: 'trace-view', testid: 'trace-view' });
   container.append(view);
@@ -108,6 +124,7 @@ export function mountTrace(container, route) {
       h('li', {}, h('span', { class: 'swatch wait' }), 'queue wait'),
       h('li', {}, h('span', { class: 'swatch error' }), 'error'),
       h('li', {}, h('span', { class: 'swatch event' }), 'event'),
+      h('li', {}, h('span', { class: 'swatch running' }), 'still running'),
     ),
   );
   const chartHost = h('div', { class: 'chart-host' });
@@ -152,7 +169,8 @@ export function mountTrace(container, route) {
 
   function drawHead() {
     const root = spans.find((s) => s.depth === 0 && !s.parentMissing) ?? spans[0];
-    const name = root ? root.name || '(unnamed)' : '(no spans)';
+    const firstRunning = running[0];
+    const name = root ? root.name || '(unnamed)' : firstRunning ? `${firstRunning.spanName || firstRunning.name || 'goroutine'} (running)` : '(no spans)';
     document.title = `${name} · Shuttle`;
     const services = Array.isArray(trace.services) ? trace.services : [];
     const meta = h('dl', { class: 'meta' });
@@ -161,6 +179,7 @@ export function mountTrace(container, route) {
     item('Started', h('span', { text: fmt.time(trace.startUnixMillis), attrs: { title: fmt.isoTime(trace.startUnixMillis) } }));
     item('Duration', h('span', { testid: 'trace-duration', text: fmt.duration(trace.durationNanos) }));
     item('Spans', fmt.count(spans.length));
+    if (running.length > 0) item('Running now', h('span', { testid: 'trace-running-count', text: `${running.length} ${running.length === 1 ? 'goroutine' : 'goroutines'}` }));
     item(services.length === 1 ? 'Service' : 'Services', services.join(', '));
     head.replaceChildren(
       h('p', { class: 'crumbs' }, link(lastListPath(), {}, '← Traces')),
@@ -256,6 +275,70 @@ export function mountTrace(container, route) {
     return row;
   }
 
+  /** Now, in nanoseconds since the trace's start. */
+  function nowOffset() {
+    return (Date.now() - finite(trace.startUnixMillis)) * 1e6;
+  }
+
+  /**
+   * A goroutine still running: an open-ended bar from its start to now, labelled with its own
+   * span's name (or its name) and what it waits on.
+   */
+  function runningRow(g, scale, depth) {
+    const label = g.spanName || g.name || 'goroutine';
+    const now = nowOffset();
+    const forNs = Math.max(0, now - g.startOffsetNanos);
+    const waits = doing(g);
+    const blockedFor = blockedForNow(g, g.receivedUnixMillis);
+    const title = `${label}: goroutine #${g.id} ${g.name ?? ''}, ${waits}${blockedFor === null ? '' : ` for ${fmt.duration(blockedFor)}`}, running for ${fmt.duration(forNs)}`;
+    const b = h('div', {
+      class: ['wf-bar', 'running-bar', serviceClass(g.service)],
+      testid: 'running-bar',
+      dataset: { goroutineId: g.id, spanId: g.spanId ?? null, parentSpanId: g.placedUnderSpanId ?? null },
+      attrs: { role: 'img', 'aria-label': title, title },
+    });
+    scale.place(b, g.startOffsetNanos, forNs);
+    const noteEl = h('span', { class: ['wf-note', 'running-note'], testid: 'running-note' },
+      h('span', { class: 'wf-dur', text: waits }),
+      blockedFor !== null && h('span', { class: 'muted', text: fmt.duration(blockedFor) }));
+    noteEl.style.right = `${Math.max(0, 100 - scale.pct(now))}%`; // inside the bar's open end
+    const nameEl = h('span', { class: 'wf-name', text: label, attrs: { title: label } });
+    const labelEl = h('div', { class: 'wf-label' }, h('span', { class: 'running-mark', text: '▶', attrs: { title: 'Still running' } }), nameEl);
+    labelEl.style.paddingLeft = `${0.5 + Math.min(depth, MAX_INDENT) * 1.1}rem`;
+    return h('div', { class: ['wf-row', 'running-row'], testid: 'running-span-row', dataset: { goroutineId: g.id, depth } }, labelEl, h('div', { class: 'wf-track' }, b, noteEl));
+  }
+
+  /** The rows of the tree, each running goroutine after the subtree of the span it is under. */
+  function treeRows(scale) {
+    const under = new Map();
+    const loose = [];
+    for (const g of running) {
+      const parent = typeof g.placedUnderSpanId === 'string' ? g.placedUnderSpanId : null;
+      if (parent && spansById.has(parent)) {
+        if (!under.has(parent)) under.set(parent, []);
+        under.get(parent).push(g);
+      } else {
+        loose.push(g);
+      }
+    }
+    const rows = [];
+    const open = []; // spans whose subtree is being drawn: {spanId, depth}
+    const closeTo = (depth) => {
+      while (open.length > 0 && open[open.length - 1].depth >= depth) {
+        const done = open.pop();
+        for (const g of under.get(done.spanId) ?? []) rows.push(runningRow(g, scale, done.depth + 1));
+      }
+    };
+    for (const span of spans) {
+      closeTo(span.depth);
+      rows.push(spanRow(span, scale));
+      open.push({ spanId: span.spanId, depth: span.depth });
+    }
+    closeTo(0);
+    for (const g of loose) rows.push(runningRow(g, scale, 0));
+    return rows;
+  }
+
   function laneBand(block, scale) {
     const count = block.rows.reduce((n, r) => n + r.spans.length, 0);
     const label = h(
@@ -297,7 +380,7 @@ export function mountTrace(container, route) {
     laneToggle.checked = groupByLane && lanes.length > 0;
     laneToggle.disabled = lanes.length === 0;
     laneCount.textContent = lanes.length === 0 ? ' (no lanes in this trace)' : ` (${lanes.length} ${lanes.length === 1 ? 'lane' : 'lanes'})`;
-    const scale = scaleOf(trace.durationNanos, spans);
+    const scale = scaleOf(trace.durationNanos, spans, running.length > 0 ? nowOffset() : 0);
     bars = new Map();
     order = [];
     notes = [];
@@ -305,8 +388,9 @@ export function mountTrace(container, route) {
     const rows = h('div', { class: 'wf-rows' }, grid);
     if (laneToggle.checked) {
       for (const block of laneBlocks(spans, lanes)) rows.append(block.type === 'span' ? spanRow(block.span, scale) : laneBand(block, scale));
+      for (const g of running) rows.append(runningRow(g, scale, 0));
     } else {
-      for (const span of spans) rows.append(spanRow(span, scale));
+      rows.append(...treeRows(scale));
     }
     const chart = h('div', { class: ['waterfall', laneToggle.checked && 'by-lane'], testid: 'waterfall', dataset: { mode: laneToggle.checked ? 'lanes' : 'tree' }, attrs: { role: 'group', 'aria-label': 'Waterfall' } }, header, rows);
     chart.addEventListener('keydown', onKey);
@@ -333,6 +417,9 @@ export function mountTrace(container, route) {
   function show(data) {
     trace = data;
     spans = cleanSpans(data);
+    running = cleanRunning(data);
+    clearInterval(runningTimer);
+    runningTimer = running.length > 0 ? setInterval(drawChart, RUNNING_TICK_MILLIS) : null;
     spansById = new Map(spans.map((s) => [s.spanId, s]));
     childCounts = new Map();
     for (const s of spans) {
@@ -350,6 +437,8 @@ export function mountTrace(container, route) {
 
   function showMissing() {
     lastText = null;
+    clearInterval(runningTimer);
+    runningTimer = null;
     toolbar.hidden = true;
     body.classList.remove('with-details');
     clear(detailsHost);
@@ -385,6 +474,7 @@ export function mountTrace(container, route) {
   const unsubscribe = subscribe('traces', ({ traceIds }) => {
     if (traceIds === null || traceIds.includes(traceId)) refresh();
   });
+  const unsubscribeRunning = subscribe('running', () => refresh());
   refresh();
 
   return {
@@ -394,6 +484,8 @@ export function mountTrace(container, route) {
     },
     destroy() {
       unsubscribe();
+      unsubscribeRunning();
+      clearInterval(runningTimer);
       resize.disconnect();
       clear(container);
     },
