@@ -64,7 +64,7 @@ public final class GoroutineRegistry {
     LiveGoroutine.RunningIn runningIn =
         spanName == null
             ? LiveGoroutine.RunningIn.inherited(span)
-            : new LiveGoroutine.RunningIn(
+            : LiveGoroutine.RunningIn.own(
                 spanName, span, Span.fromContext(parent).getSpanContext());
     LiveGoroutine g =
         new LiveGoroutine(Thread.currentThread(), owner, parentId, runningIn, Clock.INSTANCE.now());

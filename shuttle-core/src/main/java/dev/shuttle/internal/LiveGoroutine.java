@@ -83,6 +83,15 @@ public final class LiveGoroutine {
     public static final RunningIn NONE =
         new RunningIn(null, SpanContext.getInvalid(), SpanContext.getInvalid());
 
+    /**
+     * Running in its own span {@code span} named {@code name}, child of {@code parent}; or in the
+     * inherited {@code parent} when no span of its own was made (a no-op tracer hands back the
+     * parent's).
+     */
+    public static RunningIn own(String name, SpanContext span, SpanContext parent) {
+      return span.equals(parent) ? inherited(parent) : new RunningIn(name, span, parent);
+    }
+
     /** Running in an inherited span. */
     public static RunningIn inherited(SpanContext span) {
       return new RunningIn(null, span, span);

@@ -544,7 +544,7 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
     LiveGoroutine live = worker.live;
     if (live != null) {
       live.runIn(
-          new LiveGoroutine.RunningIn(
+          LiveGoroutine.RunningIn.own(
               PoolAttributes.SPAN_PROCESS_JOB,
               span.getSpanContext(),
               Span.fromContext(jobContext.context()).getSpanContext()));
