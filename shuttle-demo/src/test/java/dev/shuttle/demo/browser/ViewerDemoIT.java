@@ -76,7 +76,8 @@ class ViewerDemoIT {
           Map.entry("best-practices", "batch-operation"),
           Map.entry("once", "tracer-initialization"),
           Map.entry("context-cause", "tiered-processing"),
-          Map.entry("atomic-metrics", "collect-requests"));
+          Map.entry("atomic-metrics", "collect-requests"),
+          Map.entry("deadlock", "deadlocked-request"));
 
   /** The rows of the trace list as drawn: trace id, root name, whether marked as an error. */
   private static final String LIST_ROWS =
