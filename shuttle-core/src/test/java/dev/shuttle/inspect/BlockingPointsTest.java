@@ -100,14 +100,12 @@ class BlockingPointsTest {
             "WaitGroup",
             (Blocker)
                 () -> {
-                  CountDownLatch release = new CountDownLatch(1);
                   WaitGroup wg = new WaitGroup();
                   wg.add(2);
                   Go.go(wg::await);
                   return () -> {
                     wg.done();
                     wg.done();
-                    release.countDown();
                   };
                 },
             (Predicate<BlockedOn>) on -> on.equals(new BlockedOn.WaitGroupWait(2)),

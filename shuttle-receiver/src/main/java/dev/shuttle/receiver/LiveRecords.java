@@ -1,6 +1,7 @@
 package dev.shuttle.receiver;
 
 import com.google.protobuf.ByteString;
+import dev.shuttle.receiver.internal.Excerpt;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
@@ -255,17 +256,7 @@ final class LiveRecords {
 
   /** Text no longer than {@code max} chars, never cut inside a surrogate pair; null as empty. */
   static String cut(@Nullable String text, int max) {
-    if (text == null) {
-      return "";
-    }
-    if (text.length() <= max) {
-      return text;
-    }
-    int end = max - 1;
-    if (Character.isHighSurrogate(text.charAt(end - 1))) {
-      end--;
-    }
-    return text.substring(0, end) + "…";
+    return text == null ? "" : Excerpt.truncated(text, max);
   }
 
   /** A scalar attribute value as text; other kinds by their type. */

@@ -54,6 +54,21 @@ public final class Excerpt {
     return '"' + excerpt(text, MAX_CODE_POINTS, true) + '"';
   }
 
+  /**
+   * Cuts {@code text} to at most {@code maxChars} chars, never inside a surrogate pair, ending in
+   * {@code …} when cut; unescaped, for text that is escaped where it is shown.
+   */
+  public static String truncated(String text, int maxChars) {
+    if (text.length() <= maxChars) {
+      return text;
+    }
+    int end = maxChars - 1;
+    if (Character.isHighSurrogate(text.charAt(end - 1))) {
+      end--;
+    }
+    return text.substring(0, end) + "…";
+  }
+
   private static String excerpt(String text, int maxCodePoints, boolean escapeQuotes) {
     int maxChars = 2 * maxCodePoints;
     StringBuilder out = new StringBuilder(Math.min(text.length(), maxChars) + 8);

@@ -8,6 +8,7 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import com.google.protobuf.ByteString;
+import dev.shuttle.receiver.internal.Excerpt;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import java.nio.charset.StandardCharsets;
@@ -98,14 +99,7 @@ final class Json {
 
   /** Cuts text to at most {@code max} chars, never inside a surrogate pair, ending in {@code …}. */
   static String cut(String text, int max) {
-    if (text.length() <= max) {
-      return text;
-    }
-    int end = max - 1;
-    if (Character.isHighSurrogate(text.charAt(end - 1))) {
-      end--;
-    }
-    return text.substring(0, end) + "…";
+    return Excerpt.truncated(text, max);
   }
 
   /** Attributes as {@code [Attr]}: at most {@link #MAX_ATTRIBUTES}. */
