@@ -25,10 +25,9 @@ public final class Tour {
   static final AttributeKey<String> TASK_NAME = AttributeKey.stringKey("task.name");
 
   public static void main(String[] args) throws Exception {
-    // The OpenTelemetry SDK, exporting over OTLP as the OTEL_* variables say; Shuttle records to
-    // it.
+    // The OpenTelemetry SDK, exporting over OTLP as the OTEL_* variables say.
     try (ShuttleOtel otel = ShuttleOtel.builder().serviceName("tour").start()) {
-      ShuttleTelemetry.use(otel.openTelemetry());
+      ShuttleTelemetry.use(otel.openTelemetry()); // Shuttle records to it
       // The request's root span: every goroutine, channel hop and pool job below joins its trace.
       Span span = otel.openTelemetry().getTracer("tour").spanBuilder("handle-request").startSpan();
       try (Scope ignored = span.makeCurrent()) {
