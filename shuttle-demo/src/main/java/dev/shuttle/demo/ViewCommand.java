@@ -62,7 +62,10 @@ final class ViewCommand implements Callable<Integer> {
   @Option(
       names = "--for",
       paramLabel = "DURATION",
-      description = "Stop after this long (ISO-8601, e.g. PT30S). Default: until interrupted.")
+      converter = DurationConverter.class,
+      description =
+          "Stop after this long (30s, 500ms, 1.5m, 1h or ISO-8601 PT30S). Default: until"
+              + " interrupted.")
   @Nullable Duration runFor;
 
   @Spec CommandSpec spec;
