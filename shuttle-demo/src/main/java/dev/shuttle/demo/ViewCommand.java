@@ -77,6 +77,9 @@ final class ViewCommand implements Callable<Integer> {
           spec.commandLine(),
           "--ui-port must be within [0, 65535] (0 for any free port), was " + uiPort);
     }
+    if (runFor != null && (runFor.isNegative() || runFor.isZero())) {
+      throw new ParameterException(spec.commandLine(), "--for must be positive, was " + runFor);
+    }
     ViewerConfig config;
     try {
       config = ViewerConfig.builder().bindAddress(bind).port(uiPort).build();

@@ -528,6 +528,7 @@ class DemoCommandTest {
         .contains("--http-port", "--grpc-port", "--bind", "--max-spans", "--for", "--ui-port")
         .contains("Shows an OTLP/JSON file in the web viewer")
         .contains("Prints what the Shuttle goroutines of a running JVM are doing now", "--json")
-        .contains("--timeout");
+        .contains("--timeout")
+        .contains("Durations in options: 200ms, 5s, 1.5m, 1h, 1m30s or ISO-8601 (PT5S)");
   }
 }
