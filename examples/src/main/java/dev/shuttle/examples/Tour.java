@@ -23,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 /** One request through Shuttle's patterns, exported as one trace to the OTLP endpoint in OTEL_*. */
 public final class Tour {
   static final AttributeKey<String> TASK_NAME = AttributeKey.stringKey("task.name");
+  static final AttributeKey<String> PRICE = AttributeKey.stringKey("price");
 
   public static void main(String[] args) throws Exception {
     // The OpenTelemetry SDK, exporting over OTLP as the OTEL_* variables say.
@@ -75,9 +76,10 @@ public final class Tour {
               reply.onReceive(v -> v),
               Timers.after(Duration.ofMillis(500)).onReceive(t -> "no price in time"));
 
-      // A worker pool whose every job span is a child of its submitter's span.
+      // A worker pool: each job is one span, named by its submitter, in the submitter's trace.
       try (WorkerPool pool = WorkerPool.builder().name("checkout").size(4).build()) {
-        pool.submit(request.context(), () -> charge(price)).join();
+        pool.submit(request.context(), "charge", Attributes.of(PRICE, price), () -> charge(price))
+            .join();
       }
     }
   }

@@ -286,7 +286,8 @@ export function mountTrace(container, route) {
    */
   function runningRow(g, scale, depth) {
     const label = g.spanName || g.name || 'goroutine';
-    const now = nowOffset();
+    // the scale ends at the "now" taken when the chart was drawn; a later now would overrun it
+    const now = Math.min(nowOffset(), scale.t1);
     const forNs = Math.max(0, now - g.startOffsetNanos);
     const waits = doing(g);
     const blockedFor = blockedForNow(g, g.receivedUnixMillis);
