@@ -113,8 +113,9 @@ public final class TraceRenderer {
    * default. A line too wide is elided, with {@code …}, in this order: its attributes, then details
    * (a status message, what a goroutine waits on), then the service's name, and last the span's or
    * event's name; tree glyphs, durations, ids and links are never cut, so the name and duration of
-   * every span stay visible. A line whose tree glyphs alone are wider than the terminal, or a
-   * header line whose link is, is printed whole (the link on a line of its own).
+   * every span stay visible. A trace's header line that does not fit is printed as two, the trace's
+   * id or link whole on the first; a line whose tree glyphs alone are wider than the terminal is
+   * printed whole.
    *
    * {@snippet :
    * TraceRenderer renderer = TraceRenderer.create(true).withWidth(80);
@@ -199,8 +200,8 @@ public final class TraceRenderer {
             .keep("  " + Values.count(trace.spans().size(), "span", "spans"))
             .keep("  " + Values.duration(end - start));
     String headerText = header.fit(columns);
-    if (columns > 0 && header.width() > columns && traceUrl != null) {
-      // the link is never cut: on a line of its own, with the rest fitted below it
+    if (columns > 0 && header.width() > columns) {
+      // the id or link is never cut: on a line of its own, with the rest fitted below it
       out.append(style.bold("trace " + shownId)).append('\n');
       headerText =
           new Line()
