@@ -79,9 +79,11 @@ class TracePrinterTest {
     // then
     assertThat(block)
         .isEqualTo(
-            "running now  service shop…  round 1  2 goroutines, 1 blocked\n"
-                + "  #41  shuttle-go-7  blocked 2.10 s: chan s…  trace 5b8efff7\n"
-                + "  #42  fetch-2  running\n");
+            """
+            running now  service shop…  round 1  2 goroutines, 1 blocked
+              #41  shuttle-go-7  blocked 2.10 s: chan s…  trace 5b8efff7
+              #42  fetch-2  running
+            """);
   }
 
   @Test
