@@ -135,6 +135,16 @@ final class ReceiverCommand implements Callable<Integer> {
 
   @Mixin TerminalOptions terminal = new TerminalOptions();
 
+  /** How the receiver waits for the end of its run, given --for. */
+  @FunctionalInterface
+  interface RunWait {
+    /** Returns when the receiver is to stop; by default on a signal or after {@code runFor}. */
+    void await(GracefulStop stop, @Nullable Duration runFor) throws InterruptedException;
+  }
+
+  /** By default, until Ctrl-C, SIGTERM or the end of --for; tests replace it. */
+  RunWait runWait = GracefulStop::await;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -208,7 +218,7 @@ final class ReceiverCommand implements Callable<Integer> {
                   viewer == null ? renderer : renderer.withTraceUrl(viewer::traceUrl)));
       MetricsPrinter metrics = MetricsPrinter.create(out, terminal.metricsRenderer());
       receiver.store().addMetricListener(metrics);
-      stop.await(runFor);
+      runWait.await(stop, runFor);
       if (viewer != null) {
         viewer.stop(Duration.ZERO); // ends the browsers' event streams cleanly
       }
