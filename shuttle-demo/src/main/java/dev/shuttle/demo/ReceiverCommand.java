@@ -227,13 +227,13 @@ final class ReceiverCommand implements Callable<Integer> {
       TelemetryStore store = receiver.store();
       out.println(
           "Received "
-              + count(store.spansReceived(), "span", "spans")
+              + Plural.count(store.spansReceived(), "span", "spans")
               + " ("
-              + count(store.traceCount(), "trace", "traces")
+              + Plural.count(store.traceCount(), "trace", "traces")
               + " held, "
               + store.evictedTraces()
               + " evicted) and "
-              + count(
+              + Plural.count(
                   store.dataPointCount() + store.evictedDataPoints(),
                   "metric data point",
                   "metric data points"));
@@ -244,11 +244,6 @@ final class ReceiverCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-  }
-
-  /** Returns {@code 1 span}, {@code 2 spans}: the count with the noun that fits it. */
-  static String count(long count, String one, String many) {
-    return count + " " + (count == 1 ? one : many);
   }
 
   /** Starts the viewer, or says in one line why it cannot listen and returns null. */

@@ -82,8 +82,7 @@ class ViewCommandTest {
     // then
     assertThat(exit.get(20, TimeUnit.SECONDS)).as(err.toString()).isZero();
     assertThat(out.toString())
-        .contains(
-            "Loaded 1 spans in 1 traces, 0 metric data points and 0 log records from " + file);
+        .contains("Loaded 1 span in 1 trace, 0 metric data points and 0 log records from " + file);
     assertThat(traces)
         .containsPattern("\"rootName\"\\s*:\\s*\"checkout\"")
         .containsPattern("\"total\"\\s*:\\s*1\\b");
