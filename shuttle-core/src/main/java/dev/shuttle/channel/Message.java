@@ -1,8 +1,10 @@
 package dev.shuttle.channel;
 
+import dev.shuttle.internal.CallerSpans;
 import dev.shuttle.internal.SpanOutcome;
 import dev.shuttle.telemetry.ChannelAttributes;
 import dev.shuttle.telemetry.ShuttleTelemetry;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
@@ -40,6 +42,8 @@ public record Message<T>(T value, Context context) implements Received<T> {
   /**
    * Starts a {@link SpanKind#CONSUMER} span for processing this message, linked to the sender's
    * span (OpenTelemetry's messaging conventions); the caller must end it.
+   *
+   * @throws IllegalArgumentException if {@code spanName} is blank
    */
   public Span startSpan(String spanName) {
     return startSpan(spanName, SpanRelation.LINK);
@@ -48,22 +52,49 @@ public record Message<T>(T value, Context context) implements Received<T> {
   /**
    * Starts a {@link SpanKind#CONSUMER} span for processing this message, related to the sender's
    * span as {@code relation} says; the caller must end it.
+   *
+   * @throws IllegalArgumentException if {@code spanName} is blank
    */
   public Span startSpan(String spanName, SpanRelation relation) {
-    Objects.requireNonNull(spanName, "spanName");
+    return startSpan(spanName, Attributes.empty(), relation);
+  }
+
+  /**
+   * Starts a {@link SpanKind#CONSUMER} span named {@code spanName} with the caller's {@code
+   * attributes} for processing this message, related to the sender's span as {@code relation} says;
+   * Shuttle adds the {@code messaging.*} attributes, except those whose names {@code attributes}
+   * already has. The caller must end it.
+   *
+   * @throws IllegalArgumentException if {@code spanName} is blank
+   */
+  public Span startSpan(String spanName, Attributes attributes, SpanRelation relation) {
+    CallerSpans.requireName(spanName);
+    Objects.requireNonNull(attributes, "attributes");
     Objects.requireNonNull(relation, "relation");
     SpanBuilder builder =
         ShuttleTelemetry.tracer()
             .spanBuilder(spanName)
             .setSpanKind(SpanKind.CONSUMER)
-            .setAttribute(
-                ChannelAttributes.MESSAGING_SYSTEM, ChannelAttributes.MESSAGING_SYSTEM_SHUTTLE)
-            .setAttribute(
-                ChannelAttributes.MESSAGING_OPERATION_NAME,
-                ChannelAttributes.MESSAGING_OPERATION_PROCESS)
-            .setAttribute(
-                ChannelAttributes.MESSAGING_OPERATION_TYPE,
-                ChannelAttributes.MESSAGING_OPERATION_PROCESS);
+            .setAllAttributes(attributes);
+    CallerSpans.putUnlessGiven(
+        builder,
+        attributes,
+        ChannelAttributes.MESSAGING_SYSTEM,
+        ChannelAttributes.MESSAGING_SYSTEM_SHUTTLE);
+    CallerSpans.putUnlessGiven(
+        builder,
+        attributes,
+        ChannelAttributes.MESSAGING_OPERATION_NAME,
+        ChannelAttributes.MESSAGING_OPERATION_PROCESS);
+    CallerSpans.putUnlessGiven(
+        builder,
+        attributes,
+        ChannelAttributes.MESSAGING_OPERATION_TYPE,
+        ChannelAttributes.MESSAGING_OPERATION_PROCESS);
+    return relate(builder, relation).startSpan();
+  }
+
+  private SpanBuilder relate(SpanBuilder builder, SpanRelation relation) {
     if (relation == SpanRelation.PARENT) {
       builder.setParent(context);
     } else {
@@ -72,13 +103,14 @@ public record Message<T>(T value, Context context) implements Received<T> {
         builder.addLink(producer);
       }
     }
-    return builder.startSpan();
+    return builder;
   }
 
   /**
    * Runs {@code handler} on the value inside a consumer span linked to the sender's span; records a
    * failure on the span and rethrows it.
    *
+   * @throws IllegalArgumentException if {@code spanName} is blank
    * @throws E what the handler throws, unchanged
    */
   public <E extends Exception> void process(String spanName, ValueHandler<? super T, E> handler)
@@ -91,13 +123,39 @@ public record Message<T>(T value, Context context) implements Received<T> {
    * relation} says; records a failure on the span and rethrows it. The span is current while the
    * handler runs (and, with {@link SpanRelation#PARENT}, so is the message's context).
    *
+   * @throws IllegalArgumentException if {@code spanName} is blank
+   * @throws E what the handler throws, unchanged
+   */
+  public <E extends Exception> void process(
+      String spanName, SpanRelation relation, ValueHandler<? super T, E> handler) throws E {
+    process(spanName, Attributes.empty(), relation, handler);
+  }
+
+  /**
+   * Runs {@code handler} on the value inside a consumer span named {@code spanName} with the
+   * caller's {@code attributes} (see {@link #startSpan(String, Attributes, SpanRelation)}), related
+   * to the sender's span as {@code relation} says: the one span of this message's processing.
+   * Records a failure on the span and rethrows it.
+   *
+   * {@snippet :
+   * for (Message<Item> item : input.messages()) {
+   *   item.process("worker-process", Attributes.of(WORKER_ID, id), SpanRelation.PARENT,
+   *       value -> output.send(item.context(), transform(value)));
+   * }
+   * }
+   *
+   * @throws IllegalArgumentException if {@code spanName} is blank
    * @throws E what the handler throws, unchanged
    */
   @SuppressWarnings("try") // the scope is only closed
   public <E extends Exception> void process(
-      String spanName, SpanRelation relation, ValueHandler<? super T, E> handler) throws E {
+      String spanName,
+      Attributes attributes,
+      SpanRelation relation,
+      ValueHandler<? super T, E> handler)
+      throws E {
     Objects.requireNonNull(handler, "handler");
-    Span span = startSpan(spanName, relation);
+    Span span = startSpan(spanName, attributes, relation);
     Context base = relation == SpanRelation.PARENT ? context : Context.current();
     try (Scope ignored = base.with(span).makeCurrent()) {
       handler.handle(value);

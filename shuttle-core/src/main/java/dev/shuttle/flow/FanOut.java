@@ -5,6 +5,7 @@ import dev.shuttle.channel.ChannelClosedException;
 import dev.shuttle.channel.Message;
 import dev.shuttle.context.CancelableContext;
 import dev.shuttle.context.Contexts;
+import dev.shuttle.internal.CallerSpans;
 import dev.shuttle.internal.GoroutineRegistry;
 import dev.shuttle.internal.InterruptOnCancel;
 import dev.shuttle.internal.Rethrow;
@@ -113,7 +114,7 @@ public final class FanOut {
    * <p>If {@code function} throws, the failure is recorded on its span, the other workers stop, and
    * the result channel closes with the failure.
    *
-   * @throws IllegalArgumentException if {@code n} is less than 1
+   * @throws IllegalArgumentException if {@code n} is less than 1, or {@code spanName} is blank
    */
   public static <T, R> Channel<R> share(
       Context context,
@@ -123,7 +124,7 @@ public final class FanOut {
       StageFunction<? super T, ? extends R> function,
       int buffer) {
     Objects.requireNonNull(input, "input");
-    Objects.requireNonNull(spanName, "spanName");
+    CallerSpans.requireName(spanName);
     Objects.requireNonNull(function, "function");
     requirePositive(n);
     CancelableContext workers = Contexts.withCancel(Objects.requireNonNull(context, "context"));

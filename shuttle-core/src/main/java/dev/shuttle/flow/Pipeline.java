@@ -1,10 +1,12 @@
 package dev.shuttle.flow;
 
 import dev.shuttle.channel.Channel;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.context.Context;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * A multi-stage pipeline over channels (the guide's "multi-stage pipeline", without its defects):
@@ -13,6 +15,7 @@ import java.util.Objects;
  *
  * {@snippet :
  * Pipeline<String, String> pipeline = Pipeline.<String>builder("multi-stage")
+ *     .itemSpan("data-item", s -> Attributes.of(DATA, s)) // each item's span, parent of its stages
  *     .stage("stage-1-process", s -> "stage1-" + s)
  *     .stage("stage-2-process", 4, s -> "stage2-" + s) // four workers
  *     .stage("stage-3-process", s -> "stage3-" + s)
@@ -25,11 +28,12 @@ import java.util.Objects;
  *
  * <h2>Tracing</h2>
  *
- * Each item gets a span named {@code pipeline.item} at the source — a child of the context passed
- * to {@link #start} (or, for a channel source, of the context the item was sent in) — that ends
- * when the item leaves the pipeline, or fails. Each stage's work on the item is a child span named
- * after the stage, current while the stage function runs. Output messages carry the item's context,
- * so consumers of {@link PipelineRun#output()} can continue the trace.
+ * Each item gets one span at the source — named {@code pipeline.item}, or as {@link
+ * PipelineBuilder#itemSpan} says, a child of the context passed to {@link #start} (or, for a
+ * channel source, of the context the item was sent in) — that ends when the item leaves the
+ * pipeline, or fails. Each stage's work on the item is a child span named after the stage, current
+ * while the stage function runs. Output messages carry the item's context, so consumers of {@link
+ * PipelineRun#output()} can continue the trace.
  *
  * <p>A pipeline is an immutable, reusable description; every {@code start} is an independent run.
  * Thread-safe.
@@ -43,13 +47,24 @@ public final class Pipeline<I, O> {
   final int buffer;
   final boolean ordered;
   final FailurePolicy failurePolicy;
+  final String itemSpanName;
+  final Function<Object, Attributes> itemAttributes;
 
-  Pipeline(String name, List<Stage> stages, int buffer, boolean ordered, FailurePolicy policy) {
+  Pipeline(
+      String name,
+      List<Stage> stages,
+      int buffer,
+      boolean ordered,
+      FailurePolicy policy,
+      String itemSpanName,
+      Function<Object, Attributes> itemAttributes) {
     this.name = name;
     this.stages = List.copyOf(stages);
     this.buffer = buffer;
     this.ordered = ordered;
     this.failurePolicy = policy;
+    this.itemSpanName = itemSpanName;
+    this.itemAttributes = itemAttributes;
   }
 
   /** Returns a builder for a pipeline called {@code name} whose input type is {@code I}. */

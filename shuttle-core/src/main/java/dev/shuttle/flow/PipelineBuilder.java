@@ -1,12 +1,16 @@
 package dev.shuttle.flow;
 
+import dev.shuttle.internal.CallerSpans;
+import dev.shuttle.telemetry.ChannelAttributes;
+import io.opentelemetry.api.common.Attributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
- * Builds a {@link Pipeline}: stages in order, the buffer between stages, ordering and the failure
- * policy. Each setting is validated at once.
+ * Builds a {@link Pipeline}: stages in order, the buffer between stages, ordering, the failure
+ * policy and the name of each item's span. Each setting is validated at once.
  *
  * <p>Not thread-safe. Each {@code stage} call changes the builder's output type, so chain the
  * calls.
@@ -20,6 +24,8 @@ public final class PipelineBuilder<I, O> {
   private int buffer = 16;
   private boolean ordered;
   private FailurePolicy failurePolicy = FailurePolicy.drop();
+  private String itemSpanName = ChannelAttributes.SPAN_PIPELINE_ITEM;
+  private Function<Object, Attributes> itemAttributes = PipelineBuilder::noAttributes;
 
   PipelineBuilder(String name) {
     this.name = name;
@@ -73,6 +79,47 @@ public final class PipelineBuilder<I, O> {
     return this;
   }
 
+  /**
+   * Names each item's span {@code spanName} instead of {@code pipeline.item}: the span of one
+   * item's trip through the pipeline, parent of its stage spans. Shuttle adds {@code
+   * pipeline.name}, {@code pipeline.item.index} and {@code pipeline.item.outcome} to it.
+   *
+   * @throws IllegalArgumentException if {@code spanName} is blank
+   */
+  public PipelineBuilder<I, O> itemSpan(String spanName) {
+    this.itemSpanName = CallerSpans.requireName(spanName);
+    this.itemAttributes = PipelineBuilder::noAttributes;
+    return this;
+  }
+
+  /**
+   * Names each item's span {@code spanName} and gives it the attributes {@code attributes} returns
+   * for the item, as the source produced it; Shuttle adds its own ({@link #itemSpan(String)}),
+   * except those whose names the item's attributes already have. {@code attributes} runs on the
+   * source's thread, only for spans that are recorded (sampled); if it throws, the run fails as if
+   * the source had.
+   *
+   * {@snippet :
+   * Pipeline.<String>builder("multi-stage")
+   *     .itemSpan("data-item", data -> Attributes.of(DATA, data)) // one span per item
+   *     .stage("stage-1-process", s -> "stage1-" + s)             // its children
+   * }
+   *
+   * @throws IllegalArgumentException if {@code spanName} is blank
+   */
+  @SuppressWarnings("unchecked") // only ever called with the pipeline's inputs, which are I
+  public PipelineBuilder<I, O> itemSpan(
+      String spanName, Function<? super I, Attributes> attributes) {
+    Objects.requireNonNull(attributes, "attributes");
+    this.itemSpanName = CallerSpans.requireName(spanName);
+    this.itemAttributes = (Function<Object, Attributes>) (Function<?, Attributes>) attributes;
+    return this;
+  }
+
+  private static Attributes noAttributes(Object item) {
+    return Attributes.empty();
+  }
+
   /** Sets what happens to an item whose stage throws (default {@link FailurePolicy#drop()}). */
   public PipelineBuilder<I, O> onFailure(FailurePolicy policy) {
     this.failurePolicy = Objects.requireNonNull(policy, "policy");
@@ -88,6 +135,7 @@ public final class PipelineBuilder<I, O> {
     if (stages.isEmpty()) {
       throw new IllegalStateException("pipeline " + name + " needs at least one stage");
     }
-    return new Pipeline<>(name, stages, buffer, ordered, failurePolicy);
+    return new Pipeline<>(
+        name, stages, buffer, ordered, failurePolicy, itemSpanName, itemAttributes);
   }
 }

@@ -9,11 +9,13 @@ import dev.shuttle.context.Cancellation;
 import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.context.ContextError;
 import dev.shuttle.context.Contexts;
+import dev.shuttle.internal.CallerSpans;
 import dev.shuttle.internal.GoroutineRegistry;
 import dev.shuttle.internal.InterruptOnCancel;
 import dev.shuttle.internal.SpanOutcome;
 import dev.shuttle.telemetry.ChannelAttributes;
 import dev.shuttle.telemetry.ShuttleTelemetry;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
@@ -241,13 +243,7 @@ public final class PipelineRun<O> implements AutoCloseable {
             if (window != null) {
               window.send(runContext, Boolean.TRUE);
             }
-            Span itemSpan =
-                ShuttleTelemetry.tracer()
-                    .spanBuilder(ChannelAttributes.SPAN_PIPELINE_ITEM)
-                    .setParent(parent)
-                    .setAttribute(ChannelAttributes.PIPELINE_NAME, pipeline.name)
-                    .setAttribute(ChannelAttributes.PIPELINE_ITEM_INDEX, seq[0])
-                    .startSpan();
+            Span itemSpan = startItemSpan(value, parent, seq[0]);
             try {
               links.get(0).send(runContext.with(itemSpan), new Item(seq[0], value));
             } catch (InterruptedException | RuntimeException e) {
@@ -261,6 +257,31 @@ public final class PipelineRun<O> implements AutoCloseable {
     } finally {
       links.get(0).close();
     }
+  }
+
+  /**
+   * Starts the span of one item: the caller's name, and for a recorded span the caller's attributes
+   * and then Shuttle's. If the caller's attribute function throws, the span ends failed and the
+   * failure stops the source.
+   */
+  private Span startItemSpan(Object value, Context parent, long index) {
+    Span span =
+        ShuttleTelemetry.tracer().spanBuilder(pipeline.itemSpanName).setParent(parent).startSpan();
+    if (span.isRecording()) { // attributes only for sampled spans: the unsampled path stays cheap
+      Attributes given;
+      try {
+        given =
+            Objects.requireNonNull(
+                pipeline.itemAttributes.apply(value), "the item span's attributes were null");
+        span.setAllAttributes(given);
+      } catch (RuntimeException | Error e) {
+        endItem(span, FAILED, e);
+        throw e;
+      }
+      CallerSpans.putUnlessGiven(span, given, ChannelAttributes.PIPELINE_NAME, pipeline.name);
+      CallerSpans.putUnlessGiven(span, given, ChannelAttributes.PIPELINE_ITEM_INDEX, index);
+    }
+    return span;
   }
 
   // -------------------------------------------------------------- stages

@@ -10,16 +10,16 @@ import io.opentelemetry.api.metrics.ObservableLongUpDownCounter;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.regex.Pattern;
 
 /**
- * Concurrency-safe request metrics (the guide's {@code ConcurrentMetrics}): counters are {@link
- * LongAdder}s, the fastest contended counter on the JVM, and OpenTelemetry reads their sums through
- * observable instruments at collection time, so the hot path is one adder increment and never
- * touches the SDK. Latency goes to an OpenTelemetry histogram directly (a histogram cannot be
- * rebuilt from sums). A per-key map of {@link LocalMetrics} replaces the guide's per-goroutine
- * {@code sync.Map}, with an atomic get-or-create.
+ * Concurrency-safe request metrics: counters are {@link LongAdder}s, the fastest contended counter
+ * on the JVM, and OpenTelemetry reads their sums through observable instruments at collection time,
+ * so the hot path is one adder increment and never touches the SDK. Latency goes to an
+ * OpenTelemetry histogram directly (a histogram cannot be rebuilt from sums). A per-key map of
+ * {@link LocalMetrics}, with an atomic get-or-create, keeps counters per worker or per tenant that
+ * are never exported.
  *
  * {@snippet :
  * ConcurrentMetrics metrics = ConcurrentMetrics.create("checkout");
@@ -29,50 +29,56 @@ import java.util.regex.Pattern;
  * long total = metrics.requestCount(); // read locally, no SDK needed
  * }
  *
- * <p>Instruments, under the namespace given at creation: {@code <ns>.requests}, {@code <ns>.errors}
- * (observable counters), {@code <ns>.connections.active} (observable up-down counter), {@code
- * <ns>.request.duration} (histogram, seconds); see {@link CollectorMetricNames}. Close the instance
- * to unregister its observable instruments.
+ * <p>Instruments, by default under the namespace given at creation: {@code <ns>.requests}, {@code
+ * <ns>.errors} (observable counters), {@code <ns>.connections.active} (observable up-down counter),
+ * {@code <ns>.request.duration} (histogram, seconds); see {@link CollectorMetricNames}. {@link
+ * #builder(Meter)} chooses other names and another latency unit. Close the instance to unregister
+ * its observable instruments.
  *
  * <p>Thread-safe. Implementation note: every counter is an {@link AdderMap}; the only shared
  * mutable structures are {@link ConcurrentHashMap}s written with {@code computeIfAbsent}, and the
  * observable callbacks read sums without locks, so recording never blocks on collection.
  */
 public final class ConcurrentMetrics implements AutoCloseable {
-  private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z][A-Za-z0-9_.\\-/]{0,200}");
-  private static final double NANOS_PER_SECOND = 1e9;
-
   private final AdderMap requests = new AdderMap();
   private final AdderMap errors = new AdderMap();
   private final LongAdder connections = new LongAdder();
   private final ConcurrentHashMap<Object, LocalMetrics> locals = new ConcurrentHashMap<>();
   private final DoubleHistogram latency;
+  private final double nanosPerLatencyUnit;
   private final ObservableLongCounter requestsInstrument;
   private final ObservableLongCounter errorsInstrument;
   private final ObservableLongUpDownCounter connectionsInstrument;
 
-  private ConcurrentMetrics(Meter meter, String namespace) {
+  ConcurrentMetrics(
+      Meter meter,
+      String requestsName,
+      String errorsName,
+      String latencyName,
+      TimeUnit latencyUnit,
+      String connectionsName) {
+    nanosPerLatencyUnit = latencyUnit.toNanos(1);
     latency =
         meter
-            .histogramBuilder(namespace + "." + CollectorMetricNames.REQUEST_DURATION)
-            .setUnit("s")
+            .histogramBuilder(latencyName)
+            .setUnit(ucum(latencyUnit))
             .setDescription("Request latency.")
             .build();
     requestsInstrument =
         meter
-            .counterBuilder(namespace + "." + CollectorMetricNames.REQUESTS)
+            .counterBuilder(requestsName)
             .setUnit("{request}")
             .setDescription("Requests counted.")
             .buildWithCallback(requests::observe);
     errorsInstrument =
         meter
-            .counterBuilder(namespace + "." + CollectorMetricNames.ERRORS)
+            .counterBuilder(errorsName)
             .setUnit("{error}")
             .setDescription("Failed requests counted.")
             .buildWithCallback(errors::observe);
     connectionsInstrument =
         meter
-            .upDownCounterBuilder(namespace + "." + CollectorMetricNames.CONNECTIONS_ACTIVE)
+            .upDownCounterBuilder(connectionsName)
             .setUnit("{connection}")
             .setDescription("Connections open now.")
             .buildWithCallback(m -> m.record(connections.sum()));
@@ -89,22 +95,25 @@ public final class ConcurrentMetrics implements AutoCloseable {
   }
 
   /**
-   * Creates the metrics under {@code namespace} on {@code meter}.
+   * Creates the metrics under {@code namespace} on {@code meter}, with the default names; the same
+   * as {@code builder(meter).namespace(namespace).build()}.
    *
    * @throws IllegalArgumentException if {@code namespace} is not a valid instrument-name prefix: a
-   *     letter, then letters, digits, {@code _ . - /}, at most 201 characters
+   *     letter, then letters, digits, {@code _ . - /}, short enough that every name stays within
+   *     255 characters
    */
   public static ConcurrentMetrics create(Meter meter, String namespace) {
     Objects.requireNonNull(meter, "meter");
     Objects.requireNonNull(namespace, "namespace");
-    if (!NAMESPACE.matcher(namespace).matches()) {
-      throw new IllegalArgumentException(
-          "namespace must start with a letter and contain only letters, digits and _ . - /"
-              + " (at most 201 characters), but was '"
-              + namespace
-              + "'");
-    }
-    return new ConcurrentMetrics(meter, namespace);
+    return builder(meter).namespace(namespace).build();
+  }
+
+  /**
+   * Returns a builder of metrics on {@code meter} whose instrument names and latency unit may be
+   * chosen; see {@link ConcurrentMetricsBuilder}.
+   */
+  public static ConcurrentMetricsBuilder builder(Meter meter) {
+    return new ConcurrentMetricsBuilder(meter);
   }
 
   /** Counts one request without attributes. */
@@ -131,7 +140,8 @@ public final class ConcurrentMetrics implements AutoCloseable {
   }
 
   /**
-   * Records one request's latency, in seconds, under {@code attributes}.
+   * Records one request's latency under {@code attributes}, in the histogram's unit (seconds unless
+   * the builder chose another).
    *
    * @throws IllegalArgumentException if {@code latency} is negative
    */
@@ -142,7 +152,7 @@ public final class ConcurrentMetrics implements AutoCloseable {
       throw new IllegalArgumentException("latency must not be negative, but was " + latency);
     }
     try {
-      this.latency.record(latency.toNanos() / NANOS_PER_SECOND, attributes);
+      this.latency.record(latency.toNanos() / nanosPerLatencyUnit, attributes);
     } catch (RuntimeException telemetryFailure) {
       // telemetry never breaks the caller
     }
@@ -196,6 +206,18 @@ public final class ConcurrentMetrics implements AutoCloseable {
   /** Returns how many keys have local counters. */
   public int localKeyCount() {
     return locals.size();
+  }
+
+  private static String ucum(TimeUnit unit) {
+    return switch (unit) {
+      case NANOSECONDS -> "ns";
+      case MICROSECONDS -> "us";
+      case MILLISECONDS -> "ms";
+      case SECONDS -> "s";
+      case MINUTES -> "min";
+      case HOURS -> "h";
+      case DAYS -> "d";
+    };
   }
 
   /** Unregisters the observable instruments; the local counters keep working. Idempotent. */

@@ -11,13 +11,16 @@ import dev.shuttle.context.Contexts;
 import dev.shuttle.context.Stoppable;
 import dev.shuttle.inspect.BlockedOn;
 import dev.shuttle.internal.BlockSite;
+import dev.shuttle.internal.CallerSpans;
 import dev.shuttle.internal.GoroutineRegistry;
 import dev.shuttle.internal.InterruptOnCancel;
 import dev.shuttle.internal.LiveGoroutine;
 import dev.shuttle.internal.SpanOutcome;
 import dev.shuttle.telemetry.PoolAttributes;
 import dev.shuttle.telemetry.ShuttleTelemetry;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
@@ -36,7 +39,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The queue, workers and life cycle shared by {@link WorkerPool} (fixed) and {@link
  * DynamicWorkerPool}: jobs wait in a bounded FIFO queue and a set of worker virtual threads runs
- * them, each inside a span that is a child of the context captured at submission.
+ * them, each inside one span that is a child of the context captured at submission: {@code
+ * process-job}, or the span the submitter named and attributed.
  *
  * <h2>Life cycle</h2>
  *
@@ -202,8 +206,8 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
   }
 
   /**
-   * Submits {@code job} to run under {@code context} (its span becomes the job span's parent),
-   * waiting while the queue is full, but no longer than {@code context} allows.
+   * Submits {@code job} to run under {@code context} in a {@code process-job} span, child of {@code
+   * context}'s span, waiting while the queue is full, but no longer than {@code context} allows.
    *
    * @return a future completed with the job's result or exception
    * @throws PoolStoppedException if the pool is stopped, or is stopped while this call waits
@@ -212,7 +216,31 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
    */
   public final <T> CompletableFuture<T> submit(Context context, Callable<T> job)
       throws InterruptedException {
-    Job<T> accepted = enqueue(new Job<>(context, job, null), true);
+    return submit(context, PoolAttributes.SPAN_PROCESS_JOB, Attributes.empty(), job);
+  }
+
+  /**
+   * Submits {@code job} as {@link #submit(Context, Callable)} does, to run in a span that the
+   * caller names and attributes instead of {@code process-job}: the job's one span, child of {@code
+   * context}'s. The pool adds its own attributes to it ({@code worker_pool.name}, {@code job.id},
+   * {@code worker.id}, {@code job.queue_wait_ns}) except those whose names {@code attributes}
+   * already has: the caller's win.
+   *
+   * {@snippet :
+   * pool.submit(Context.current(), "process-task", Attributes.of(TASK_ID, task.id()),
+   *     () -> process(task)); // one span: process-task, with task.id, worker.id, ...
+   * }
+   *
+   * @return a future completed with the job's result or exception
+   * @throws IllegalArgumentException if {@code spanName} is blank
+   * @throws PoolStoppedException if the pool is stopped, or is stopped while this call waits
+   * @throws ContextDoneException if {@code context} is done before the job is accepted
+   * @throws InterruptedException if the thread is interrupted before the job is accepted
+   */
+  public final <T> CompletableFuture<T> submit(
+      Context context, String spanName, Attributes attributes, Callable<T> job)
+      throws InterruptedException {
+    Job<T> accepted = enqueue(new Job<>(context, spanName, attributes, job, null), true);
     return Objects.requireNonNull(accepted, "a blocking enqueue returns a job").future;
   }
 
@@ -244,8 +272,27 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
   public final <T> CompletableFuture<T> submit(
       Context context, Callable<T> job, Channel<? super JobResult<T>> results)
       throws InterruptedException {
+    return submit(context, PoolAttributes.SPAN_PROCESS_JOB, Attributes.empty(), job, results);
+  }
+
+  /**
+   * Submits {@code job} as {@link #submit(Context, Callable, Channel)} does, in a span named and
+   * attributed by the caller as {@link #submit(Context, String, Attributes, Callable)} describes.
+   *
+   * @throws IllegalArgumentException if {@code spanName} is blank
+   * @throws PoolStoppedException if the pool is stopped, or is stopped while this call waits
+   * @throws ContextDoneException if {@code context} is done before the job is accepted
+   * @throws InterruptedException if the thread is interrupted before the job is accepted
+   */
+  public final <T> CompletableFuture<T> submit(
+      Context context,
+      String spanName,
+      Attributes attributes,
+      Callable<T> job,
+      Channel<? super JobResult<T>> results)
+      throws InterruptedException {
     Objects.requireNonNull(results, "results");
-    Job<T> accepted = enqueue(new Job<>(context, job, results), true);
+    Job<T> accepted = enqueue(new Job<>(context, spanName, attributes, job, results), true);
     return Objects.requireNonNull(accepted, "a blocking enqueue returns a job").future;
   }
 
@@ -266,8 +313,21 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
    * @throws PoolStoppedException if the pool is stopped
    */
   public final <T> Optional<CompletableFuture<T>> trySubmit(Context context, Callable<T> job) {
+    return trySubmit(context, PoolAttributes.SPAN_PROCESS_JOB, Attributes.empty(), job);
+  }
+
+  /**
+   * Submits {@code job} under {@code context} only if the queue has room now, in a span named and
+   * attributed by the caller as {@link #submit(Context, String, Attributes, Callable)} describes.
+   *
+   * @return the job's future, or empty if the queue is full (counted as rejected)
+   * @throws IllegalArgumentException if {@code spanName} is blank
+   * @throws PoolStoppedException if the pool is stopped
+   */
+  public final <T> Optional<CompletableFuture<T>> trySubmit(
+      Context context, String spanName, Attributes attributes, Callable<T> job) {
     try {
-      Job<T> accepted = enqueue(new Job<>(context, job, null), false);
+      Job<T> accepted = enqueue(new Job<>(context, spanName, attributes, job, null), false);
       return accepted == null ? Optional.empty() : Optional.of(accepted.future);
     } catch (InterruptedException e) {
       throw new AssertionError("a non-blocking enqueue does not wait", e);
@@ -524,16 +584,19 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
     if (state >= STOPPED_NOW) {
       jobContext.cancel(new PoolStoppedException(name));
     }
-    Span span =
-        ShuttleTelemetry.tracer()
-            .spanBuilder(PoolAttributes.SPAN_PROCESS_JOB)
-            .setParent(jobContext.context())
-            .startSpan();
-    if (span.isRecording()) { // attributes only for sampled spans: the unsampled path stays cheap
-      span.setAttribute(PoolAttributes.POOL_NAME, name);
-      span.setAttribute(PoolAttributes.JOB_ID, job.id);
-      span.setAttribute(PoolAttributes.WORKER_ID, worker.id);
-      span.setAttribute(PoolAttributes.JOB_QUEUE_WAIT_NS, started - job.enqueuedNanos);
+    SpanBuilder builder =
+        ShuttleTelemetry.tracer().spanBuilder(job.spanName).setParent(jobContext.context());
+    if (!job.attributes.isEmpty()) {
+      builder.setAllAttributes(job.attributes); // the caller's, at the start: a sampler sees them
+    }
+    Span span = builder.startSpan();
+    if (span.isRecording()) { // the pool's only for sampled spans: the unsampled path stays cheap
+      Attributes given = job.attributes;
+      CallerSpans.putUnlessGiven(span, given, PoolAttributes.POOL_NAME, name);
+      CallerSpans.putUnlessGiven(span, given, PoolAttributes.JOB_ID, job.id);
+      CallerSpans.putUnlessGiven(span, given, PoolAttributes.WORKER_ID, worker.id);
+      CallerSpans.putUnlessGiven(
+          span, given, PoolAttributes.JOB_QUEUE_WAIT_NS, started - job.enqueuedNanos);
     }
     T value = null;
     Throwable failure = null;
@@ -545,7 +608,7 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
     if (live != null) {
       live.runIn(
           LiveGoroutine.RunningIn.own(
-              PoolAttributes.SPAN_PROCESS_JOB,
+              job.spanName,
               span.getSpanContext(),
               Span.fromContext(jobContext.context()).getSpanContext()));
     }
@@ -921,17 +984,29 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
     }
   }
 
-  /** One accepted job; {@code id} and {@code enqueuedNanos} are written under the lock. */
+  /**
+   * One accepted job and the name and attributes of its span; {@code id} and {@code enqueuedNanos}
+   * are written under the lock.
+   */
   private static final class Job<T> {
     final Context context;
+    final String spanName;
+    final Attributes attributes;
     final Callable<T> callable;
     final @Nullable Channel<? super JobResult<T>> results;
     final CompletableFuture<T> future = new CompletableFuture<>();
     long id;
     long enqueuedNanos;
 
-    Job(Context context, Callable<T> callable, @Nullable Channel<? super JobResult<T>> results) {
+    Job(
+        Context context,
+        String spanName,
+        Attributes attributes,
+        Callable<T> callable,
+        @Nullable Channel<? super JobResult<T>> results) {
       this.context = Objects.requireNonNull(context, "context");
+      this.spanName = CallerSpans.requireName(spanName);
+      this.attributes = Objects.requireNonNull(attributes, "attributes");
       this.callable = Objects.requireNonNull(callable, "job");
       this.results = results;
     }

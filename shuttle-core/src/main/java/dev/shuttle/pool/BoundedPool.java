@@ -7,12 +7,14 @@ import dev.shuttle.context.Contexts;
 import dev.shuttle.context.Stoppable;
 import dev.shuttle.inspect.BlockedOn;
 import dev.shuttle.internal.BlockSite;
+import dev.shuttle.internal.CallerSpans;
 import dev.shuttle.internal.GoroutineRegistry;
 import dev.shuttle.internal.LiveGoroutine;
 import dev.shuttle.internal.SpanOutcome;
 import dev.shuttle.internal.TaskLauncher;
 import dev.shuttle.telemetry.PoolAttributes;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.Objects;
@@ -39,10 +41,12 @@ import org.jspecify.annotations.Nullable;
  * }
  * }
  *
- * <p>Each task runs in a {@code pool-task} span, child of the context captured at submission, with
- * {@code task.id}, {@code pool.size} and the time the submitter waited for a permit; the pool
- * records {@code worker_pool.active_workers} (tasks running), {@code jobs_processed}, {@code
- * job_duration}, {@code jobs_rejected} and {@code queue.wait_duration} (time waiting for a permit).
+ * <p>Each task runs in one span, child of the context captured at submission: {@code pool-task}, or
+ * the name and attributes the submitter gave to a {@code submit} that takes a span name — with the
+ * pool's {@code task.id}, {@code pool.size} and the time the submitter waited for a permit added;
+ * the pool records {@code worker_pool.active_workers} (tasks running), {@code jobs_processed},
+ * {@code job_duration}, {@code jobs_rejected} and {@code queue.wait_duration} (time waiting for a
+ * permit).
  *
  * <p>Implementation note: {@code running}, {@code stopped} and {@code nextTaskId} are guarded by
  * {@code lock}. Invariant: {@code 0 <= running <= maxConcurrency}. A submission linearises when it
@@ -119,11 +123,34 @@ public final class BoundedPool implements AutoCloseable {
    */
   public <T> CompletableFuture<T> submit(Context context, Callable<T> task)
       throws InterruptedException {
-    Objects.requireNonNull(context, "context");
-    Objects.requireNonNull(task, "task");
+    return submit(context, PoolAttributes.SPAN_POOL_TASK, Attributes.empty(), task);
+  }
+
+  /**
+   * Starts {@code task} as {@link #submit(Context, Callable)} does, in a span that the caller names
+   * and attributes instead of {@code pool-task}: the task's one span, child of {@code context}'s.
+   * The pool adds its own attributes to it ({@code worker_pool.name}, {@code task.id}, {@code
+   * pool.size}, {@code job.queue_wait_ns}) except those whose names {@code attributes} already has:
+   * the caller's win.
+   *
+   * {@snippet :
+   * pool.submit(Context.current(), "pool-task", Attributes.of(TASK_ID, "task-" + i),
+   *     () -> download(uri)); // one span: pool-task, with the caller's task.id and pool.size
+   * }
+   *
+   * @return a future completed with the task's result or exception
+   * @throws IllegalArgumentException if {@code spanName} is blank
+   * @throws PoolStoppedException if the pool is stopped, or is stopped while this call waits
+   * @throws ContextDoneException if {@code context} is done before a permit is free
+   * @throws InterruptedException if the thread is interrupted before a permit is free
+   */
+  public <T> CompletableFuture<T> submit(
+      Context context, String spanName, Attributes attributes, Callable<T> task)
+      throws InterruptedException {
+    Run<T> run = new Run<>(context, spanName, attributes, task);
     long start = System.nanoTime();
     long id = acquire(Contexts.cancellation(context), true);
-    return launch(context, task, id, System.nanoTime() - start);
+    return launch(run, id, System.nanoTime() - start);
   }
 
   /**
@@ -144,15 +171,27 @@ public final class BoundedPool implements AutoCloseable {
    * @throws PoolStoppedException if the pool is stopped
    */
   public <T> Optional<CompletableFuture<T>> trySubmit(Context context, Callable<T> task) {
-    Objects.requireNonNull(context, "context");
-    Objects.requireNonNull(task, "task");
+    return trySubmit(context, PoolAttributes.SPAN_POOL_TASK, Attributes.empty(), task);
+  }
+
+  /**
+   * Starts {@code task} under {@code context} only if a permit is free now, in a span named and
+   * attributed by the caller as {@link #submit(Context, String, Attributes, Callable)} describes.
+   *
+   * @return the task's future, or empty if {@code maxConcurrency} tasks are running
+   * @throws IllegalArgumentException if {@code spanName} is blank
+   * @throws PoolStoppedException if the pool is stopped
+   */
+  public <T> Optional<CompletableFuture<T>> trySubmit(
+      Context context, String spanName, Attributes attributes, Callable<T> task) {
+    Run<T> run = new Run<>(context, spanName, attributes, task);
     long id;
     try {
       id = acquire(Contexts.cancellation(context), false);
     } catch (InterruptedException e) {
       throw new AssertionError("a non-blocking acquire does not wait", e);
     }
-    return id == 0 ? Optional.empty() : Optional.of(launch(context, task, id, 0));
+    return id == 0 ? Optional.empty() : Optional.of(launch(run, id, 0));
   }
 
   /** Takes a permit and returns the task's id, or 0 if {@code block} is false and none is free. */
@@ -237,18 +276,11 @@ public final class BoundedPool implements AutoCloseable {
     }
   }
 
-  private <T> CompletableFuture<T> launch(
-      Context context, Callable<T> task, long id, long waitNanos) {
-    Run<T> run = new Run<>(task, waitNanos);
-    Attributes attributes =
-        Attributes.builder()
-            .put(PoolAttributes.POOL_NAME, name)
-            .put(PoolAttributes.TASK_ID, id)
-            .put(PoolAttributes.POOL_SIZE, (long) maxConcurrency)
-            .put(PoolAttributes.JOB_QUEUE_WAIT_NS, waitNanos)
-            .build();
+  private <T> CompletableFuture<T> launch(Run<T> run, long id, long waitNanos) {
+    run.id = id;
+    run.waitNanos = waitNanos;
     try {
-      TaskLauncher.launch(owner, context, PoolAttributes.SPAN_POOL_TASK, attributes, run, run);
+      TaskLauncher.launch(owner, run.context, run.spanName, run.attributes, run, run);
     } catch (RuntimeException | Error e) { // the thread could not start: give the permit back
       release();
       throw e;
@@ -366,23 +398,41 @@ public final class BoundedPool implements AutoCloseable {
     return "BoundedPool{name=" + name + ", running=" + running() + "/" + maxConcurrency + "}";
   }
 
-  /** One task's body and completion, run by {@link TaskLauncher} on the task's thread. */
+  /**
+   * One task: its context, span, body and completion, run by {@link TaskLauncher} on the task's
+   * thread. {@code id} and {@code waitNanos} are written before the thread starts, which publishes
+   * them to it.
+   */
   private final class Run<T> implements Task, TaskLauncher.Completion {
+    final Context context;
+    final String spanName;
+    final Attributes attributes;
     final Callable<T> task;
-    final long waitNanos;
     final CompletableFuture<T> future = new CompletableFuture<>();
+    long id;
+    long waitNanos;
     @Nullable T value;
     long started;
 
-    Run(Callable<T> task, long waitNanos) {
-      this.task = task;
-      this.waitNanos = waitNanos;
+    Run(Context context, String spanName, Attributes attributes, Callable<T> task) {
+      this.context = Objects.requireNonNull(context, "context");
+      this.spanName = CallerSpans.requireName(spanName);
+      this.attributes = Objects.requireNonNull(attributes, "attributes");
+      this.task = Objects.requireNonNull(task, "task");
     }
 
     @Override
     public void run() throws Exception {
       started = System.nanoTime();
       metrics.started(waitNanos, false);
+      Span span = Span.current(); // this task's span, which TaskLauncher started
+      if (span.isRecording()) { // the pool's attributes only for sampled spans
+        CallerSpans.putUnlessGiven(span, attributes, PoolAttributes.POOL_NAME, name);
+        CallerSpans.putUnlessGiven(span, attributes, PoolAttributes.TASK_ID, id);
+        CallerSpans.putUnlessGiven(
+            span, attributes, PoolAttributes.POOL_SIZE, (long) maxConcurrency);
+        CallerSpans.putUnlessGiven(span, attributes, PoolAttributes.JOB_QUEUE_WAIT_NS, waitNanos);
+      }
       value = task.call();
     }
 

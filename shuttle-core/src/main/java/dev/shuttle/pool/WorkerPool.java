@@ -19,10 +19,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * } // stop, run every accepted job, wait for the workers
  * }
  *
- * <p>Every job runs in a {@code process-job} span whose parent is the context captured at
- * submission, with {@code job.id}, {@code worker.id} and the time it waited in the queue; the pool
- * records the metrics in {@link dev.shuttle.telemetry.PoolMetricNames} under its name. See {@link
- * AbstractWorkerPool} for the life cycle ({@code stop}, {@code stopNow}, {@code close}).
+ * <p>Every job runs in one span whose parent is the context captured at submission: {@code
+ * process-job}, or the name and attributes the submitter gave to a {@code submit} that takes a span
+ * name — with the pool's {@code worker_pool.name}, {@code job.id}, {@code worker.id} and the time
+ * it waited in the queue added; the pool records the metrics in {@link
+ * dev.shuttle.telemetry.PoolMetricNames} under its name. See {@link AbstractWorkerPool} for the
+ * life cycle ({@code stop}, {@code stopNow}, {@code close}).
  *
  * <p>Thread-safe: any thread may submit, stop or wait.
  */

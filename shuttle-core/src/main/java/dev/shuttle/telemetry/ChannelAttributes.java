@@ -47,7 +47,10 @@ public final class ChannelAttributes {
   /** {@code worker.index}: the worker (of a fan-out or a stage) that processed an item. */
   public static final AttributeKey<Long> WORKER_INDEX = longKey("worker.index");
 
-  /** Span name of an item's root span in a pipeline: {@code pipeline.item}. */
+  /**
+   * Span name of an item's span in a pipeline, when the pipeline names it nothing else ({@code
+   * PipelineBuilder.itemSpan}): {@code pipeline.item}.
+   */
   public static final String SPAN_PIPELINE_ITEM = "pipeline.item";
 
   private ChannelAttributes() {}

@@ -1,10 +1,11 @@
 package dev.shuttle.telemetry;
 
 /**
- * The instrument names of {@code dev.shuttle.metrics}: each is a suffix appended to the namespace
- * the application chooses ({@code ConcurrentMetrics.create(meter, "checkout")} records {@code
- * checkout.requests}, ...). The guide's names in brackets; durations are in seconds, as OTel
- * semantic conventions require, not the guide's milliseconds.
+ * The default instrument names of {@code dev.shuttle.metrics}: each is a suffix appended to the
+ * namespace the application chooses ({@code ConcurrentMetrics.create(meter, "checkout")} records
+ * {@code checkout.requests}, ...); {@code ConcurrentMetrics.builder(meter)} chooses others. The
+ * guide's names in brackets; durations are in seconds, as OTel semantic conventions require, not
+ * the guide's milliseconds.
  */
 public final class CollectorMetricNames {
   /** Counter of requests, {@code {request}} (guide: {@code requests.count}). */

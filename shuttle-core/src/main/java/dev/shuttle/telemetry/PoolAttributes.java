@@ -11,10 +11,16 @@ import io.opentelemetry.api.common.AttributeKey;
  * low-cardinality keys only on metrics.
  */
 public final class PoolAttributes {
-  /** Span name of one job run by a worker pool (guide): {@code process-job}. */
+  /**
+   * Span name of one job run by a worker pool (guide), when its submitter gives none: {@code
+   * process-job}.
+   */
   public static final String SPAN_PROCESS_JOB = "process-job";
 
-  /** Span name of one task run by a bounded pool (guide): {@code pool-task}. */
+  /**
+   * Span name of one task run by a bounded pool (guide), when its submitter gives none: {@code
+   * pool-task}.
+   */
   public static final String SPAN_POOL_TASK = "pool-task";
 
   /**
@@ -39,11 +45,15 @@ public final class PoolAttributes {
   public static final String TYPE_BOUNDED = "bounded";
 
   /**
-   * {@code job.id}: the pool-assigned number of a job, unique within its pool (guide); spans only.
+   * {@code job.id}: the pool-assigned number of a job, unique within its pool (guide); spans only,
+   * and not when the submitter gave a {@code job.id} of its own.
    */
   public static final AttributeKey<Long> JOB_ID = longKey("job.id");
 
-  /** {@code task.id}: the pool-assigned number of a bounded-pool task (guide); spans only. */
+  /**
+   * {@code task.id}: the pool-assigned number of a bounded-pool task (guide); spans only, and not
+   * when the submitter gave a {@code task.id} of its own.
+   */
   public static final AttributeKey<Long> TASK_ID = longKey("task.id");
 
   /** {@code worker.id}: the worker that ran a job (guide); spans only, never on metrics. */

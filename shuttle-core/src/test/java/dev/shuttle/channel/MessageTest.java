@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.shuttle.telemetry.ChannelAttributes;
 import dev.shuttle.telemetry.ShuttleTelemetry;
 import dev.shuttle.test.ShuttleLeakCheck;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -243,5 +245,56 @@ class MessageTest {
     assertThat(span.getName()).isEqualTo("store-order");
     assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
     assertThat(span.getStatus().getDescription()).isEqualTo("disk full");
+  }
+
+  @Test
+  void processCanBeTheCallersOneConsumerSpanWithItsAttributes() throws Exception {
+    // given: a message sent under a producer span
+    Channel<String> channel = Channel.buffered(1);
+    Span producer = tracer.spanBuilder("produce").startSpan();
+    try (Scope ignored = producer.makeCurrent()) {
+      channel.send("item-1");
+    }
+    producer.end();
+    Message<String> message = channel.receiveMessage();
+    AttributeKey<Long> workerId = AttributeKey.longKey("worker.id");
+
+    // when: its processing is named and attributed by the caller
+    String[] currentSpan = new String[1];
+    message.process(
+        "worker-process",
+        Attributes.of(workerId, 2L, ChannelAttributes.MESSAGING_SYSTEM, "mine"),
+        SpanRelation.PARENT,
+        value -> currentSpan[0] = Span.current().getSpanContext().getSpanId());
+
+    // then: one span, the caller's, child of the producer's, current while the handler ran
+    assertThat(spans.getFinishedSpanItems()).hasSize(2);
+    SpanData span = span("worker-process");
+    assertThat(span.getSpanId()).isEqualTo(currentSpan[0]);
+    assertThat(span.getKind()).isEqualTo(SpanKind.CONSUMER);
+    assertThat(span.getParentSpanId()).isEqualTo(producer.getSpanContext().getSpanId());
+    assertThat(span.getAttributes().get(workerId)).isEqualTo(2L);
+    assertThat(span.getAttributes().get(ChannelAttributes.MESSAGING_SYSTEM)).isEqualTo("mine");
+    assertThat(span.getAttributes().get(ChannelAttributes.MESSAGING_OPERATION_NAME))
+        .isEqualTo(ChannelAttributes.MESSAGING_OPERATION_PROCESS);
+  }
+
+  @Test
+  void aBlankSpanNameIsRejectedWithAClearMessage() throws Exception {
+    Channel<String> channel = Channel.buffered(1);
+    channel.send("x");
+    Message<String> message = channel.receiveMessage();
+
+    assertThatThrownBy(() -> message.startSpan(" "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("spanName must not be blank");
+    assertThatThrownBy(() -> message.process("", SpanRelation.LINK, value -> {}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("spanName must not be blank");
+    assertThatThrownBy(
+            () -> message.process("\t", Attributes.empty(), SpanRelation.PARENT, value -> {}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("spanName must not be blank");
+    assertThat(spans.getFinishedSpanItems()).isEmpty();
   }
 }

@@ -438,4 +438,14 @@ class FanOutFanInTest {
       Thread.sleep(1);
     }
   }
+
+  @Test
+  void shareRejectsABlankSpanNameBeforeStartingAnyWorker() {
+    Channel<Integer> input = Channel.buffered(1);
+
+    assertThatThrownBy(() -> FanOut.share(Context.root(), input, 2, " ", i -> i, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("spanName must not be blank");
+    assertThat(input.waitingReceivers()).isZero();
+  }
 }

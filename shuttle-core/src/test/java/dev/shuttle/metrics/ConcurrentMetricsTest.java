@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -148,6 +149,130 @@ class ConcurrentMetricsTest {
         .hasMessage("key");
     assertThatThrownBy(() -> metrics.incrementRequest(null))
         .isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
+  void theBuilderNamesEveryInstrumentAndRecordsLatencyInTheChosenUnit() {
+    // given
+    ConcurrentMetrics metrics =
+        ConcurrentMetrics.builder(otel.provider.get("test"))
+            .requestsName("requests.count")
+            .errorsName("errors.count")
+            .latencyName("request.latency", TimeUnit.MILLISECONDS)
+            .connectionsName("connections.active")
+            .build();
+
+    // when
+    metrics.incrementRequest();
+    metrics.incrementRequest();
+    metrics.incrementError();
+    metrics.connectionOpened();
+    metrics.recordLatency(Duration.ofMillis(250), Attributes.empty());
+    metrics.recordLatency(Duration.ofNanos(1_500_000), Attributes.empty());
+
+    // then: exactly the chosen names, the latency in milliseconds
+    assertThat(otel.collect())
+        .extracting(MetricData::getName)
+        .containsExactlyInAnyOrder(
+            "requests.count", "errors.count", "request.latency", "connections.active");
+    assertThat(otel.longValue("requests.count", Attributes.empty())).isEqualTo(2);
+    assertThat(otel.longValue("errors.count", Attributes.empty())).isEqualTo(1);
+    assertThat(otel.longValue("connections.active", Attributes.empty())).isEqualTo(1);
+    MetricData latency = otel.metric("request.latency").orElseThrow();
+    assertThat(latency.getUnit()).isEqualTo("ms");
+    HistogramPointData point = latency.getHistogramData().getPoints().iterator().next();
+    assertThat(point.getSum()).isEqualTo(251.5);
+    assertThat(point.getMax()).isEqualTo(250.0);
+    assertThat(point.getCount()).isEqualTo(2);
+  }
+
+  @Test
+  void aNamespacePrefixesChosenAndDefaultNamesAlike() {
+    // given
+    ConcurrentMetrics metrics =
+        ConcurrentMetrics.builder(otel.provider.get("test"))
+            .namespace("shop")
+            .requestsName("requests.count")
+            .latencyName("request.latency", TimeUnit.MICROSECONDS)
+            .build();
+
+    // when
+    metrics.incrementRequest();
+    metrics.incrementError();
+    metrics.recordLatency(Duration.ofMillis(2), Attributes.empty());
+
+    // then
+    assertThat(otel.collect())
+        .extracting(MetricData::getName)
+        .containsExactlyInAnyOrder(
+            "shop.requests.count",
+            "shop.errors",
+            "shop.request.latency",
+            "shop.connections.active");
+    assertThat(otel.longValue("shop.requests.count", Attributes.empty())).isEqualTo(1);
+    MetricData latency = otel.metric("shop.request.latency").orElseThrow();
+    assertThat(latency.getUnit()).isEqualTo("us");
+    assertThat(latency.getHistogramData().getPoints().iterator().next().getSum()).isEqualTo(2000.0);
+  }
+
+  @Test
+  void createKeepsTheDefaultNamesUnderItsNamespace() {
+    // given
+    ConcurrentMetrics metrics = ConcurrentMetrics.create(otel.provider.get("test"), "api");
+
+    // when
+    metrics.incrementRequest();
+    metrics.incrementError();
+    metrics.recordLatency(Duration.ofSeconds(1), Attributes.empty());
+
+    // then
+    assertThat(otel.collect())
+        .extracting(MetricData::getName)
+        .containsExactlyInAnyOrder(
+            "api.requests", "api.errors", "api.request.duration", "api.connections.active");
+    assertThat(otel.metric("api.request.duration").orElseThrow().getUnit()).isEqualTo("s");
+  }
+
+  @Test
+  void theBuilderRejectsBadNamesWithAClearMessage() {
+    var meter = otel.provider.get("test");
+    assertThatThrownBy(() -> ConcurrentMetrics.builder(meter).requestsName("requests count"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "requests name must start with a letter and contain only letters, digits and"
+                + " _ . - / (at most 255 characters), but was 'requests count'");
+    assertThatThrownBy(() -> ConcurrentMetrics.builder(meter).errorsName(""))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("errors name must start with a letter");
+    assertThatThrownBy(
+            () ->
+                ConcurrentMetrics.builder(meter)
+                    .latencyName("latency", TimeUnit.SECONDS)
+                    .latencyName("latency.ms", TimeUnit.MILLISECONDS))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("latency name was already set to 'latency'");
+    assertThatThrownBy(
+            () ->
+                ConcurrentMetrics.builder(meter).requestsName("count").errorsName("count").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "the requests and errors instruments are both named 'count'; give each its"
+                + " own name");
+    assertThatThrownBy(() -> ConcurrentMetrics.builder(meter).connectionsName("requests").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("the requests and connections instruments are both named");
+    String longName = "n".repeat(250);
+    assertThatThrownBy(() -> ConcurrentMetrics.create(meter, longName))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "the requests instrument's name is longer than 255 characters with its namespace");
+    assertThatThrownBy(() -> ConcurrentMetrics.builder(meter).latencyName("latency", null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("unit");
+    assertThatThrownBy(() -> ConcurrentMetrics.builder(meter).requestsName(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("requests name");
+    assertThat(otel.collect()).as("nothing was registered").isEmpty();
   }
 
   /** Runs {@code body} on {@code threads} virtual threads and rethrows the first failure. */

@@ -12,6 +12,7 @@ import dev.shuttle.receiver.render.TraceRenderer;
 import dev.shuttle.receiver.viewer.ViewerConfig;
 import dev.shuttle.receiver.viewer.ViewerServer;
 import dev.shuttle.telemetry.ShuttleTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -60,6 +61,12 @@ import picocli.CommandLine.Spec;
           + " agent, which exports where it is configured to (otel.exporter.otlp.*); if that is"
           + " a free local port (by default http://localhost:4318) the embedded receiver listens"
           + " there and the demo waits for the agent's exports. See docs/agent.md.",
+      "",
+      "After each scenario the demo checks that the embedded receiver holds every span the"
+          + " scenario ended, and reports the scenario as failed if any is missing (under the"
+          + " agent it can only wait for the agent's export). Ctrl-C prints what ran so far and"
+          + " exits with 130. Exit codes: 0 all scenarios passed, 1 a scenario failed, 2 a"
+          + " mistake in the options or an endpoint that does not take the export.",
       ""
     })
 final class DemoCommand implements Callable<Integer> {
@@ -91,13 +98,17 @@ final class DemoCommand implements Callable<Integer> {
       paramLabel = "URL",
       description =
           "Export to this OTLP endpoint (a Collector, Jaeger, Tempo...) instead of the embedded"
-              + " receiver. Default: OTEL_EXPORTER_OTLP_ENDPOINT if set.")
+              + " receiver: an http:// or https:// URL such as http://127.0.0.1:4317. Default:"
+              + " OTEL_EXPORTER_OTLP_ENDPOINT if set. The demo checks that something listens"
+              + " there before it starts, and stops at the first failed export (exit code 2).")
   @Nullable String endpoint;
 
   @Option(
       names = "--dump",
       paramLabel = "FILE",
-      description = "Write everything received as OTLP/JSON to FILE (embedded receiver only).")
+      description =
+          "Write everything received as OTLP/JSON to FILE (embedded receiver only); its"
+              + " directory is checked before the scenarios run.")
   @Nullable Path dump;
 
   @Option(names = "--quiet", description = "Print only progress and the result, no traces.")
@@ -172,6 +183,9 @@ final class DemoCommand implements Callable<Integer> {
           spec.commandLine(),
           "--ui-port must be within [0, 65535] (0 for any free port), was " + uiPort);
     }
+    if (dump != null) {
+      OutputFile.checkWritable(dump, "--dump"); // before the scenarios, not after them
+    }
     if (ShuttleOtel.isJavaAgentActive()) {
       return callUnderAgent(scenarios, out);
     }
@@ -185,6 +199,12 @@ final class DemoCommand implements Callable<Integer> {
               + "; drop --endpoint (and unset "
               + DemoSession.ENDPOINT_VARIABLE
               + ") to use it");
+    }
+    if (external != null) {
+      ExportEndpoint target =
+          ExportEndpoint.parse(
+              external, endpoint != null ? "--endpoint" : DemoSession.ENDPOINT_VARIABLE);
+      target.checkAnswers(ExportEndpoint.CONNECT_TIMEOUT);
     }
     try (DemoSession session =
         external != null
@@ -298,7 +318,7 @@ final class DemoCommand implements Callable<Integer> {
     out.flush();
     PrintStream err = System.err;
     ProgressLine progress = new ProgressLine(err, ProgressLine.onTerminal());
-    List<String> failures = new ArrayList<>();
+    ScenarioTally tally = new ScenarioTally(scenarios.size());
     int traces = 0;
     ScheduledExecutorService ticker =
         Executors.newSingleThreadScheduledExecutor(
@@ -309,11 +329,14 @@ final class DemoCommand implements Callable<Integer> {
         quiet
             ? new PrintWriter(Writer.nullWriter())
             : new PrintWriter(new ScenarioOutput(out, progress));
-    try {
-      for (int i = 0; i < scenarios.size(); i++) {
+    ExportProblem stopped = null;
+    try (InterruptReport onSignal =
+        InterruptReport.install(() -> reportInterrupted(session, tally, progress, out))) {
+      for (int i = 0; i < scenarios.size() && stopped == null; i++) {
         Scenario scenario = scenarios.get(i);
         int index = i + 1;
         Set<String> before = session.traceIds();
+        tally.starting(scenario.name());
         if (!quiet) {
           out.println();
           out.println("== " + scenario.name() + ": " + scenario.description());
@@ -328,28 +351,37 @@ final class DemoCommand implements Callable<Integer> {
                 100,
                 100,
                 TimeUnit.MILLISECONDS);
-        String failure = runOne(scenario, session, scenarioOut);
+        String failure = runOne(scenario, session.openTelemetry(), scenarioOut);
+        ExportProblem exportProblem = session.awaitExport();
         updates.cancel(false);
         progress.clear();
-        if (failure != null) {
-          failures.add(scenario.name() + ": " + failure);
+        if (exportProblem != null && exportProblem.exportFailed()) {
+          stopped = exportProblem; // every scenario after it would fail the same way
+        } else if (exportProblem != null) {
+          failure = (failure == null ? "" : failure + "; ") + exportProblem.reason();
         }
+        tally.ran(failure);
         List<StoredTrace> fresh = session.tracesSince(before);
         traces += fresh.size();
         if (!quiet) {
           printScenario(out, fresh, session.changedMetrics(), session.isEmbedded(), viewer);
         }
       }
+      tally.finish();
     } finally {
       ticker.shutdownNow();
       if (live != null) {
         live.stop();
       }
     }
+    if (stopped != null) {
+      return exportStopped(session, stopped, tally);
+    }
     if (dump != null) {
       OtlpJson.dump(session.store().orElseThrow(), dump);
       out.println("Wrote everything received, as OTLP/JSON, to " + dump);
     }
+    List<String> failures = tally.failures();
     out.printf(
         "%d scenario(s), %d failed; %s%n",
         scenarios.size(),
@@ -392,20 +424,67 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** Runs one scenario and exports what it recorded; returns why it failed, or null. */
-  private static @Nullable String runOne(Scenario scenario, DemoSession session, PrintWriter out)
-      throws InterruptedException {
-    String failure = null;
+  /** Runs one scenario; returns why it failed, or null. */
+  private static @Nullable String runOne(
+      Scenario scenario, OpenTelemetry openTelemetry, PrintWriter out) {
     try {
-      scenario.run(session.openTelemetry(), out);
+      scenario.run(openTelemetry, out);
+      return null;
     } catch (Exception | AssertionError e) {
-      failure = e.toString();
+      return e.toString();
     }
-    String exportProblem = session.awaitExport();
-    if (exportProblem != null) {
-      failure = (failure == null ? "" : failure + "; ") + exportProblem;
+  }
+
+  /**
+   * Ends the demo at a failed export, in one line that says what to do: exit code 2 when the data
+   * went to an endpoint the user named (their collector refused it or went away), 1 when it went to
+   * the embedded receiver (a fault of the demo itself).
+   */
+  private int exportStopped(DemoSession session, ExportProblem problem, ScenarioTally tally) {
+    PrintWriter errors = spec.commandLine().getErr();
+    tally.failures().forEach(f -> errors.println("FAILED " + f));
+    if (session.isEmbedded()) {
+      errors.println("FAILED " + problem.reason() + "; stopped the demo");
+      errors.flush();
+      return 1;
     }
-    return failure;
+    errors.println(
+        problem.reason()
+            + ", so the demo stopped; check that a collector listens there for OTLP over "
+            + exportProtocol()
+            + " (--endpoint, --protocol)");
+    errors.flush();
+    return CliErrors.USAGE;
+  }
+
+  /** The protocol the SDK exports with to an external endpoint. */
+  private String exportProtocol() {
+    if (protocol != null) {
+      return protocol.configValue();
+    }
+    String variable = System.getenv("OTEL_EXPORTER_OTLP_PROTOCOL");
+    return variable != null ? variable : OtlpProtocol.GRPC.configValue(); // the SDK's default
+  }
+
+  /** Reports a run interrupted by Ctrl-C or SIGTERM, from {@link InterruptReport}'s hook. */
+  private void reportInterrupted(
+      DemoSession session, ScenarioTally tally, ProgressLine progress, PrintWriter out) {
+    long spans = session.spansReceived();
+    String line =
+        tally.interruptedLine(
+            session.isEmbedded()
+                ? spans + (spans == 1 ? " span" : " spans") + " received over OTLP"
+                : "exported to " + session.endpoint());
+    if (line == null) {
+      return; // the run had finished: its own summary is on its way
+    }
+    progress.stop();
+    out.println();
+    out.println(line);
+    out.flush();
+    PrintWriter errors = spec.commandLine().getErr();
+    tally.failures().forEach(f -> errors.println("FAILED " + f));
+    errors.flush();
   }
 
   /**

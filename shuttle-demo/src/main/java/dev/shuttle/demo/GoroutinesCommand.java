@@ -39,7 +39,8 @@ final class GoroutinesCommand implements Callable<Integer> {
       defaultValue = "10s",
       converter = DurationConverter.class,
       description =
-          "Give up if the JVM has not answered within this long (10s, 500ms, 1m or PT10S)."
+          "Give up if the JVM has not answered within this long (10s, 500ms, 1.5m or"
+              + " ISO-8601 PT10S)."
               + " Default: ${DEFAULT-VALUE}.")
   Duration timeout = Duration.ofSeconds(10);
 

@@ -25,6 +25,9 @@ final class ProgressLine {
   @GuardedBy("lock")
   private String lastText = "";
 
+  @GuardedBy("lock")
+  private boolean stopped;
+
   ProgressLine(PrintStream out, boolean live) {
     this.out = out;
     this.live = live;
@@ -49,7 +52,7 @@ final class ProgressLine {
         String.format("[%d/%d] %-16s spans received: %d", index, total, scenario, spansReceived);
     lock.lock();
     try {
-      if (text.equals(lastText)) {
+      if (stopped || text.equals(lastText)) {
         return;
       }
       lastText = text;
@@ -60,6 +63,17 @@ final class ProgressLine {
         out.println(text);
       }
       out.flush();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Clears the line for good: later updates draw nothing (the run was interrupted). */
+  void stop() {
+    lock.lock();
+    try {
+      clear();
+      stopped = true;
     } finally {
       lock.unlock();
     }

@@ -13,7 +13,10 @@ import picocli.CommandLine.Spec;
     description = {
       "Go's concurrency patterns on virtual threads, with OpenTelemetry built in.",
       "Run 'shuttle demo' to see every pattern's traces, exported over real OTLP, and"
-          + " 'shuttle demo --ui' to see them in the web viewer."
+          + " 'shuttle demo --ui' to see them in the web viewer.",
+      "",
+      "Durations in options: 200ms, 5s, 1.5m, 1h, 1m30s or ISO-8601 (PT5S). A mistake in how a"
+          + " command is run is one line on stderr and exit code 2; see docs/demo.md."
     },
     subcommands = {
       DemoCommand.class,

@@ -62,7 +62,10 @@ final class ViewCommand implements Callable<Integer> {
   @Option(
       names = "--for",
       paramLabel = "DURATION",
-      description = "Stop after this long (ISO-8601, e.g. PT30S). Default: until interrupted.")
+      converter = DurationConverter.class,
+      description =
+          "Stop after this long (30s, 500ms, 1.5m, 1h or ISO-8601 PT30S). Default: until"
+              + " interrupted.")
   @Nullable Duration runFor;
 
   @Spec CommandSpec spec;
@@ -73,6 +76,9 @@ final class ViewCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(),
           "--ui-port must be within [0, 65535] (0 for any free port), was " + uiPort);
+    }
+    if (runFor != null && (runFor.isNegative() || runFor.isZero())) {
+      throw new ParameterException(spec.commandLine(), "--for must be positive, was " + runFor);
     }
     ViewerConfig config;
     try {

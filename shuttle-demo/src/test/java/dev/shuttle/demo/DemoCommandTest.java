@@ -46,7 +46,7 @@ class DemoCommandTest {
   private final StringWriter err = new StringWriter();
 
   private int run(DemoCommand demo, String... args) {
-    CommandLine cli = new CommandLine(demo);
+    CommandLine cli = Main.configure(new CommandLine(demo));
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     return cli.execute(args);
@@ -107,6 +107,42 @@ class DemoCommandTest {
         .contains("== one: test scenario one", "one-span")
         .contains("== two: test scenario two", "two-span")
         .contains("2 scenario(s), 0 failed; 2 traces, 2 spans received over OTLP");
+    assertThat(err.toString()).as("every span ended arrived").doesNotContain("FAILED");
+  }
+
+  @Test
+  void everySpanAScenarioEndsOnOtherThreadsArrivesBeforeItsTreeIsPrinted() {
+    // given: a scenario that ends 40 spans on 8 threads, and a second scenario after it
+    Scenario spread =
+        new Scenario() {
+          @Override
+          public String name() {
+            return "spread";
+          }
+
+          @Override
+          public String description() {
+            return "40 spans ended on 8 threads";
+          }
+
+          @Override
+          public void run(OpenTelemetry openTelemetry) throws Exception {
+            var tracer = openTelemetry.getTracer("test");
+            try (var threads = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+              for (int i = 0; i < 40; i++) {
+                threads.submit(() -> tracer.spanBuilder("spread-span").startSpan().end());
+              }
+            }
+          }
+        };
+
+    // when
+    int code = run(new DemoCommand(List.of(spread, scenario("after", false))), "--quiet");
+
+    // then: the receiver holds exactly the 41 spans the SDK ended, and no scenario is blamed
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("2 scenario(s), 0 failed; 41 traces, 41 spans received");
+    assertThat(err.toString()).doesNotContain("FAILED", "did not arrive");
   }
 
   @Test
@@ -197,6 +233,118 @@ class DemoCommandTest {
     assertThat(run(new DemoCommand(), "--endpoint", "http://127.0.0.1:1", "--dump", "x.json"))
         .isEqualTo(2);
     assertThat(err.toString()).contains("--dump needs the embedded receiver");
+  }
+
+  @Test
+  void aMalformedEndpointIsOneLineAndExitCode2() {
+    // when
+    int code = run(new DemoCommand(List.of(scenario("ran", false))), "--endpoint", "foo");
+
+    // then
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString().lines())
+        .containsExactly(
+            "--endpoint 'foo' is not an OTLP endpoint URL: it needs a scheme, as in http://foo");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void anEndpointWhereNothingListensStopsTheDemoBeforeAnyScenario() throws Exception {
+    // given: a loopback port nobody listens on
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = socket.getLocalPort();
+    }
+    String url = "http://127.0.0.1:" + closed;
+
+    // when
+    int code = run(new DemoCommand(List.of(scenario("ran", false))), "--endpoint", url);
+
+    // then
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString().lines())
+        .containsExactly(
+            "nothing answers at "
+                + url
+                + " (connection refused); start a collector there, such as `./shuttle receiver`"
+                + " (OTLP on 4317 and 4318), or check --endpoint");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void theDemoStopsAtTheFirstFailedExportWithOneLineAndExitCode2() throws Exception {
+    // given: an endpoint that accepts connections and closes them at once
+    try (ServerSocket rude = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread closer =
+          Thread.ofPlatform()
+              .daemon()
+              .start(
+                  () -> {
+                    while (!rude.isClosed()) {
+                      try {
+                        rude.accept().close();
+                      } catch (java.io.IOException closedAtTheEnd) {
+                        return;
+                      }
+                    }
+                  });
+      String url = "http://127.0.0.1:" + rude.getLocalPort();
+
+      // when
+      int code =
+          run(
+              new DemoCommand(List.of(scenario("first", false), scenario("second", false))),
+              "--endpoint",
+              url,
+              "--protocol",
+              "http/protobuf");
+
+      // then: the first scenario ran, its export failed, and the second never started
+      assertThat(code).isEqualTo(2);
+      assertThat(out.toString()).contains("== first:").doesNotContain("== second:");
+      assertThat(err.toString().lines())
+          .containsExactly(
+              "the OTLP export to "
+                  + url
+                  + " failed, so the demo stopped; check that a collector listens there for"
+                  + " OTLP over http/protobuf (--endpoint, --protocol)");
+      rude.close();
+      closer.join();
+    }
+  }
+
+  @Test
+  void aDumpFileThatCannotBeWrittenIsFoundBeforeAnyScenarioRuns(@TempDir Path dir) {
+    // when: the dump's directory does not exist
+    Path missing = dir.resolve("no-such-dir").resolve("x.json");
+    int code = run(new DemoCommand(List.of(scenario("ran", false))), "--dump", missing.toString());
+
+    // then
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString().lines())
+        .containsExactly(
+            "--dump "
+                + missing
+                + ": there is no directory "
+                + missing.getParent()
+                + "; create it or choose another file");
+    assertThat(out.toString()).doesNotContain("ran-span").doesNotContain("Exporting");
+  }
+
+  @Test
+  void wrongOpenTelemetrySettingsAreOneLineAndExitCode2() {
+    System.setProperty("otel.traces.sampler", "bogus");
+    try {
+      int code = run(new DemoCommand(List.of(scenario("ran", false))));
+
+      assertThat(code).isEqualTo(2);
+      assertThat(err.toString().lines())
+          .containsExactly(
+              "OpenTelemetry's settings (OTEL_* variables, otel.* properties) are wrong:"
+                  + " Unrecognized value for otel.traces.sampler: bogus");
+    } finally {
+      System.clearProperty("otel.traces.sampler");
+    }
   }
 
   @Test
@@ -380,6 +528,7 @@ class DemoCommandTest {
         .contains("--http-port", "--grpc-port", "--bind", "--max-spans", "--for", "--ui-port")
         .contains("Shows an OTLP/JSON file in the web viewer")
         .contains("Prints what the Shuttle goroutines of a running JVM are doing now", "--json")
-        .contains("--timeout");
+        .contains("--timeout")
+        .contains("Durations in options: 200ms, 5s, 1.5m, 1h, 1m30s or ISO-8601 (PT5S)");
   }
 }

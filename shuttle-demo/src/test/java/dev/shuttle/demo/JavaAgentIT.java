@@ -156,7 +156,7 @@ class JavaAgentIT {
       assertParents(spans, byId, "process-job", "submit-jobs");
       for (StoredSpan job : spans.stream().filter(s -> s.name().equals("process-job")).toList()) {
         String request = attribute(byId.get(job.parentSpanId()), "request.id");
-        assertThat(attribute(job, "job.name")).startsWith(request + "/");
+        assertThat(attribute(job, "job.id")).startsWith(request + "/");
       }
       assertThat(
               spans.stream()

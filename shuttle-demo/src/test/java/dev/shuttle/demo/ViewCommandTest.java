@@ -170,4 +170,20 @@ class ViewCommandTest {
         .contains("was -1")
         .doesNotContain("\tat ");
   }
+
+  @Test
+  void aDurationThatIsNotPositiveIsOneLineAndExitCode2(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("one.json");
+    Files.writeString(file, ONE_SPAN);
+    assertOneLineError(
+        view(file.toString(), "--for", "PT-5S"), "--for must be positive, was PT-5S");
+  }
+
+  @Test
+  void aDurationInGoNotationIsRead(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("one.json");
+    Files.writeString(file, ONE_SPAN);
+    assertThat(view(file.toString(), "--ui-port", "0", "--for", "0.1s")).isZero();
+    assertThat(out.toString()).contains("Loaded 1 spans in 1 traces");
+  }
 }

@@ -6,6 +6,7 @@ import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -49,6 +50,7 @@ public final class ShuttleOtelBuilder {
   private final Map<String, String> overrides = new LinkedHashMap<>();
   private final AttributesBuilder resourceAttributes = Attributes.builder();
   private final List<MetricReader> extraReaders = new ArrayList<>();
+  private final List<SpanProcessor> extraProcessors = new ArrayList<>();
   private boolean registerGlobal;
   private boolean shutdownHook = true;
   private Duration shutdownTimeout = Duration.ofSeconds(10);
@@ -284,6 +286,18 @@ public final class ShuttleOtelBuilder {
   }
 
   /**
+   * Registers an extra span processor next to the OTLP one, for example one that counts or inspects
+   * the spans an application ends. Ignored under the Java agent, as every setting is.
+   *
+   * @param processor the processor; the SDK owns it and shuts it down
+   * @return this builder
+   */
+  public ShuttleOtelBuilder addSpanProcessor(SpanProcessor processor) {
+    extraProcessors.add(Objects.requireNonNull(processor, "processor"));
+    return this;
+  }
+
+  /**
    * Chooses whether the SDK becomes {@code GlobalOpenTelemetry}; off by default.
    *
    * @param registerGlobal true to register the SDK globally
@@ -352,6 +366,7 @@ public final class ShuttleOtelBuilder {
     Map<String, String> properties = Map.copyOf(overrides);
     Attributes attributes = resourceAttributes.build();
     List<MetricReader> readers = List.copyOf(extraReaders);
+    List<SpanProcessor> processors = List.copyOf(extraProcessors);
     MetricExportTimeout exportTimeout = new MetricExportTimeout();
     AutoConfiguredOpenTelemetrySdkBuilder autoconfigure =
         AutoConfiguredOpenTelemetrySdk.builder()
@@ -361,6 +376,11 @@ public final class ShuttleOtelBuilder {
             .addMetricReaderCustomizer(exportTimeout::rebuild)
             .addResourceCustomizer(
                 (resource, config) -> resource.merge(Resource.create(attributes)))
+            .addTracerProviderCustomizer(
+                (tracerProvider, config) -> {
+                  processors.forEach(tracerProvider::addSpanProcessor);
+                  return tracerProvider;
+                })
             .addMeterProviderCustomizer(
                 (meterProvider, config) -> {
                   readers.forEach(meterProvider::registerMetricReader);
@@ -381,6 +401,9 @@ public final class ShuttleOtelBuilder {
     }
     if (!extraReaders.isEmpty()) {
       ignored.add(extraReaders.size() + " metric reader(s)");
+    }
+    if (!extraProcessors.isEmpty()) {
+      ignored.add(extraProcessors.size() + " span processor(s)");
     }
     if (registerGlobal) {
       ignored.add("registerGlobal");

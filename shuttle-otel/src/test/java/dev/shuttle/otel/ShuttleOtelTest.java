@@ -16,6 +16,8 @@ import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -55,6 +57,20 @@ class ShuttleOtelTest {
                   .getAttribute(AttributeKey.stringKey("deployment.environment.name")))
           .isEqualTo("test");
     }
+  }
+
+  @Test
+  void anAddedSpanProcessorSeesEveryEndedSpanAndIsShutDownWithTheSdk() {
+    InMemorySpanExporter exported = InMemorySpanExporter.create();
+    try (ShuttleOtel otel =
+        quiet().addSpanProcessor(SimpleSpanProcessor.create(exported)).start()) {
+      otel.sdk().getTracer("test").spanBuilder("checkout").startSpan().end();
+
+      assertThat(exported.getFinishedSpanItems())
+          .singleElement()
+          .satisfies(span -> assertThat(span.getName()).isEqualTo("checkout"));
+    }
+    assertThat(exported.getFinishedSpanItems()).as("shut down with the SDK").isEmpty();
   }
 
   @Test
@@ -200,11 +216,14 @@ class ShuttleOtelTest {
             .serviceName("checkout")
             .resourceAttribute("team", "core")
             .addMetricReader(InMemoryMetricReader.create())
+            .addSpanProcessor(SimpleSpanProcessor.create(InMemorySpanExporter.create()))
             .agentLine();
 
     assertThat(line)
         .startsWith("OpenTelemetry Java agent active: Shuttle records to the agent's")
-        .contains("ignores otel.service.name, resource attributes, 1 metric reader(s)")
+        .contains(
+            "ignores otel.service.name, resource attributes, 1 metric reader(s),"
+                + " 1 span processor(s)")
         .doesNotContain("\n");
     assertThat(ShuttleOtel.builder().agentLine()).endsWith("starts no second SDK");
   }

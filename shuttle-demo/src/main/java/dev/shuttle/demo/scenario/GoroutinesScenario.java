@@ -22,9 +22,7 @@ import java.util.List;
 public final class GoroutinesScenario implements Scenario {
   static final List<String> TASKS = List.of("alpha", "beta", "gamma", "delta");
   static final String FAILING_TASK = "gamma";
-  private static final Duration SIMULATED_WORK = Duration.ofMillis(20);
-
-  private Tracer tracer = OpenTelemetry.noop().getTracer("goroutine-tracing");
+  private static final Duration WORK = Duration.ofMillis(20);
 
   @Override
   public String name() {
@@ -38,48 +36,46 @@ public final class GoroutinesScenario implements Scenario {
 
   @Override
   public void run(OpenTelemetry openTelemetry) throws Exception {
-    tracer = openTelemetry.getTracer("goroutine-tracing");
-    basicGoroutine();
-    waitGroup(TASKS);
+    Tracer tracer = openTelemetry.getTracer("goroutine-tracing");
+    basicGoroutineTracing(tracer);
+    waitGroupTracing(tracer, TASKS);
     try {
-      errGroup(TASKS, FAILING_TASK);
-      throw new IllegalStateException("the errgroup should have failed with " + FAILING_TASK);
+      errorGroupTracing(TASKS);
     } catch (TaskFailedException expected) {
-      // the point of the example: await() throws the failing task's own exception
+      // gamma fails on purpose: await() throws the failing task's own exception
     }
   }
 
   /** The guide's BasicGoroutineTracing: the goroutine's span is a child of parent-operation. */
-  void basicGoroutine() throws Exception {
-    Span parent = tracer.spanBuilder("parent-operation").startSpan();
-    try (Scope ignored = parent.makeCurrent()) {
+  static void basicGoroutineTracing(Tracer tracer) throws Exception {
+    Span parentSpan = tracer.spanBuilder("parent-operation").startSpan();
+    try (Scope ignored = parentSpan.makeCurrent()) {
       Go.start(
               Context.current(),
               "goroutine-1",
               Attributes.empty(),
               () -> {
-                Work.simulate(SIMULATED_WORK);
+                Work.simulate(WORK);
                 Span.current().addEvent("goroutine-1 done");
                 return null;
               })
-          .join(); // the guide sleeps 200 ms hoping the goroutine is done; Shuttle joins
+          .join(); // the guide sleeps 200 ms and hopes the goroutine is done; Shuttle joins it
     } finally {
-      parent.end();
+      parentSpan.end();
     }
   }
 
-  /** The guide's WaitGroupTracing: one process-task span per task under parallel-tasks. */
-  void waitGroup(List<String> tasks) throws InterruptedException {
+  /** The guide's WaitGroupTracing: one process-task span per task, under parallel-tasks. */
+  static void waitGroupTracing(Tracer tracer, List<String> tasks) throws InterruptedException {
     Span span = tracer.spanBuilder("parallel-tasks").startSpan();
     try (Scope ignored = span.makeCurrent()) {
       WaitGroup wg = new WaitGroup();
       for (int i = 0; i < tasks.size(); i++) {
-        String task = tasks.get(i);
         wg.go(
             "process-task",
-            Attributes.of(TASK_INDEX, (long) i, TASK_NAME, task),
+            Attributes.of(TASK_INDEX, (long) i, TASK_NAME, tasks.get(i)),
             () -> {
-              Work.simulate(SIMULATED_WORK);
+              Work.simulate(WORK);
               Span.current().addEvent("task done");
             });
       }
@@ -91,26 +87,27 @@ public final class GoroutinesScenario implements Scenario {
   }
 
   /**
-   * The guide's ErrorGroupTracing, with {@code failing} failing: its span and the group's span get
-   * status ERROR (the guide only records the error), and await throws the failure.
+   * The guide's ErrorGroupTracing: a failing task's span and the group's span get status ERROR
+   * (Shuttle fixes the guide, which records the error but never sets the status).
    */
-  void errGroup(List<String> tasks, String failing) throws Exception {
-    ErrGroup group = ErrGroup.builder(Context.current()).span("errgroup-tasks").build();
+  static void errorGroupTracing(List<String> tasks) throws Exception {
+    ErrGroup g = ErrGroup.builder(Context.current()).span("errgroup-tasks").build();
     for (int i = 0; i < tasks.size(); i++) {
-      String task = tasks.get(i);
-      group.go(
+      String taskName = tasks.get(i);
+      g.go(
           "errgroup-task",
-          Attributes.of(TASK_INDEX, (long) i, TASK_NAME, task),
-          () -> {
-            // Work that does not watch the group's context, as the guide's processTaskWithError:
-            // the other tasks finish even though the failure cancels the group.
-            Work.simulateIgnoringCancellation(SIMULATED_WORK);
-            if (task.equals(failing)) {
-              throw new TaskFailedException("cannot process " + task);
-            }
-          });
+          Attributes.of(TASK_INDEX, (long) i, TASK_NAME, taskName),
+          () -> processTaskWithError(taskName));
     }
-    group.await();
+    g.await(); // throws the first failure
+  }
+
+  private static void processTaskWithError(String task) throws TaskFailedException {
+    // as the guide's, this work does not watch the context: the other tasks finish
+    Work.simulateIgnoringCancellation(WORK);
+    if (task.equals(FAILING_TASK)) {
+      throw new TaskFailedException("cannot process " + task);
+    }
   }
 
   /** The example failure of one errgroup task. */

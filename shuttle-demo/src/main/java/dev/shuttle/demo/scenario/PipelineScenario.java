@@ -2,44 +2,31 @@ package dev.shuttle.demo.scenario;
 
 import static io.opentelemetry.api.common.AttributeKey.stringKey;
 
-import dev.shuttle.channel.Channel;
-import dev.shuttle.flow.FailurePolicy;
 import dev.shuttle.flow.Pipeline;
-import dev.shuttle.flow.PipelineRun;
-import dev.shuttle.flow.StageFailure;
-import dev.shuttle.telemetry.Spans;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The guide's "多阶段管道" (MultiStagePipeline) on Shuttle's {@link Pipeline}: one {@code data-item}
- * span per item under {@code multi-stage-pipeline}, and a span per stage for each item.
+ * The guide's "多阶段管道" (MultiStagePipeline) on Shuttle's {@link Pipeline}: under {@code
+ * multi-stage-pipeline}, one {@code data-item} span per item (attribute {@code data}), parent of
+ * its {@code stage-1-process}, {@code stage-2-process} and {@code stage-3-process} spans.
  *
- * <p>Trace shape: {@code multi-stage-pipeline} → {@code data-item} (attribute {@code data}) → the
- * pipeline's own {@code pipeline.item} span (index and outcome) → {@code stage-1-process}, {@code
- * stage-2-process}, {@code stage-3-process}. Items enter through a channel, each sent in its {@code
- * data-item} context, so the pipeline continues that trace.
- *
- * <p>Fixed guide defect: the guide sleeps a second hoping the stages are done; here the run's
- * output channel closes once every item is through, and the scenario reads it to the end. One item
- * ({@value #FAILING}) fails in stage 2 on purpose: under {@link FailurePolicy#sendTo} it is dropped
- * (its stage span, pipeline span and {@code data-item} span record the failure), its failure is
- * delivered on an error channel, and the other items go on, in input order.
+ * <p>Fixes the guide's defect: the guide sleeps a second hoping the stages are done; here {@code
+ * run} returns once every item is through. One item ({@value #FAILING}) fails in stage 2 on
+ * purpose: it is dropped, its stage span and its {@code data-item} span record the failure, and the
+ * other items go on, in input order.
  */
 public final class PipelineScenario implements Scenario {
   static final List<String> DATA = List.of("alpha", "beta", "gamma", "delta", "epsilon");
   static final String FAILING = "gamma";
-  static final Duration STAGE_WORK = Duration.ofMillis(10);
   static final AttributeKey<String> DATA_KEY = stringKey("data");
-
-  private Tracer tracer = OpenTelemetry.noop().getTracer("pipeline-stage");
 
   @Override
   public String name() {
@@ -53,81 +40,39 @@ public final class PipelineScenario implements Scenario {
 
   @Override
   public void run(OpenTelemetry openTelemetry) throws Exception {
-    tracer = openTelemetry.getTracer("pipeline-stage");
-    List<String> results = multiStagePipeline(DATA);
-    List<String> expected =
-        DATA.stream()
-            .filter(d -> !d.equals(FAILING))
-            .map(d -> "stage3-stage2-stage1-" + d)
-            .toList();
-    if (!results.equals(expected)) {
-      throw new IllegalStateException("expected " + expected + " but got " + results);
-    }
+    multiStagePipeline(openTelemetry.getTracer("pipeline-stage"), DATA);
   }
 
   /** The guide's MultiStagePipeline; returns the items that came through, in input order. */
-  List<String> multiStagePipeline(List<String> data) throws Exception {
+  static List<String> multiStagePipeline(Tracer tracer, List<String> data) throws Exception {
     Span span = tracer.spanBuilder("multi-stage-pipeline").startSpan();
     try (Scope ignored = span.makeCurrent()) {
-      Channel<StageFailure> failures = Channel.buffered(data.size()); // room for every item
-      Pipeline<DataItem, DataItem> pipeline =
-          Pipeline.<DataItem>builder("multi-stage-pipeline")
-              .stage("stage-1-process", item -> stage(item, "stage1-"))
-              .stage("stage-2-process", PipelineScenario::stage2)
-              .stage("stage-3-process", item -> stage(item, "stage3-"))
+      Pipeline<String, String> pipeline =
+          Pipeline.<String>builder("multi-stage-pipeline")
+              .itemSpan("data-item", item -> Attributes.of(DATA_KEY, item))
+              .stage("stage-1-process", item -> stage("stage1-", item))
+              .stage("stage-2-process", item -> stage("stage2-", validate(item)))
+              .stage("stage-3-process", item -> stage("stage3-", item))
               .buffer(10)
               .ordered(true)
-              .onFailure(FailurePolicy.sendTo(failures))
-              .build();
-      Channel<DataItem> input = Channel.buffered(10);
-      List<Span> itemSpans = new ArrayList<>();
-      List<String> results = new ArrayList<>();
-      try (PipelineRun<DataItem> run = pipeline.start(Context.current(), input)) {
-        try (input) {
-          for (int i = 0; i < data.size(); i++) {
-            Span itemSpan =
-                tracer.spanBuilder("data-item").setAttribute(DATA_KEY, data.get(i)).startSpan();
-            itemSpans.add(itemSpan);
-            input.send(Context.current().with(itemSpan), new DataItem(i, data.get(i)));
-          }
-        }
-        for (DataItem done : run.output()) { // ends when every item is through: no sleep
-          results.add(done.data());
-          itemSpans.get(done.index()).end(); // the guide ends the item's span after stage 3
-        }
-        run.await();
-        failures.close(); // the run is over: nothing more can fail
-        for (StageFailure failure : failures) {
-          Span itemSpan = itemSpans.get(((DataItem) failure.input()).index());
-          Spans.recordFailure(itemSpan, failure.error());
-          itemSpan.end();
-        }
-      } finally {
-        itemSpans.forEach(Span::end); // only if the run failed: ending an ended span does nothing
-      }
-      return results;
-    } catch (Exception e) {
-      Spans.recordFailure(span, e);
-      throw e;
+              .build(); // a failing item is dropped, the others go on
+      return pipeline.run(Context.current(), data); // returns when every item is through
     } finally {
       span.end();
     }
   }
 
-  private static DataItem stage(DataItem item, String prefix) throws InterruptedException {
-    Work.simulate(STAGE_WORK);
-    return new DataItem(item.index(), prefix + item.data());
+  private static String stage(String prefix, String item) throws InterruptedException {
+    Work.simulate(Duration.ofMillis(10));
+    return prefix + item;
   }
 
-  private static DataItem stage2(DataItem item) throws Exception {
-    if (item.data().endsWith(FAILING)) {
-      throw new InvalidDataException("stage 2 cannot transform " + item.data());
+  private static String validate(String item) throws InvalidDataException {
+    if (item.endsWith(FAILING)) {
+      throw new InvalidDataException("stage 2 cannot transform " + item);
     }
-    return stage(item, "stage2-");
+    return item;
   }
-
-  /** The guide's TracedData without its context and span: the channel carries the context. */
-  record DataItem(int index, String data) {}
 
   /** The failure of one item in stage 2. */
   static final class InvalidDataException extends Exception {

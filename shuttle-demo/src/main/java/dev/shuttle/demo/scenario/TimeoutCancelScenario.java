@@ -4,7 +4,6 @@ import static io.opentelemetry.api.common.AttributeKey.longKey;
 import static io.opentelemetry.api.common.AttributeKey.stringKey;
 
 import dev.shuttle.Go;
-import dev.shuttle.Goroutine;
 import dev.shuttle.context.CancelableContext;
 import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.context.Contexts;
@@ -17,21 +16,17 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The guide's "超时和取消处理": an operation with a timeout, one cancelled from outside, one with a
- * deadline, each around a long-running operation that checks its context between steps.
- *
- * <p>Fixed guide defects: {@code cancel} is always deferred (try-with-resources), and the timeout
- * branch returns the context's cause instead of replacing it with a new error.
+ * deadline, each around a long-running operation of {@value #STEPS} steps that stops as soon as its
+ * context is done.
  */
 public final class TimeoutCancelScenario implements Scenario {
   static final Duration STEP = Duration.ofMillis(20);
   static final int STEPS = 10;
-
-  private Tracer tracer = OpenTelemetry.noop().getTracer("timeout-cancel");
+  static final Duration TIMEOUT = STEP.multipliedBy(3);
+  static final Duration CANCEL_AFTER = STEP.multipliedBy(2);
 
   @Override
   public String name() {
@@ -45,46 +40,54 @@ public final class TimeoutCancelScenario implements Scenario {
 
   @Override
   public void run(OpenTelemetry openTelemetry) throws Exception {
-    tracer = openTelemetry.getTracer("timeout-cancel");
-    expectDone(() -> withTimeout(Context.current(), STEP.multipliedBy(3)));
-    expectDone(() -> withCancel(Context.current(), STEP.multipliedBy(2)));
-    withDeadline(Context.current(), Instant.now().plus(STEP.multipliedBy(STEPS * 3)));
+    Tracer tracer = openTelemetry.getTracer("timeout-cancel");
+    try {
+      withTimeout(tracer, TIMEOUT);
+    } catch (ContextDoneException expected) {
+      // the operation outlasts its timeout on purpose
+    }
+    try {
+      withCancel(tracer);
+    } catch (ContextDoneException expected) {
+      // cancelled on purpose
+    }
+    withDeadline(tracer, Instant.now().plus(STEP.multipliedBy(STEPS * 3)));
   }
 
-  /** The guide's WithTimeout: the operation outlasts the timeout. */
-  void withTimeout(Context parent, Duration timeout) throws Exception {
+  /**
+   * The guide's WithTimeout; Shuttle fixes it: the context's cause is thrown, not replaced by a new
+   * error.
+   */
+  static void withTimeout(Tracer tracer, Duration timeout) throws Exception {
     Span span =
         tracer
             .spanBuilder("operation-with-timeout")
-            .setParent(parent)
             .setAttribute(longKey("timeout.ms"), timeout.toMillis())
             .startSpan();
-    try (CancelableContext timed = Contexts.withTimeout(parent.with(span), timeout);
-        Scope ignored = timed.makeCurrent()) {
-      Goroutine<@Nullable Void> operation = Go.start(this::longRunningOperation);
-      operation.join(); // returns within one step of the deadline: the operation checks it
+    try (Scope ignored = span.makeCurrent();
+        CancelableContext ctx = Contexts.withTimeout(Context.current(), timeout)) {
+      longRunningOperation(ctx.context()); // returns within a step of the deadline
     } catch (Exception e) {
-      Spans.recordFailure(span, e); // timeout.exceeded=true, status ERROR with the cause
+      Spans.recordFailure(span, e); // status ERROR, timeout.exceeded=true
       throw e;
     } finally {
       span.end();
     }
   }
 
-  /** The guide's WithCancel: something outside cancels the operation after {@code after}. */
-  void withCancel(Context parent, Duration after) throws Exception {
-    Span span = tracer.spanBuilder("operation-with-cancel").setParent(parent).startSpan();
-    try (CancelableContext cancellable = Contexts.withCancel(parent.with(span));
-        Scope ignored = cancellable.makeCurrent()) {
-      Goroutine<@Nullable Void> operation = Go.start(this::longRunningOperation);
+  /** The guide's WithCancel; Shuttle fixes it: cancel is always called (try-with-resources). */
+  static void withCancel(Tracer tracer) throws Exception {
+    Span span = tracer.spanBuilder("operation-with-cancel").startSpan();
+    try (Scope ignored = span.makeCurrent();
+        CancelableContext ctx = Contexts.withCancel(Context.current())) {
       Go.go( // the guide's simulated external cancel signal
           () -> {
-            Work.simulate(after);
-            cancellable.cancel();
+            Work.simulate(CANCEL_AFTER);
+            ctx.cancel();
           });
-      operation.join();
+      longRunningOperation(ctx.context());
     } catch (Exception e) {
-      Spans.recordFailure(span, e); // operation.canceled=true
+      Spans.recordFailure(span, e); // status ERROR, operation.canceled=true
       throw e;
     } finally {
       span.end();
@@ -92,16 +95,15 @@ public final class TimeoutCancelScenario implements Scenario {
   }
 
   /** The guide's WithDeadline: the operation finishes before the deadline. */
-  void withDeadline(Context parent, Instant deadline) throws Exception {
+  static void withDeadline(Tracer tracer, Instant deadline) throws Exception {
     Span span =
         tracer
             .spanBuilder("operation-with-deadline")
-            .setParent(parent)
-            .setAttribute(stringKey("deadline"), DateTimeFormatter.ISO_INSTANT.format(deadline))
+            .setAttribute(stringKey("deadline"), deadline.toString())
             .startSpan();
-    try (CancelableContext timed = Contexts.withDeadline(parent.with(span), deadline);
-        Scope ignored = timed.makeCurrent()) {
-      longRunningOperation();
+    try (Scope ignored = span.makeCurrent();
+        CancelableContext ctx = Contexts.withDeadline(Context.current(), deadline)) {
+      longRunningOperation(ctx.context());
     } catch (Exception e) {
       Spans.recordFailure(span, e);
       throw e;
@@ -110,34 +112,19 @@ public final class TimeoutCancelScenario implements Scenario {
     }
   }
 
-  /** Ten steps with a progress event each, stopping as soon as the context is done. */
-  private @Nullable Void longRunningOperation() throws Exception {
-    Span span = tracer.spanBuilder("long-running-operation").startSpan();
-    try (Scope ignored = span.makeCurrent()) {
-      for (int i = 0; i < STEPS; i++) {
-        Work.simulate(STEP);
-        span.addEvent("progress", Attributes.of(longKey("step"), (long) i));
-      }
-      return null;
-    } catch (Exception e) {
-      Spans.recordFailure(span, e);
-      throw e;
-    } finally {
-      span.end();
-    }
-  }
-
-  private static void expectDone(Step step) throws Exception {
-    try {
-      step.run();
-      throw new IllegalStateException("the operation should have been cut short");
-    } catch (ContextDoneException expected) {
-      // the point of the example
-    }
-  }
-
-  @FunctionalInterface
-  private interface Step {
-    void run() throws Exception;
+  /** The guide's longRunningOperation, on a goroutine whose span Shuttle ends and marks. */
+  private static void longRunningOperation(Context ctx) throws Exception {
+    Go.start(
+            ctx,
+            "long-running-operation",
+            Attributes.empty(),
+            () -> {
+              for (int i = 0; i < STEPS; i++) {
+                Work.simulate(STEP); // throws once the context is done
+                Span.current().addEvent("progress", Attributes.of(longKey("step"), (long) i));
+              }
+              return null;
+            })
+        .join();
   }
 }

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.shuttle.demo.OtlpRun;
 import dev.shuttle.otel.OtlpProtocol;
 import dev.shuttle.receiver.StoredSpan;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.proto.trace.v1.Span.Event;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +32,23 @@ class FanOutFanInScenarioTest {
     assertThat(run.traces()).hasSize(1);
     // the operation, fan-out, fan-in, 3 workers, 7 input-item, 7 worker-process
     assertThat(run.traces().getFirst().spans()).hasSize(3 + WORKERS + 2 * ITEMS);
+  }
+
+  @Test
+  void everyItemIsProcessedByTheWorkerItWasDealtTo() throws Exception {
+    List<String> results =
+        FanOutFanInScenario.process(
+            OpenTelemetry.noop().getTracer("test"), FanOutFanInScenario.DATA, WORKERS);
+
+    assertThat(results)
+        .containsExactlyInAnyOrder(
+            "processed-by-0-a",
+            "processed-by-1-b",
+            "processed-by-2-c",
+            "processed-by-0-d",
+            "processed-by-1-e",
+            "processed-by-2-f",
+            "processed-by-0-g");
   }
 
   @Test

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Timeout;
 class MetricsScenarioTest {
   private static final long REQUESTS = (long) GOROUTINES * REQUESTS_PER_GOROUTINE; // 160
   private static final long ERRORS = 32; // requests 5, 10, 15, 20 of each goroutine
-  private static final String NS = MetricsScenario.NAMESPACE;
 
   private static OtlpRun run;
 
@@ -32,7 +31,7 @@ class MetricsScenarioTest {
   }
 
   @Test
-  void producesOneTraceWithOneSpanPerGoroutine() {
+  void producesOneTraceWithOneSpanPerGoroutineCountingItsOwnRequests() {
     assertThat(run.traces()).hasSize(1);
     StoredSpan root = run.span("concurrent-requests");
     List<StoredSpan> goroutines = run.children(root);
@@ -43,40 +42,48 @@ class MetricsScenarioTest {
             LongStream.range(0, GOROUTINES).boxed().map(Object.class::cast).toList());
     assertThat(goroutines)
         .allMatch(s -> attribute(s, "requests.count").orElseThrow().equals(20L))
+        .allMatch(s -> attribute(s, "errors.count").orElseThrow().equals(4L))
         .allMatch(s -> status(s) == STATUS_CODE_UNSET);
   }
 
   @Test
-  void theLocalCountsAreOnTheRootSpan() {
+  void theLocalCountsOnTheRootSpanEqualTheRequestsMade() {
     StoredSpan root = run.span("concurrent-requests");
     assertThat(attribute(root, "requests.count")).contains(REQUESTS);
     assertThat(attribute(root, "errors.count")).contains(ERRORS);
-    assertThat(attribute(root, "metrics.local_keys")).contains((long) GOROUTINES + 2);
+  }
+
+  @Test
+  void theInstrumentsHaveTheGuidesNamesAndNoOthers() {
+    assertThat(run.metric("requests.count")).isPresent();
+    assertThat(run.metric("errors.count")).isPresent();
+    assertThat(run.metric("request.latency")).isPresent();
+    assertThat(run.metric("connections.active")).isPresent();
+    assertThat(run.metric("requests")).isEmpty();
+    assertThat(run.metric("request.duration")).isEmpty();
   }
 
   @Test
   void theExportedCountersEqualTheRequestsMade() {
-    // ConcurrentMetrics also reports its attribute-less counter, at 0 here: filtered out
-    assertThat(nonZero(MetricPoints.longSumsBy(run, NS + ".requests", "http.route")))
+    assertThat(nonZero(MetricPoints.longSumsBy(run, "requests.count", "http.route")))
         .isEqualTo(Map.of("/cart", REQUESTS / 2, "/checkout", REQUESTS / 2));
-    assertThat(nonZero(MetricPoints.longSumsBy(run, NS + ".errors", "http.route")))
+    assertThat(nonZero(MetricPoints.longSumsBy(run, "errors.count", "http.route")))
         .isEqualTo(Map.of("/cart", ERRORS / 2, "/checkout", ERRORS / 2));
-    assertThat(run.longSum(NS + ".requests")).isEqualTo(REQUESTS);
-    assertThat(run.longSum(NS + ".errors")).isEqualTo(ERRORS);
-    assertThat(MetricPoints.metric(run, NS + ".requests").getSum().getIsMonotonic()).isTrue();
-    assertThat(run.longSum(NS + ".connections.active")).isZero();
-    assertThat(MetricPoints.metric(run, NS + ".connections.active").getSum().getIsMonotonic())
-        .isFalse();
+    assertThat(run.longSum("requests.count")).isEqualTo(REQUESTS);
+    assertThat(run.longSum("errors.count")).isEqualTo(ERRORS);
+    assertThat(MetricPoints.metric(run, "requests.count").getSum().getIsMonotonic()).isTrue();
+    assertThat(run.longSum("connections.active")).isZero();
+    assertThat(MetricPoints.metric(run, "connections.active").getSum().getIsMonotonic()).isFalse();
   }
 
   @Test
-  void everyLatencyIsInTheHistogramInSeconds() {
-    assertThat(MetricPoints.histogramCountsBy(run, NS + ".request.duration", "http.route"))
+  void everyLatencyIsInTheHistogramInMilliseconds() {
+    assertThat(MetricPoints.histogramCountsBy(run, "request.latency", "http.route"))
         .isEqualTo(Map.of("/cart", REQUESTS / 2, "/checkout", REQUESTS / 2));
-    assertThat(MetricPoints.metric(run, NS + ".request.duration").getUnit()).isEqualTo("s");
-    assertThat(
-            MetricPoints.metric(run, NS + ".request.duration").getHistogram().getDataPointsList())
-        .allMatch(p -> p.getSum() >= 0.001 * p.getCount() && p.getSum() < p.getCount());
+    assertThat(MetricPoints.metric(run, "request.latency").getUnit()).isEqualTo("ms");
+    // each request works 1 ms: at least 1 ms each, and far less than a second
+    assertThat(MetricPoints.metric(run, "request.latency").getHistogram().getDataPointsList())
+        .allMatch(p -> p.getSum() >= 1.0 * p.getCount() && p.getSum() < 1000.0 * p.getCount());
   }
 
   private static Map<String, Long> nonZero(Map<String, Long> sums) {

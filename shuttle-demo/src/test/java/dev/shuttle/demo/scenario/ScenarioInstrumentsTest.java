@@ -25,7 +25,7 @@ class ScenarioInstrumentsTest {
   void metricsScenarioExportsThenClosesItsInstruments() throws Exception {
     assertExportedThenClosed(
         new MetricsScenario(),
-        MetricsScenario.NAMESPACE + ".requests",
+        "requests.count",
         (long) MetricsScenario.GOROUTINES * MetricsScenario.REQUESTS_PER_GOROUTINE);
   }
 

@@ -16,7 +16,7 @@ import dev.shuttle.receiver.StoredSpan;
 import dev.shuttle.telemetry.PoolMetricNames;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.LongStream;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,8 +34,10 @@ class WorkerPoolScenarioTest {
   }
 
   @Test
-  void producesTheStartTraceAndOneTracePerRequest() {
+  void producesTheStartTraceAndOneTracePerRequestWithOneSpanPerJob() {
     assertThat(run.traces()).hasSize(3);
+    assertThat(run.traces().stream().mapToInt(t -> t.spans().size()).sum())
+        .isEqualTo(1 + REQUESTS.size() + JOBS);
     assertThat(run.traces())
         .extracting(t -> t.root().orElseThrow().name())
         .containsExactlyInAnyOrder("worker-pool-start", "submit-jobs", "submit-jobs");
@@ -55,16 +57,18 @@ class WorkerPoolScenarioTest {
       List<StoredSpan> jobs = run.children(request);
       assertThat(jobs).hasSize(JOBS_PER_REQUEST).allMatch(s -> s.name().equals("process-job"));
       assertThat(jobs)
-          .allMatch(s -> ((String) attribute(s, "job.name").orElseThrow()).startsWith(id + "/"));
+          .extracting(s -> attribute(s, "job.id").orElseThrow())
+          .containsExactlyInAnyOrderElementsOf(
+              IntStream.rangeClosed(1, JOBS_PER_REQUEST)
+                  .mapToObj(n -> (Object) (id + "/job-" + n))
+                  .toList());
       assertThat(jobs)
           .extracting(s -> (Long) attribute(s, "worker.id").orElseThrow())
           .allMatch(w -> w >= 1 && w <= WORKERS);
+      assertThat(jobs)
+          .allMatch(s -> attribute(s, "worker_pool.name").orElseThrow().equals("worker-pool"))
+          .allMatch(s -> attribute(s, "job.queue_wait_ns").isPresent());
     }
-    assertThat(run.spans("process-job"))
-        .hasSize(JOBS)
-        .extracting(s -> attribute(s, "job.id").orElseThrow())
-        .containsExactlyInAnyOrderElementsOf(
-            LongStream.rangeClosed(1, JOBS).boxed().map(Object.class::cast).toList());
   }
 
   @Test
@@ -72,11 +76,11 @@ class WorkerPoolScenarioTest {
     List<StoredSpan> jobs = run.spans("process-job");
     List<StoredSpan> failed = jobs.stream().filter(s -> status(s) == STATUS_CODE_ERROR).toList();
     assertThat(failed)
-        .extracting(s -> attribute(s, "job.name").orElseThrow())
+        .extracting(s -> attribute(s, "job.id").orElseThrow())
         .containsExactlyInAnyOrder(
             "request-a/job-3", "request-a/job-6", "request-b/job-3", "request-b/job-6");
     assertThat(failed)
-        .allMatch(s -> statusMessage(s).equals("cannot process " + attribute(s, "job.name").get()));
+        .allMatch(s -> statusMessage(s).equals("cannot process " + attribute(s, "job.id").get()));
     assertThat(failed)
         .allMatch(
             s ->
