@@ -184,6 +184,6 @@ class ViewCommandTest {
     Path file = dir.resolve("one.json");
     Files.writeString(file, ONE_SPAN);
     assertThat(view(file.toString(), "--ui-port", "0", "--for", "0.1s")).isZero();
-    assertThat(out.toString()).contains("Loaded 1 spans in 1 traces");
+    assertThat(out.toString()).contains("Loaded 1 span in 1 trace");
   }
 }
