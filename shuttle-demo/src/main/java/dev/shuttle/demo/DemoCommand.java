@@ -8,7 +8,6 @@ import dev.shuttle.otel.OtlpProtocol;
 import dev.shuttle.otel.ShuttleOtel;
 import dev.shuttle.receiver.OtlpJson;
 import dev.shuttle.receiver.StoredTrace;
-import dev.shuttle.receiver.render.MetricsRenderer;
 import dev.shuttle.receiver.render.TraceRenderer;
 import dev.shuttle.receiver.viewer.ViewerConfig;
 import dev.shuttle.receiver.viewer.ViewerServer;
@@ -32,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -113,6 +113,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--quiet", description = "Print only progress and the result, no traces.")
   boolean quiet;
+
+  @Mixin TerminalOptions terminal = new TerminalOptions(); // --wide, --color
 
   @Option(
       names = "--ui",
@@ -485,8 +487,11 @@ final class DemoCommand implements Callable<Integer> {
     errors.flush();
   }
 
-  /** Prints a scenario's traces and changed metrics, under the header printed before it ran. */
-  private static void printScenario(
+  /**
+   * Prints a scenario's traces and changed metrics, under the header printed before it ran, each
+   * line fitted to the terminal (unless --wide) and coloured on a terminal (see --color).
+   */
+  private void printScenario(
       PrintWriter out,
       List<StoredTrace> traces,
       List<ResourceMetrics> metrics,
@@ -496,16 +501,16 @@ final class DemoCommand implements Callable<Integer> {
       out.flush();
       return;
     }
-    TraceRenderer renderer =
-        viewer == null
-            ? TraceRenderer.plain()
-            : TraceRenderer.plain().withTraceUrl(viewer::traceUrl);
+    TraceRenderer renderer = terminal.traceRenderer();
+    if (viewer != null) {
+      renderer = renderer.withTraceUrl(viewer::traceUrl);
+    }
     for (StoredTrace trace : traces) {
       out.print(renderer.render(trace));
     }
     if (!metrics.isEmpty()) {
       out.println("-- metrics");
-      out.print(MetricsRenderer.plain().render(metrics));
+      out.print(terminal.metricsRenderer().render(metrics));
     }
     out.flush();
   }

@@ -2,19 +2,24 @@ package dev.shuttle.demo;
 
 import dev.shuttle.receiver.OtlpJson;
 import dev.shuttle.receiver.OtlpReceiver;
+import dev.shuttle.receiver.ReceiverBindException;
 import dev.shuttle.receiver.ReceiverConfig;
 import dev.shuttle.receiver.StoreLimits;
+import dev.shuttle.receiver.TelemetryStore;
+import dev.shuttle.receiver.render.MetricsPrinter;
 import dev.shuttle.receiver.render.TracePrinter;
 import dev.shuttle.receiver.render.TraceRenderer;
 import dev.shuttle.receiver.viewer.ViewerConfig;
 import dev.shuttle.receiver.viewer.ViewerServer;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -26,15 +31,18 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the OTLP receiver standalone: a small local collector that prints traces and"
-          + " shows them in a web viewer.",
+          + " metrics and shows them in a web viewer.",
       "",
       "Any OTLP application can send to it: set OTEL_EXPORTER_OTLP_ENDPOINT to"
           + " http://127.0.0.1:4317 (grpc) or http://127.0.0.1:4318 (http/protobuf). Each trace"
           + " is printed as a tree when its root span arrives, headed by its link in the viewer"
           + " (http://127.0.0.1:16686 by default: the traces, each as a waterfall with its"
           + " critical path, parallelism and queue waits, and the metrics as charts; see"
-          + " docs/viewer.md). Stops on Ctrl-C or SIGTERM (then answers the requests in flight,"
-          + " prints a summary, writes --dump, and exits 0), or after --for.",
+          + " docs/viewer.md). Metrics are printed as they change: the data points whose value"
+          + " changed since they were last printed, at most every 10 seconds, and the last"
+          + " changes when it stops. Lines fit the terminal (see --wide). Stops on Ctrl-C or"
+          + " SIGTERM (then answers the requests in flight, prints a summary, writes --dump, and"
+          + " exits 0), or after --for.",
       ""
     })
 final class ReceiverCommand implements Callable<Integer> {
@@ -125,8 +133,17 @@ final class ReceiverCommand implements Callable<Integer> {
       description = "On exit, write everything received as OTLP/JSON to FILE.")
   @Nullable Path dump;
 
-  @Option(names = "--color", description = "Colour the trace trees (ANSI).")
-  boolean colour;
+  @Mixin TerminalOptions terminal = new TerminalOptions();
+
+  /** How the receiver waits for the end of its run, given --for. */
+  @FunctionalInterface
+  interface RunWait {
+    /** Returns when the receiver is to stop; by default on a signal or after {@code runFor}. */
+    void await(GracefulStop stop, @Nullable Duration runFor) throws InterruptedException;
+  }
+
+  /** By default, until Ctrl-C, SIGTERM or the end of --for; tests replace it. */
+  RunWait runWait = GracefulStop::await;
 
   @Spec CommandSpec spec;
 
@@ -161,8 +178,22 @@ final class ReceiverCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     PrintStream out = System.out; // the receiver's trace printer writes to a PrintStream
+    OtlpReceiver created = OtlpReceiver.create(config);
+    try {
+      created.start(); // before anything is printed: a port in use is one line on stderr
+    } catch (ReceiverBindException e) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(
+          e.getMessage()
+              + "; choose another "
+              + (e.protocol().equals(ReceiverBindException.HTTP) ? "--http-port" : "--grpc-port")
+              + ", 0 for any free port, or -1 to turn it off (is another receiver or collector"
+              + " running?)");
+      err.flush();
+      return 2;
+    }
     try (GracefulStop stop = GracefulStop.install("shuttle-receiver-stop", LAST_WORK_LIMIT);
-        OtlpReceiver receiver = OtlpReceiver.start(config);
+        OtlpReceiver receiver = created;
         ViewerServer viewer = startViewer(receiver, viewerConfig)) {
       if (viewerConfig != null && viewer == null) {
         return 2; // the viewer's port is taken: said so, before any work
@@ -177,7 +208,7 @@ final class ReceiverCommand implements Callable<Integer> {
         out.println("Viewer on " + viewer.url());
       }
       out.flush();
-      TraceRenderer renderer = TraceRenderer.create(colour);
+      TraceRenderer renderer = terminal.traceRenderer();
       receiver
           .store()
           .addListener(
@@ -185,16 +216,27 @@ final class ReceiverCommand implements Callable<Integer> {
                   receiver.store(),
                   out,
                   viewer == null ? renderer : renderer.withTraceUrl(viewer::traceUrl)));
-      stop.await(runFor);
+      MetricsPrinter metrics = MetricsPrinter.create(out, terminal.metricsRenderer());
+      receiver.store().addMetricListener(metrics);
+      runWait.await(stop, runFor);
       if (viewer != null) {
         viewer.stop(Duration.ZERO); // ends the browsers' event streams cleanly
       }
       receiver.stop(IN_FLIGHT_GRACE); // no new requests; those in flight are answered and stored
-      out.printf(
-          "Received %d spans (%d traces held, %d evicted)%n",
-          receiver.store().spansReceived(),
-          receiver.store().traceCount(),
-          receiver.store().evictedTraces());
+      metrics.flush(); // the changes not printed yet
+      TelemetryStore store = receiver.store();
+      out.println(
+          "Received "
+              + Plural.count(store.spansReceived(), "span", "spans")
+              + " ("
+              + Plural.count(store.traceCount(), "trace", "traces")
+              + " held, "
+              + store.evictedTraces()
+              + " evicted) and "
+              + Plural.count(
+                  store.dataPointCount() + store.evictedDataPoints(),
+                  "metric data point",
+                  "metric data points"));
       if (dump != null) {
         OtlpJson.dump(receiver.store(), dump);
         out.println("Wrote everything received, as OTLP/JSON, to " + dump);

@@ -108,16 +108,18 @@ final class ViewCommand implements Callable<Integer> {
     try (GracefulStop stop = GracefulStop.install("shuttle-view-stop", LAST_WORK_LIMIT);
         viewer) {
       out.printf(
-          "Loaded %d spans in %d traces, %d metric data points and %d log records from %s%n",
-          store.spanCount(),
-          store.traceCount(),
-          store.dataPointCount(),
-          store.logRecordCount(),
+          "Loaded %s in %s, %s and %s from %s%n",
+          Plural.count(store.spanCount(), "span", "spans"),
+          Plural.count(store.traceCount(), "trace", "traces"),
+          Plural.count(store.dataPointCount(), "metric data point", "metric data points"),
+          Plural.count(store.logRecordCount(), "log record", "log records"),
           file);
       if (store.evictedSpans() + store.evictedDataPoints() + store.evictedLogRecords() > 0) {
         out.printf(
-            "(the store's limits left out %d spans, %d data points and %d log records)%n",
-            store.evictedSpans(), store.evictedDataPoints(), store.evictedLogRecords());
+            "(the store's limits left out %s, %s and %s)%n",
+            Plural.count(store.evictedSpans(), "span", "spans"),
+            Plural.count(store.evictedDataPoints(), "data point", "data points"),
+            Plural.count(store.evictedLogRecords(), "log record", "log records"));
       }
       out.println("Viewer on " + viewer.url());
       out.flush();

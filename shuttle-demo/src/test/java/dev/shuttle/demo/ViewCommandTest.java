@@ -82,8 +82,7 @@ class ViewCommandTest {
     // then
     assertThat(exit.get(20, TimeUnit.SECONDS)).as(err.toString()).isZero();
     assertThat(out.toString())
-        .contains(
-            "Loaded 1 spans in 1 traces, 0 metric data points and 0 log records from " + file);
+        .contains("Loaded 1 span in 1 trace, 0 metric data points and 0 log records from " + file);
     assertThat(traces)
         .containsPattern("\"rootName\"\\s*:\\s*\"checkout\"")
         .containsPattern("\"total\"\\s*:\\s*1\\b");
@@ -185,6 +184,6 @@ class ViewCommandTest {
     Path file = dir.resolve("one.json");
     Files.writeString(file, ONE_SPAN);
     assertThat(view(file.toString(), "--ui-port", "0", "--for", "0.1s")).isZero();
-    assertThat(out.toString()).contains("Loaded 1 spans in 1 traces");
+    assertThat(out.toString()).contains("Loaded 1 span in 1 trace");
   }
 }

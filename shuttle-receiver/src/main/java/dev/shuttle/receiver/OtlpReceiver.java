@@ -68,7 +68,7 @@ public final class OtlpReceiver implements AutoCloseable {
    *
    * @param config the configuration
    * @return a running receiver
-   * @throws IOException if a port cannot be bound
+   * @throws IOException if a port cannot be bound ({@link ReceiverBindException} names it)
    */
   public static OtlpReceiver start(ReceiverConfig config) throws IOException {
     return create(config).start();
@@ -78,7 +78,9 @@ public final class OtlpReceiver implements AutoCloseable {
    * Binds the configured ports and starts serving.
    *
    * @return this receiver
-   * @throws IOException if a port cannot be bound (then nothing stays bound)
+   * @throws ReceiverBindException if a port cannot be bound, naming the server and the port (then
+   *     nothing stays bound)
+   * @throws IOException if the bind address cannot be resolved
    * @throws IllegalStateException if the receiver is already running
    */
   public OtlpReceiver start() throws IOException {
@@ -91,22 +93,32 @@ public final class OtlpReceiver implements AutoCloseable {
       HttpReceiver newHttp = null;
       try {
         if (config.httpPort() != ReceiverConfig.DISABLED) {
-          newHttp =
-              new HttpReceiver(
-                  new InetSocketAddress(address, config.httpPort()),
-                  AllowedHosts.forBindAddress(config.bindAddress(), address),
-                  config.maxBodyBytes(),
-                  config.serverOptions(),
-                  budget,
-                  store);
+          try {
+            newHttp =
+                new HttpReceiver(
+                    new InetSocketAddress(address, config.httpPort()),
+                    AllowedHosts.forBindAddress(config.bindAddress(), address),
+                    config.maxBodyBytes(),
+                    config.serverOptions(),
+                    budget,
+                    store);
+          } catch (IOException e) {
+            throw new ReceiverBindException(
+                ReceiverBindException.HTTP, config.bindAddress(), config.httpPort(), e);
+          }
         }
         if (config.grpcPort() != ReceiverConfig.DISABLED) {
-          grpc =
-              new GrpcReceiver(
-                  new InetSocketAddress(address, config.grpcPort()),
-                  config.maxBodyBytes(),
-                  budget,
-                  store);
+          try {
+            grpc =
+                new GrpcReceiver(
+                    new InetSocketAddress(address, config.grpcPort()),
+                    config.maxBodyBytes(),
+                    budget,
+                    store);
+          } catch (IOException e) {
+            throw new ReceiverBindException(
+                ReceiverBindException.GRPC, config.bindAddress(), config.grpcPort(), e);
+          }
         }
       } catch (IOException | RuntimeException e) {
         if (newHttp != null) {

@@ -354,7 +354,7 @@ class ViewerDemoIT {
     // when: shuttle view shows it
     try (JarProcess view = JarProcess.start("view", dump.toString(), "--ui-port", "0")) {
       MatchResult loaded =
-          view.awaitLine(Pattern.compile("^Loaded (\\d+) spans in (\\d+) traces"), DEMO_LIMIT);
+          view.awaitLine(Pattern.compile("^Loaded (\\d+) spans? in (\\d+) traces?"), DEMO_LIMIT);
       String url = view.awaitLine(VIEWER_ON, Duration.ofSeconds(30)).group(1);
       driver.get(url + "/");
 

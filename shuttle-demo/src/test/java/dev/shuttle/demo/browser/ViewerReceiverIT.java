@@ -110,7 +110,7 @@ class ViewerReceiverIT {
       // and SIGTERM stops the receiver with its summary
       driver.get("about:blank");
       assertThat(receiver.stop(Duration.ofSeconds(30))).as(receiver.output()).isZero();
-      assertThat(receiver.output()).contains("Received 2 spans (1 traces held, 0 evicted)");
+      assertThat(receiver.output()).contains("Received 2 spans (1 trace held, 0 evicted)");
     }
   }
 

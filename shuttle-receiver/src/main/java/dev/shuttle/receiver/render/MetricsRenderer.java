@@ -11,6 +11,7 @@ import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * Renders metrics as a compact summary: one header line per metric (name, type, unit, description)
@@ -33,11 +34,13 @@ import java.util.Objects;
  * <p>Thread-safety: immutable and safe to share.
  */
 public final class MetricsRenderer {
-  private static final int MAX_ATTRIBUTES = 8;
+  private static final int MAX_ATTRIBUTES = 64;
   private final Style style;
+  private final int columns;
 
-  private MetricsRenderer(boolean colour) {
+  private MetricsRenderer(boolean colour, int columns) {
     this.style = new Style(colour);
+    this.columns = columns;
   }
 
   /**
@@ -46,7 +49,7 @@ public final class MetricsRenderer {
    * @return a plain renderer
    */
   public static MetricsRenderer plain() {
-    return new MetricsRenderer(false);
+    return new MetricsRenderer(false, 0);
   }
 
   /**
@@ -56,7 +59,21 @@ public final class MetricsRenderer {
    * @return a renderer
    */
   public static MetricsRenderer create(boolean colour) {
-    return new MetricsRenderer(colour);
+    return new MetricsRenderer(colour, 0);
+  }
+
+  /**
+   * Returns a renderer like this one that fits every line to {@code columns} terminal columns, or
+   * one that does not fit lines if {@code columns} is 0, as by default. A line too wide is elided,
+   * with {@code …}: a data point's attributes (its value is never cut), a metric's description,
+   * then its unit, then its name; a service's name.
+   *
+   * @param columns the terminal's width, at least 1, or 0 for no limit
+   * @return the renderer
+   * @throws IllegalArgumentException if {@code columns} is negative
+   */
+  public MetricsRenderer withWidth(int columns) {
+    return new MetricsRenderer(style.colour(), TraceRenderer.checkColumns(columns));
   }
 
   /**
@@ -69,7 +86,15 @@ public final class MetricsRenderer {
     Objects.requireNonNull(batches, "batches");
     StringBuilder out = new StringBuilder();
     for (ResourceMetrics batch : batches) {
-      out.append(style.bold("service " + serviceName(batch.getResource().getAttributesList())))
+      out.append(
+              new Line()
+                  .cut(
+                      "",
+                      "service ",
+                      serviceName(batch.getResource().getAttributesList()),
+                      style::bold,
+                      Line.SERVICE)
+                  .fit(columns))
           .append('\n');
       for (ScopeMetrics scope : batch.getScopeMetricsList()) {
         for (Metric metric : scope.getMetricsList()) {
@@ -93,14 +118,20 @@ public final class MetricsRenderer {
   }
 
   private void render(StringBuilder out, Metric metric) {
-    out.append("  ").append(style.bold(name(metric.getName()))).append("  ").append(type(metric));
+    Line header =
+        new Line()
+            .keep("  ")
+            .cut("", name(metric.getName()), style::bold, Line.NAME)
+            .keep("  " + type(metric));
     if (!metric.getUnit().isEmpty()) {
-      out.append("  unit ").append(name(metric.getUnit()));
+      header.cut("  ", "unit ", name(metric.getUnit()), UnaryOperator.identity(), Line.SERVICE);
     }
-    if (!metric.getDescription().isEmpty()) {
-      out.append("  — ").append(name(metric.getDescription()));
-    }
-    out.append('\n');
+    header.cut(
+        "  ",
+        metric.getDescription().isEmpty() ? "" : "— " + name(metric.getDescription()),
+        UnaryOperator.identity(),
+        Line.DETAILS);
+    out.append(header.fit(columns)).append('\n');
     switch (metric.getDataCase()) {
       case GAUGE -> metric.getGauge().getDataPointsList().forEach(p -> number(out, p));
       case SUM -> metric.getSum().getDataPointsList().forEach(p -> number(out, p));
@@ -151,11 +182,11 @@ public final class MetricsRenderer {
 
   private void line(StringBuilder out, List<KeyValue> attributes, String value) {
     String formatted = Values.attributes(attributes, MAX_ATTRIBUTES);
-    out.append("    ");
+    Line line = new Line().keep("    ");
     if (!formatted.isEmpty()) {
-      out.append(style.dim(formatted)).append(' ');
+      line.attributes("", formatted, style::dim).keep(" ");
     }
-    out.append(value).append('\n');
+    out.append(line.keep(value).fit(columns)).append('\n');
   }
 
   private static String type(Metric metric) {

@@ -3,11 +3,13 @@ package dev.shuttle.receiver.render;
 import dev.shuttle.receiver.RunningGoroutine;
 import dev.shuttle.receiver.RunningProcess;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The terminal text of the live view: a process's round as a block of lines, and the line that
  * marks a goroutine still running under a span of a printed trace. Everything from the network is
- * escaped and cut as {@link Untrusted} describes.
+ * escaped and cut as {@link Untrusted} describes; each line is fitted to the renderer's columns as
+ * {@link Line} describes (what a goroutine waits on is elided first, then its name).
  *
  * <p>Thread-safety: immutable and safe to share.
  */
@@ -17,9 +19,11 @@ final class RunningText {
 
   private static final int SHORT_ID = 8;
   private final Style style;
+  private final int columns;
 
-  RunningText(Style style) {
+  RunningText(Style style, int columns) {
     this.style = style;
+    this.columns = columns;
   }
 
   /**
@@ -29,35 +33,46 @@ final class RunningText {
   String block(RunningProcess process) {
     StringBuilder out = new StringBuilder();
     List<RunningGoroutine> goroutines = process.goroutines();
-    out.append(style.bold("running now")).append("  service ").append(name(process.serviceName()));
-    if (!process.instanceId().isEmpty()) {
-      out.append(" (").append(name(process.instanceId())).append(')');
-    }
-    out.append("  round ").append(process.round()).append("  ");
+    Line header =
+        new Line()
+            .keep("running now", style::bold)
+            .cut(
+                "  ",
+                "service ",
+                name(process.serviceName())
+                    + (process.instanceId().isEmpty()
+                        ? ""
+                        : " (" + name(process.instanceId()) + ")"),
+                UnaryOperator.identity(),
+                Line.SERVICE)
+            .keep("  round " + process.round() + "  ");
     long blocked = goroutines.stream().filter(RunningGoroutine::blocked).count();
     if (goroutines.isEmpty()) {
-      out.append("no goroutines");
+      header.keep("no goroutines");
     } else {
-      out.append(goroutines.size())
-          .append(goroutines.size() == 1 ? " goroutine, " : " goroutines, ")
-          .append(blocked)
-          .append(" blocked");
+      header.keep(
+          Values.count(goroutines.size(), "goroutine", "goroutines") + ", " + blocked + " blocked");
     }
     if (!process.complete()) {
-      out.append("  ")
-          .append(
-              style.yellow(
-                  "incomplete: " + goroutines.size() + " of " + process.expectedCount() + " kept"));
+      header
+          .keep("  ")
+          .keep(
+              "incomplete: " + goroutines.size() + " of " + process.expectedCount() + " kept",
+              style::yellow);
     }
-    out.append('\n');
+    out.append(header.fit(columns)).append('\n');
     for (int i = 0; i < goroutines.size() && i < MAX_LINES; i++) {
       RunningGoroutine g = goroutines.get(i);
-      out.append("  #").append(g.id()).append("  ").append(name(g.name())).append("  ");
-      out.append(state(g));
+      Line line =
+          new Line()
+              .keep("  #" + g.id() + "  ")
+              .cut("", name(g.name()), UnaryOperator.identity(), Line.SERVICE)
+              .keep("  ");
+      state(line, g);
       if (!g.traceId().isEmpty()) {
-        out.append("  ").append(style.dim("trace " + g.traceId().substring(0, SHORT_ID)));
+        line.keep("  ").keep("trace " + g.traceId().substring(0, SHORT_ID), style::dim);
       }
-      out.append('\n');
+      out.append(line.fit(columns)).append('\n');
     }
     if (goroutines.size() > MAX_LINES) {
       out.append("  … ").append(goroutines.size() - MAX_LINES).append(" more\n");
@@ -65,30 +80,42 @@ final class RunningText {
     return out.toString();
   }
 
-  /** What the goroutine does: {@code running}, or {@code blocked 2.10 s: chan send on jobs}. */
-  String state(RunningGoroutine g) {
+  /**
+   * Appends what the goroutine does: {@code running}, or {@code blocked 2.10 s: chan send on jobs},
+   * of which what it waits on may be elided.
+   */
+  private void state(Line line, RunningGoroutine g) {
     if (!g.blocked()) {
-      return style.green(name(g.state()));
+      line.cut("", name(g.state()), style::green, Line.DETAILS);
+      return;
     }
     String what = g.blockedOn().isEmpty() ? g.blockedOnKind() : g.blockedOn();
     long forNanos = g.blockedForNanos();
-    return style.yellow(
-        "blocked"
-            + (forNanos > 0 ? " " + Values.duration(forNanos) : "")
-            + (what.isEmpty() ? "" : ": " + Untrusted.escape(what, Untrusted.MAX_NAME_CHARS)));
+    line.cut(
+        "",
+        "blocked" + (forNanos > 0 ? " " + Values.duration(forNanos) : ""),
+        what.isEmpty() ? "" : ": " + Untrusted.escape(what, Untrusted.MAX_NAME_CHARS),
+        style::yellow,
+        Line.DETAILS);
   }
 
-  /** The line under a span of a trace for a goroutine still running there. */
-  String underSpan(RunningGoroutine g) {
-    String label = g.hasOwnSpan() ? "span " + name(g.spanName()) + " in goroutine " : "goroutine ";
-    return style.yellow("▶ still running: ")
-        + label
-        + "#"
-        + g.id()
-        + " "
-        + name(g.name())
-        + "  "
-        + state(g);
+  /**
+   * The line, after {@code indent}, under a span of a trace for a goroutine still running there,
+   * without a line end.
+   */
+  String underSpan(String indent, RunningGoroutine g) {
+    Line line = new Line().keep(indent).keep("▶ still running: ", style::yellow);
+    if (g.hasOwnSpan()) {
+      line.cut("", "span ", name(g.spanName()), UnaryOperator.identity(), Line.NAME)
+          .keep(" in goroutine ");
+    } else {
+      line.keep("goroutine ");
+    }
+    line.keep("#" + g.id() + " ")
+        .cut("", name(g.name()), UnaryOperator.identity(), Line.SERVICE)
+        .keep("  ");
+    state(line, g);
+    return line.fit(columns);
   }
 
   private static String name(String text) {

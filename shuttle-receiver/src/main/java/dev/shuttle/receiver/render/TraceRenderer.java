@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -54,18 +55,20 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TraceRenderer {
   private static final String STACKTRACE = "exception.stacktrace";
-  private static final int MAX_ATTRIBUTES = 6;
+  private static final int MAX_ATTRIBUTES = 64;
   private static final int MAX_ID_CHARS = 64;
   private static final int MAX_URL_CHARS = 256;
   private static final int MAX_RUNNING_PER_SPAN = 5;
   private final Style style;
   private final RunningText runningText;
   private final @Nullable Function<String, String> traceUrl;
+  private final int columns;
 
-  private TraceRenderer(boolean colour, @Nullable Function<String, String> traceUrl) {
+  private TraceRenderer(boolean colour, @Nullable Function<String, String> traceUrl, int columns) {
     this.style = new Style(colour);
-    this.runningText = new RunningText(style);
+    this.runningText = new RunningText(style, columns);
     this.traceUrl = traceUrl;
+    this.columns = columns;
   }
 
   /**
@@ -74,7 +77,7 @@ public final class TraceRenderer {
    * @return a plain renderer
    */
   public static TraceRenderer plain() {
-    return new TraceRenderer(false, null);
+    return new TraceRenderer(false, null, 0);
   }
 
   /**
@@ -84,7 +87,7 @@ public final class TraceRenderer {
    * @return a renderer
    */
   public static TraceRenderer create(boolean colour) {
-    return new TraceRenderer(colour, null);
+    return new TraceRenderer(colour, null, 0);
   }
 
   /**
@@ -101,7 +104,38 @@ public final class TraceRenderer {
    * @return the renderer
    */
   public TraceRenderer withTraceUrl(Function<String, String> traceUrl) {
-    return new TraceRenderer(style.colour(), Objects.requireNonNull(traceUrl, "traceUrl"));
+    return new TraceRenderer(style.colour(), Objects.requireNonNull(traceUrl, "traceUrl"), columns);
+  }
+
+  /**
+   * Returns a renderer like this one that fits every line to {@code columns} terminal columns (wide
+   * characters and emoji count two), or one that does not fit lines if {@code columns} is 0, as by
+   * default. A line too wide is elided, with {@code …}, in this order: its attributes, then details
+   * (a status message, what a goroutine waits on), then the service's name, and last the span's or
+   * event's name; tree glyphs, durations, ids and links are never cut, so the name and duration of
+   * every span stay visible. A trace's header line that does not fit is printed as two, the trace's
+   * id or link whole on the first; a line whose tree glyphs alone are wider than the terminal is
+   * printed whole.
+   *
+   * {@snippet :
+   * TraceRenderer renderer = TraceRenderer.create(true).withWidth(80);
+   * }
+   *
+   * @param columns the terminal's width, at least 1, or 0 for no limit
+   * @return the renderer
+   * @throws IllegalArgumentException if {@code columns} is negative
+   */
+  public TraceRenderer withWidth(int columns) {
+    return new TraceRenderer(style.colour(), traceUrl, checkColumns(columns));
+  }
+
+  /** Returns {@code columns} if it is 0 (no limit) or more. */
+  static int checkColumns(int columns) {
+    if (columns < 0) {
+      throw new IllegalArgumentException(
+          "columns must be at least 1, or 0 for no limit, was " + columns);
+    }
+    return columns;
   }
 
   /**
@@ -158,14 +192,26 @@ public final class TraceRenderer {
         traceUrl == null
             ? Untrusted.escape(trace.traceId(), MAX_ID_CHARS)
             : Untrusted.escape(traceUrl.apply(trace.traceId()), MAX_URL_CHARS);
-    out.append(style.bold("trace " + shownId))
-        .append("  service ")
-        .append(name(trace.serviceName()))
-        .append("  ")
-        .append(trace.spans().size())
-        .append(trace.spans().size() == 1 ? " span  " : " spans  ")
-        .append(Values.duration(end - start))
-        .append('\n');
+    Line header =
+        new Line()
+            .keep("trace " + shownId, style::bold)
+            .cut(
+                "  ", "service ", name(trace.serviceName()), UnaryOperator.identity(), Line.SERVICE)
+            .keep("  " + Values.count(trace.spans().size(), "span", "spans"))
+            .keep("  " + Values.duration(end - start));
+    String headerText = header.fit(columns);
+    if (columns > 0 && header.width() > columns) {
+      // the id or link is never cut: on a line of its own, with the rest fitted below it
+      out.append(style.bold("trace " + shownId)).append('\n');
+      headerText =
+          new Line()
+              .cut(
+                  "", "service ", name(trace.serviceName()), UnaryOperator.identity(), Line.SERVICE)
+              .keep("  " + Values.count(trace.spans().size(), "span", "spans"))
+              .keep("  " + Values.duration(end - start))
+              .fit(columns);
+    }
+    out.append(headerText).append('\n');
     Set<String> visited = new HashSet<>();
     for (int i = 0; i < roots.size(); i++) {
       renderSpan(out, roots.get(i), "", i == roots.size() - 1, children, visited, runningUnder);
@@ -204,37 +250,30 @@ public final class TraceRenderer {
     }
     List<RunningGoroutine> runningHere = runningUnder.getOrDefault(stored.spanId(), List.of());
     Span span = stored.span();
-    out.append(indent).append(last ? "└─ " : "├─ ").append(style.bold(name(span.getName())));
+    Line line =
+        new Line()
+            .keep(indent + (last ? "└─ " : "├─ "))
+            .cut("", name(span.getName()), style::bold, Line.NAME);
     String kind = kind(span.getKind());
     if (!kind.isEmpty()) {
-      out.append(" (").append(kind).append(')');
+      line.keep(" (" + kind + ")");
     }
-    out.append("  ")
-        .append(Values.duration(span.getEndTimeUnixNano() - span.getStartTimeUnixNano()));
-    String status = status(span.getStatus());
-    if (!status.isEmpty()) {
-      out.append("  ").append(status);
-    }
-    String attributes = Values.attributes(span.getAttributesList(), MAX_ATTRIBUTES);
-    if (!attributes.isEmpty()) {
-      out.append("  ").append(style.dim(attributes));
-    }
+    line.keep("  " + Values.duration(span.getEndTimeUnixNano() - span.getStartTimeUnixNano()));
+    status(line, span.getStatus());
+    line.attributes("  ", Values.attributes(span.getAttributesList(), MAX_ATTRIBUTES), style::dim);
     if (!runningHere.isEmpty()) {
-      out.append("  ")
-          .append(
-              style.yellow(
-                  "▶ "
-                      + runningHere.size()
-                      + (runningHere.size() == 1 ? " goroutine" : " goroutines")
-                      + " still running"));
+      line.keep("  ")
+          .keep(
+              "▶ " + Values.count(runningHere.size(), "goroutine", "goroutines") + " still running",
+              style::yellow);
     }
-    out.append('\n');
+    out.append(line.fit(columns)).append('\n');
 
     String childIndent = indent + (last ? "   " : "│  ");
     List<StoredSpan> kids = children.getOrDefault(stored.spanId(), List.of());
     String detailIndent = childIndent + (kids.isEmpty() ? "   " : "│  ");
     for (int i = 0; i < runningHere.size() && i < MAX_RUNNING_PER_SPAN; i++) {
-      out.append(detailIndent).append(runningText.underSpan(runningHere.get(i))).append('\n');
+      out.append(runningText.underSpan(detailIndent, runningHere.get(i))).append('\n');
     }
     if (runningHere.size() > MAX_RUNNING_PER_SPAN) {
       out.append(detailIndent)
@@ -243,32 +282,29 @@ public final class TraceRenderer {
           .append(" more\n");
     }
     for (Span.Event event : span.getEventsList()) {
-      out.append(detailIndent)
-          .append(style.cyan("• " + name(event.getName())))
-          .append(" +")
-          .append(Values.duration(event.getTimeUnixNano() - span.getStartTimeUnixNano()));
       String eventAttributes =
           Values.attributes(
               event.getAttributesList().stream()
                   .filter(a -> !a.getKey().equals(STACKTRACE)) // kept in the dump, not on screen
                   .toList(),
               MAX_ATTRIBUTES);
-      if (!eventAttributes.isEmpty()) {
-        out.append(' ').append(style.dim(eventAttributes));
-      }
-      out.append('\n');
+      Line eventLine =
+          new Line()
+              .keep(detailIndent)
+              .cut("", "• ", name(event.getName()), style::cyan, Line.NAME)
+              .keep(" +" + Values.duration(event.getTimeUnixNano() - span.getStartTimeUnixNano()))
+              .attributes(" ", eventAttributes, style::dim);
+      out.append(eventLine.fit(columns)).append('\n');
     }
     for (Span.Link link : span.getLinksList()) {
-      out.append(detailIndent)
-          .append(style.cyan("↪ link "))
-          .append(id(link.getTraceId()))
-          .append('/')
-          .append(id(link.getSpanId()));
-      String linkAttributes = Values.attributes(link.getAttributesList(), MAX_ATTRIBUTES);
-      if (!linkAttributes.isEmpty()) {
-        out.append(' ').append(style.dim(linkAttributes));
-      }
-      out.append('\n');
+      Line linkLine =
+          new Line()
+              .keep(detailIndent)
+              .keep("↪ link ", style::cyan)
+              .keep(id(link.getTraceId()) + "/" + id(link.getSpanId()))
+              .attributes(
+                  " ", Values.attributes(link.getAttributesList(), MAX_ATTRIBUTES), style::dim);
+      out.append(linkLine.fit(columns)).append('\n');
     }
     for (int i = 0; i < kids.size(); i++) {
       renderSpan(
@@ -276,14 +312,18 @@ public final class TraceRenderer {
     }
   }
 
-  private String status(Status status) {
-    return switch (status.getCode()) {
-      case STATUS_CODE_OK -> style.green("OK");
+  private void status(Line line, Status status) {
+    switch (status.getCode()) {
+      case STATUS_CODE_OK -> line.keep("  ").keep("OK", style::green);
       case STATUS_CODE_ERROR ->
-          style.red(
-              status.getMessage().isEmpty() ? "ERROR" : "ERROR: " + name(status.getMessage()));
-      default -> "";
-    };
+          line.cut(
+              "  ",
+              "ERROR",
+              status.getMessage().isEmpty() ? "" : ": " + name(status.getMessage()),
+              style::red,
+              Line.DETAILS);
+      default -> {}
+    }
   }
 
   private static String kind(Span.SpanKind kind) {

@@ -10,10 +10,13 @@ import java.util.Locale;
 /**
  * Formats OTLP values, attributes and durations as short text. Every key and string value is
  * escaped with {@link Untrusted}, and each value is cut to {@value #MAX_VALUE_CHARS} chars, arrays
- * and key-value lists included. Stateless and thread-safe.
+ * and key-value lists included. An attribute whose key ends in {@value #NANOS_SUFFIX} holds
+ * nanoseconds: its whole, non-negative number is shown as a duration ({@code job.queue_wait_ns=20.4
+ * ms}), in the format of span durations. Stateless and thread-safe.
  */
 final class Values {
   private static final int MAX_VALUE_CHARS = 80;
+  private static final String NANOS_SUFFIX = "_ns";
 
   private Values() {}
 
@@ -67,7 +70,8 @@ final class Values {
 
   /**
    * Formats up to {@code max} attributes as {@code {k=v, k2=v2, +3 more}}, or "" if none; keys and
-   * values are escaped and each is cut to {@value #MAX_VALUE_CHARS} chars.
+   * values are escaped and each is cut to {@value #MAX_VALUE_CHARS} chars; nanoseconds are shown as
+   * durations.
    */
   static String attributes(List<KeyValue> attributes, int max) {
     if (attributes.isEmpty()) {
@@ -85,12 +89,30 @@ final class Values {
       }
       out.append(Untrusted.escape(attribute.getKey(), MAX_VALUE_CHARS))
           .append('=')
-          .append(value(attribute.getValue()));
+          .append(
+              attribute.getKey().endsWith(NANOS_SUFFIX)
+                  ? nanos(attribute.getValue())
+                  : value(attribute.getValue()));
       shown++;
     }
     return out.append('}').toString();
   }
 
+  /** Formats a value that holds nanoseconds as a duration, or as it is if it is not a count. */
+  private static String nanos(AnyValue value) {
+    if (value.hasIntValue() && value.getIntValue() >= 0) {
+      return duration(value.getIntValue());
+    }
+    if (value.hasDoubleValue()
+        && value.getDoubleValue() >= 0
+        && value.getDoubleValue() < Long.MAX_VALUE
+        && value.getDoubleValue() == Math.rint(value.getDoubleValue())) {
+      return duration((long) value.getDoubleValue());
+    }
+    return value(value);
+  }
+
+  /** Formats nanoseconds as {@code 5 ns}, {@code 1.5 µs}, {@code 20.4 ms} or {@code 1.25 s}. */
   static String duration(long nanos) {
     if (nanos < 0) {
       return "?";
@@ -105,6 +127,11 @@ final class Values {
       return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
     }
     return String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
+  }
+
+  /** Formats a count with its noun: {@code 1 span}, {@code 2 spans}, {@code 0 spans}. */
+  static String count(long count, String one, String many) {
+    return count + " " + (count == 1 ? one : many);
   }
 
   static String number(double value) {

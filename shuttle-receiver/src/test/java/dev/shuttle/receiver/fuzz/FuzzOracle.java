@@ -272,14 +272,20 @@ final class FuzzOracle {
     assertThat(dump.logs()).as("dumped logs").isEqualTo(store.logsAsRequest());
   }
 
-  /** Renders every trace and all metrics, plain and in colour, and checks the output. */
+  /**
+   * Renders every trace and all metrics, plain and in colour, wide and fitted to 80 columns, and
+   * checks the output.
+   */
   static void assertRendersSafely(TelemetryStore store) {
     for (boolean colour : new boolean[] {false, true}) {
-      TraceRenderer traces = TraceRenderer.create(colour);
-      for (StoredTrace trace : store.traces()) {
-        assertTerminalSafe(traces.render(trace));
+      for (int columns : new int[] {0, 80}) {
+        TraceRenderer traces = TraceRenderer.create(colour).withWidth(columns);
+        for (StoredTrace trace : store.traces()) {
+          assertTerminalSafe(traces.render(trace));
+        }
+        assertTerminalSafe(
+            MetricsRenderer.create(colour).withWidth(columns).render(store.resourceMetrics()));
       }
-      assertTerminalSafe(MetricsRenderer.create(colour).render(store.resourceMetrics()));
     }
   }
 

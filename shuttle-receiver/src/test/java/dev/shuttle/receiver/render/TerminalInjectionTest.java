@@ -283,6 +283,64 @@ class TerminalInjectionTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dev.shuttle.receiver.render.HostileStrings#corpus")
+  void fittedLinesStayEscapedWholeAndWithinTheWidth(Hostile hostile) {
+    // given: the string, repeated, in every field of a line that gets cut
+    String text = hostile.text().repeat(20);
+    Span.Builder span =
+        span()
+            .setName(text)
+            .setStatus(
+                Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR).setMessage(text))
+            .addAttributes(string(text, text))
+            .addEvents(event(text).addAttributes(string(text, text)));
+    StoredSpan stored =
+        new StoredSpan(
+            service(text),
+            "",
+            InstrumentationScope.getDefaultInstance(),
+            "",
+            span.setTraceId(id(TRACE)).build());
+
+    for (int columns : new int[] {40, 60, 80, 120}) {
+      // when
+      String traceText =
+          TraceRenderer.create(true)
+              .withWidth(columns)
+              .render(new StoredTrace(TRACE, List.of(stored)));
+      String metricsText =
+          MetricsRenderer.create(true)
+              .withWidth(columns)
+              .render(
+                  List.of(
+                      ResourceMetrics.newBuilder()
+                          .setResource(service(text))
+                          .addScopeMetrics(
+                              ScopeMetrics.newBuilder()
+                                  .addMetrics(
+                                      gauge(string(text, text))
+                                          .setName(text)
+                                          .setUnit(text)
+                                          .setDescription(text)))
+                          .build()));
+
+      // then: no escape is split, and every line fits
+      for (String output : List.of(traceText, metricsText)) {
+        HostileStrings.assertTerminalSafe(output);
+        String plain = LineTest.strip(output);
+        assertThat(plain.lines())
+            .allSatisfy(line -> assertThat(Columns.of(line)).isLessThanOrEqualTo(columns));
+        // an odd run of backslashes starts an escape: none is cut short
+        assertThat(plain)
+            .doesNotContainPattern("(?<!\\\\)(\\\\\\\\)*\\\\u(\\{[0-9a-f]*|[0-9a-f]{0,3})…");
+      }
+      assertThat(LineTest.strip(traceText).lines())
+          .hasSize(columns < 72 ? 4 : 3) // header, span, event; the header on two lines if narrow
+          .anySatisfy(line -> assertThat(line).contains("  1.0 ms  ERROR"));
+    }
+  }
+
   @Test
   void oversizedIdsAndBytesAreCut() {
     // given: ids and a bytes value of 1 MiB, where OTLP ids have 16 and 8 bytes

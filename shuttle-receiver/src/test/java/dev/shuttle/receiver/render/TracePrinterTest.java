@@ -69,6 +69,24 @@ class TracePrinterTest {
   }
 
   @Test
+  void aRoundsLinesFitTheWidthElidingWhatGoroutinesWaitOnFirst() {
+    // given
+    live.addLogs(round(1, "chan send on jobs (len 10, cap 10)", 2_100_000_000L));
+
+    // when
+    String block = TraceRenderer.plain().withWidth(60).renderRunning(live.runningNow().getFirst());
+
+    // then
+    assertThat(block)
+        .isEqualTo(
+            """
+            running now  service shop…  round 1  2 goroutines, 1 blocked
+              #41  shuttle-go-7  blocked 2.10 s: chan s…  trace 5b8efff7
+              #42  fetch-2  running
+            """);
+  }
+
+  @Test
   void aRoundThatChangesOnlyHowLongGoroutinesWaitIsNotPrintedAgain() {
     // given
     printRunning();
