@@ -339,7 +339,7 @@ final class DemoCommand implements Callable<Integer> {
         tally.starting(scenario.name());
         if (!quiet) {
           out.println();
-          out.println("== " + scenario.name() + ": " + scenario.description());
+          out.println(terminal.fit("== " + scenario.name() + ": " + scenario.description()));
           out.flush();
         }
         progress.show(index, scenarios.size(), scenario.name(), session.spansReceived());
@@ -383,11 +383,14 @@ final class DemoCommand implements Callable<Integer> {
     }
     List<String> failures = tally.failures();
     out.printf(
-        "%d scenario(s), %d failed; %s%n",
-        scenarios.size(),
+        "%s, %d failed; %s%n",
+        Plural.count(scenarios.size(), "scenario", "scenarios"),
         failures.size(),
         session.isEmbedded()
-            ? traces + " traces, " + session.spansReceived() + " spans received over OTLP"
+            ? Plural.count(traces, "trace", "traces")
+                + ", "
+                + Plural.count(session.spansReceived(), "span", "spans")
+                + " received over OTLP"
             : session.agent().isPresent()
                 ? "exported by the OpenTelemetry Java agent"
                     + (session.agent().get().exportsOtlp() ? " to " + session.endpoint() : "")

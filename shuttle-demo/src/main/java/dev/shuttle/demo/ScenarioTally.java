@@ -79,7 +79,7 @@ final class ScenarioTally {
 
   /**
    * The line reporting a run interrupted now, such as {@code Interrupted during scenario pipeline
-   * (5/14); 4 scenario(s) ran, 0 failed; 120 spans received over OTLP}; null once the run is over.
+   * (5/14); 4 scenarios ran, 0 failed; 120 spans received over OTLP}; null once the run is over.
    *
    * @param received how the data went, such as {@code 120 spans received over OTLP}
    */
@@ -93,7 +93,13 @@ final class ScenarioTally {
           running == null
               ? "Interrupted between scenarios"
               : "Interrupted during scenario " + running + " (" + (ran + 1) + "/" + total + ")";
-      return where + "; " + ran + " scenario(s) ran, " + failures.size() + " failed; " + received;
+      return where
+          + "; "
+          + Plural.count(ran, "scenario", "scenarios")
+          + " ran, "
+          + failures.size()
+          + " failed; "
+          + received;
     } finally {
       lock.unlock();
     }

@@ -54,6 +54,15 @@ final class TerminalOptions {
     return wide ? 0 : terminal().columns();
   }
 
+  /**
+   * Fits one of the command's own lines (plain text, one column per char, such as a scenario's
+   * header) to the columns, ending a cut line with {@code …}.
+   */
+  String fit(String line) {
+    int columns = columns();
+    return columns == 0 || line.length() <= columns ? line : line.substring(0, columns - 1) + "…";
+  }
+
   /** Whether to colour. */
   boolean colour() {
     return terminal().colour(color);

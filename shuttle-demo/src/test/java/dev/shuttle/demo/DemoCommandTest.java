@@ -106,7 +106,7 @@ class DemoCommandTest {
         .contains("embedded receiver at http://127.0.0.1:")
         .contains("== one: test scenario one", "one-span")
         .contains("== two: test scenario two", "two-span")
-        .contains("2 scenario(s), 0 failed; 2 traces, 2 spans received over OTLP");
+        .contains("2 scenarios, 0 failed; 2 traces, 2 spans received over OTLP");
     assertThat(err.toString()).as("every span ended arrived").doesNotContain("FAILED");
   }
 
@@ -141,7 +141,7 @@ class DemoCommandTest {
 
     // then: the receiver holds exactly the 41 spans the SDK ended, and no scenario is blamed
     assertThat(code).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("2 scenario(s), 0 failed; 41 traces, 41 spans received");
+    assertThat(out.toString()).contains("2 scenarios, 0 failed; 41 traces, 41 spans received");
     assertThat(err.toString()).doesNotContain("FAILED", "did not arrive");
   }
 
@@ -189,7 +189,7 @@ class DemoCommandTest {
     assertThat(code).isEqualTo(1);
     assertThat(err.toString())
         .contains("FAILED broken: java.lang.IllegalStateException: broken broke");
-    assertThat(out.toString()).contains("2 scenario(s), 1 failed").doesNotContain("fine-span");
+    assertThat(out.toString()).contains("2 scenarios, 1 failed").doesNotContain("fine-span");
   }
 
   @Test
@@ -396,7 +396,7 @@ class DemoCommandTest {
           .startsWith("The viewer ")
           .contains(Integer.toString(taken.getLocalPort()))
           .endsWith("; choose another --ui-port, or 0 for any free port");
-      assertThat(out.toString()).doesNotContain("ran-span").doesNotContain("scenario(s)");
+      assertThat(out.toString()).doesNotContain("ran-span").doesNotContain(" failed; ");
     }
   }
 
@@ -464,7 +464,7 @@ class DemoCommandTest {
         .contains("context deadline exceeded")
         .contains("goroutine-a", "goroutine-b");
     assertThat(printed).contains("trace " + traceId + "  service shuttle-demo  3 spans");
-    assertThat(printed).contains("1 scenario(s), 0 failed; 1 traces, 3 spans received over OTLP");
+    assertThat(printed).contains("1 scenario, 0 failed; 1 trace, 3 spans received over OTLP");
   }
 
   @Test

@@ -28,7 +28,7 @@ class DemoSignalTest {
     assertThat(child.out())
         .last()
         .isEqualTo(
-            "Interrupted during scenario blocking (2/2); 1 scenario(s) ran, 0 failed;"
+            "Interrupted during scenario blocking (2/2); 1 scenario ran, 0 failed;"
                 + " 1 span received over OTLP");
     assertThat(String.join("\n", child.err())).doesNotContain("\tat ", "Exception");
   }

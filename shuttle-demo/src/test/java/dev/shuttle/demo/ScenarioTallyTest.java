@@ -18,7 +18,7 @@ class ScenarioTallyTest {
     // then
     assertThat(tally.interruptedLine("12 spans received over OTLP"))
         .isEqualTo(
-            "Interrupted during scenario dynamic-pool (3/5); 2 scenario(s) ran, 1 failed;"
+            "Interrupted during scenario dynamic-pool (3/5); 2 scenarios ran, 1 failed;"
                 + " 12 spans received over OTLP");
     assertThat(tally.failures())
         .containsExactly("bounded-pool: java.lang.IllegalStateException: broke");
@@ -26,7 +26,7 @@ class ScenarioTallyTest {
     // when: the scenario ends, the next has not started
     tally.ran(null);
     assertThat(tally.interruptedLine("x"))
-        .isEqualTo("Interrupted between scenarios; 3 scenario(s) ran, 1 failed; x");
+        .isEqualTo("Interrupted between scenarios; 3 scenarios ran, 1 failed; x");
 
     // when: the run is over, there is nothing to interrupt
     tally.finish();

@@ -51,7 +51,7 @@ class ShuttleJarIT {
         run("demo", "--quiet", "--protocol", "http/protobuf", "--scenario", "goroutines");
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output())
-        .contains("1 scenario(s), 0 failed; 3 traces, 12 spans received")
+        .contains("1 scenario, 0 failed; 3 traces, 12 spans received")
         .doesNotContain("SLF4J") // a binding is in the jar
         .doesNotContain("jetty-12"); // and Jetty's start-up lines are quiet
   }

@@ -72,4 +72,17 @@ class TerminalTest {
     // with no terminal to read (as under a build) 0; on one, its width
     assertThat(Terminal.sttyColumns()).isGreaterThanOrEqualTo(0);
   }
+
+  @Test
+  void theCommandsOwnLinesAreCutToTheColumnsUnlessWide() {
+    TerminalOptions options = new TerminalOptions();
+    options.detector = () -> Terminal.detect(Map.of("COLUMNS", "40"), false, NOT_ASKED);
+    String header =
+        "== worker-pool: a fixed worker pool with metrics, jobs traced under their submitter";
+
+    assertThat(options.fit(header)).hasSize(40).startsWith("== worker-pool: a fixed").endsWith("…");
+    assertThat(options.fit("== select: short")).isEqualTo("== select: short");
+    options.wide = true;
+    assertThat(options.fit(header)).isEqualTo(header);
+  }
 }

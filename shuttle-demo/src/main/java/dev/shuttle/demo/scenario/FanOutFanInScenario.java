@@ -116,10 +116,9 @@ public final class FanOutFanInScenario implements Scenario {
             "worker-process",
             Attributes.of(WORKER_ID, (long) id),
             SpanRelation.PARENT,
-            data -> {
-              Work.simulate(Duration.ofMillis(10));
-              output.send(item.context(), "processed-by-" + id + "-" + data);
-            });
+            data -> Work.simulate(Duration.ofMillis(10)));
+        // sent once worker-process has ended: the collector ends the item's span on receipt
+        output.send(item.context(), "processed-by-" + id + "-" + item.value());
         processed++;
       }
     }

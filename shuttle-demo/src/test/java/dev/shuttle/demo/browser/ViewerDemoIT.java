@@ -152,7 +152,7 @@ class ViewerDemoIT {
         .containsAll(ROOT_OF_SCENARIO.values());
     assertThat(text("trace-count")).isEqualTo(total + " traces");
     assertThat(demo.output())
-        .contains(scenarios.size() + " scenario(s), 0 failed; " + total + " traces");
+        .contains(scenarios.size() + " scenarios, 0 failed; " + total + " traces");
     InPage.awaitTrue(driver, LIVE);
   }
 
