@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.shuttle.context.CancelableContext;
 import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.context.Contexts;
+import dev.shuttle.inspect.Goroutines;
 import dev.shuttle.sync.WaitGroup;
 import dev.shuttle.telemetry.ShuttleMetricNames;
 import dev.shuttle.testing.TelemetryExtension;
+import dev.shuttle.testing.Waits;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,7 +74,8 @@ class CancellationPropagationTest {
           });
     }
     blocked.await();
-    Thread.sleep(50); // let every waiter reach its park
+    // every waiter parked: the goroutine registry shows it blocked (on its context or the group)
+    Waits.until(() -> Goroutines.snapshot().blockedCount() >= nodes.size() * 2L);
 
     // when
     long cancelledAt = System.nanoTime();
