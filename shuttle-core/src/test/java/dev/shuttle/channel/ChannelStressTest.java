@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.shuttle.context.CancelableContext;
 import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.context.Contexts;
+import dev.shuttle.testing.ForEachCapacity;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,10 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Eight threads — four producers, four consumers — run random sends, receives, selects, try-
@@ -34,20 +32,17 @@ class ChannelStressTest {
   private static final int PRODUCERS = 4;
   private static final int CONSUMERS = 4;
 
-  @ParameterizedTest(name = "capacity {0}")
-  @ValueSource(ints = {0, 1, 2, 10, 100})
+  @ForEachCapacity
   @Timeout(120)
   void noValueIsLostOrDuplicated(int capacity) throws Exception {
     run(capacity, System.getenv("CI") != null ? 10_000 : 3_000);
   }
 
-  @Test
+  @ForEachCapacity
   @Tag("stress")
   @Timeout(1800)
-  void noValueIsLostOrDuplicatedLong() throws Exception {
-    for (int capacity : new int[] {0, 1, 2, 10, 100}) {
-      run(capacity, 500_000);
-    }
+  void noValueIsLostOrDuplicatedLong(int capacity) throws Exception {
+    run(capacity, 500_000);
   }
 
   private static void run(int capacity, int attemptsPerProducer) throws Exception {

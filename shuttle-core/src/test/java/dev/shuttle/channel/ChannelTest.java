@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.shuttle.context.CancelableContext;
 import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.context.Contexts;
+import dev.shuttle.testing.ForEachCapacity;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,14 +20,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(10)
 class ChannelTest {
 
-  @ParameterizedTest(name = "capacity {0}")
-  @ValueSource(ints = {0, 1, 2, 10, 100})
+  @ForEachCapacity
   void deliversEveryValueInOrder(int capacity) throws Exception {
     // given
     Channel<Integer> channel = Channel.buffered(capacity);
@@ -51,8 +49,7 @@ class ChannelTest {
     assertThat(received).containsExactlyElementsOf(IntStream.range(0, count).boxed().toList());
   }
 
-  @ParameterizedTest(name = "capacity {0}")
-  @ValueSource(ints = {0, 1, 2, 10, 100})
+  @ForEachCapacity
   void closeLetsReceiversDrainThenReportsClosed(int capacity) throws Exception {
     Channel<String> channel = Channel.buffered(capacity);
     for (int i = 0; i < capacity; i++) {
@@ -73,8 +70,7 @@ class ChannelTest {
         .hasMessage("receive from closed channel");
   }
 
-  @ParameterizedTest(name = "capacity {0}")
-  @ValueSource(ints = {0, 1, 2, 10, 100})
+  @ForEachCapacity
   void closeReleasesBlockedSendersWithAnException(int capacity) throws Exception {
     Channel<Integer> channel = Channel.buffered(capacity);
     for (int i = 0; i < capacity; i++) {
@@ -99,8 +95,7 @@ class ChannelTest {
     assertThat(channel.len()).isEqualTo(capacity); // buffered values stay for the receivers
   }
 
-  @ParameterizedTest(name = "capacity {0}")
-  @ValueSource(ints = {0, 1, 2, 10, 100})
+  @ForEachCapacity
   void closeReleasesBlockedReceivers(int capacity) throws Exception {
     Channel<Integer> channel = Channel.buffered(capacity);
     CompletableFuture<Received<Integer>> blocked = async(channel::receiveOrClosed);
@@ -208,8 +203,7 @@ class ChannelTest {
     return null;
   }
 
-  @ParameterizedTest(name = "capacity {0}")
-  @ValueSource(ints = {0, 1, 2, 10, 100})
+  @ForEachCapacity
   void cancellingTheContextReleasesABlockedReceiverPromptly(int capacity) throws Exception {
     Channel<Integer> channel = Channel.buffered(capacity);
     CancelableContext context = Contexts.withCancel(Context.root());

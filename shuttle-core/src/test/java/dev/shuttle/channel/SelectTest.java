@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.shuttle.context.CancelableContext;
 import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.context.Contexts;
+import dev.shuttle.testing.ForEachCapacity;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,8 +19,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(10)
 class SelectTest {
@@ -125,8 +124,7 @@ class SelectTest {
         .hasMessageContaining("at most one default case");
   }
 
-  @ParameterizedTest(name = "capacity {0}")
-  @ValueSource(ints = {0, 1, 2, 10, 100})
+  @ForEachCapacity
   void aBlockedSelectIsWokenByASenderAndLeavesNoNodeBehind(int capacity) throws Exception {
     Channel<Integer> a = Channel.buffered(capacity);
     Channel<Integer> b = Channel.buffered(capacity);

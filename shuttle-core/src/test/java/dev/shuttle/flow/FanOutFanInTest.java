@@ -13,6 +13,7 @@ import dev.shuttle.context.CancelableContext;
 import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.context.Contexts;
 import dev.shuttle.telemetry.ChannelAttributes;
+import dev.shuttle.testing.ForEachCapacity;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
@@ -26,8 +27,6 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(20)
 @SuppressWarnings("try") // scopes are only closed
@@ -43,8 +42,7 @@ class FanOutFanInTest {
    * The guide's fan-out/fan-in: input items with spans, dealt round-robin to three workers, each
    * processing in a child span of the item, merged into one channel; each item's trace intact.
    */
-  @ParameterizedTest(name = "buffer {0}")
-  @ValueSource(ints = {0, 1, 2, 10, 100})
+  @ForEachCapacity
   void reproducesTheGuidesFanOutFanIn(int buffer) throws Exception {
     Span root = telemetry.tracer().spanBuilder("fan-out-fan-in").startSpan();
     List<String> results = new ArrayList<>();

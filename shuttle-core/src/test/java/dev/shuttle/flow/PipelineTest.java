@@ -8,6 +8,7 @@ import dev.shuttle.channel.ChannelClosedException;
 import dev.shuttle.channel.Message;
 import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.telemetry.ChannelAttributes;
+import dev.shuttle.testing.ForEachCapacity;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
@@ -26,8 +27,6 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(20)
 @SuppressWarnings("try") // scopes are only closed
@@ -82,8 +81,7 @@ class PipelineTest {
     assertThat(telemetry.started.get()).isEqualTo(telemetry.ended.get());
   }
 
-  @ParameterizedTest(name = "buffer {0}")
-  @ValueSource(ints = {0, 1, 2, 10, 100})
+  @ForEachCapacity
   void keepsInputOrderWithConcurrentStages(int buffer) throws Exception {
     Pipeline<Integer, Integer> pipeline =
         Pipeline.<Integer>builder("ordered")
@@ -99,8 +97,7 @@ class PipelineTest {
     assertThat(results).containsExactlyElementsOf(inputs.stream().map(i -> i * 2).toList());
   }
 
-  @ParameterizedTest(name = "buffer {0}")
-  @ValueSource(ints = {0, 1, 2, 10, 100})
+  @ForEachCapacity
   void unorderedOutputHasEveryItem(int buffer) throws Exception {
     Pipeline<Integer, Integer> pipeline =
         Pipeline.<Integer>builder("unordered")
