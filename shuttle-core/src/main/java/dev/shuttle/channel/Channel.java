@@ -58,6 +58,11 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code null} values are rejected.
  * </ul>
  *
+ * <p>Memory consistency effects: actions in a thread before it sends a value happen-before the
+ * actions that follow the receipt of that value in another thread (as for {@link
+ * java.util.concurrent.BlockingQueue}); actions before {@link #close()} happen-before a receive
+ * that reports the channel closed. A select case that is chosen has the effects of its operation.
+ *
  * <h2>Implementation note</h2>
  *
  * <p>Every channel has one {@link ReentrantLock} (never {@code synchronized}: a virtual thread that

@@ -51,6 +51,10 @@ import org.jspecify.annotations.Nullable;
  * #awaitTermination()} returns once the worker threads alive at the stop have ended. A submission
  * that finds the pool not RUNNING throws {@link PoolStoppedException}.
  *
+ * <p>Memory consistency effects: actions in a thread before it submits a job happen-before the
+ * job's actions, which happen-before the completion of the job's future (and the send of its {@link
+ * JobResult}, if a results channel was given), and before {@link #awaitTermination()} returns.
+ *
  * <h2>Implementation note</h2>
  *
  * <p>One {@link ReentrantLock} guards the queue, the worker set, the sizing parameters and the

@@ -48,6 +48,10 @@ import org.jspecify.annotations.Nullable;
  * {@code job_duration}, {@code jobs_rejected} and {@code queue.wait_duration} (time waiting for a
  * permit).
  *
+ * <p>Memory consistency effects: actions in a thread before it submits a task happen-before the
+ * task's actions, which happen-before the completion of the task's future and a return from {@link
+ * #await}.
+ *
  * <p>Implementation note: {@code running}, {@code stopped} and {@code nextTaskId} are guarded by
  * {@code lock}. Invariant: {@code 0 <= running <= maxConcurrency}. A submission linearises when it
  * increments {@code running} under the lock (the permit); the task's completion decrements it under

@@ -21,6 +21,9 @@ import java.util.function.Supplier;
  * Runnable initMetrics = Once.func(() -> registerMetrics());
  * }
  *
+ * <p>Memory consistency effects: the actions of the body happen-before a return (normal or by
+ * throwing) from every call of the returned function, the first and those that follow.
+ *
  * <p>The returned functions are thread-safe.
  */
 public final class Once {

@@ -29,6 +29,10 @@ import org.jspecify.annotations.Nullable;
  * wg.await(); // every process-task span is a child of the caller's span
  * }
  *
+ * <p>Memory consistency effects: actions in a thread before it calls {@link #done()} (and the
+ * actions of a task started by {@code go}) happen-before the actions that follow a return from a
+ * wait that the count reaching zero ended.
+ *
  * <p>Implementation note: {@code count} is guarded by {@code lock}; {@link #add} changes it and
  * signals {@code zero} when it reaches 0. A change that would make it negative is rejected before
  * anything changes. A context-aware wait registers an {@code onDone} callback that signals {@code
