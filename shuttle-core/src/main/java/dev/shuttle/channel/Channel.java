@@ -1,5 +1,6 @@
 package dev.shuttle.channel;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.shuttle.context.Cancellation;
 import dev.shuttle.context.Contexts;
 import dev.shuttle.internal.GoroutineRegistry;
@@ -111,16 +112,27 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
   private final @Nullable String name;
   private final boolean carriesContext;
 
-  // @GuardedBy("lock"): the ring buffer, its parallel ring of contexts, and the waiter queues.
+  // The ring buffer, its parallel ring of contexts, and the waiter queues.
+  @GuardedBy("lock")
   private final @Nullable Object[] items;
+
+  @GuardedBy("lock")
   private final @Nullable Context[] contexts;
+
+  @GuardedBy("lock")
   private int head;
+
+  @GuardedBy("lock")
   private int count;
+
+  @GuardedBy("lock")
   private final NodeQueue senders = new NodeQueue();
+
+  @GuardedBy("lock")
   private final NodeQueue receivers = new NodeQueue();
 
   /** The context of the value that the last locked receive returned; read before unlocking. */
-  // @GuardedBy("lock")
+  @GuardedBy("lock")
   private @Nullable Context polledContext;
 
   // Written under lock (closeError first); volatile so isClosed() and woken waiters read it freely.
@@ -705,6 +717,7 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
    *
    * @return {@code false} if it needs to wait
    */
+  @GuardedBy("lock")
   boolean offerLocked(Object item, @Nullable Context carried) {
     for (Node r = receivers.poll(); r != null; r = receivers.poll()) {
       r.item = item;
@@ -734,6 +747,7 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
    *
    * @return the value, {@link #CLOSED} if closed and drained, or {@link #NONE} if it must wait
    */
+  @GuardedBy("lock")
   Object receiveLocked() {
     if (count > 0) {
       int h = head;
@@ -774,6 +788,7 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
   }
 
   /** Returns and clears the context of the value last taken by {@link #receiveLocked}. */
+  @GuardedBy("lock")
   @Nullable Context takePolledContext() {
     Context carried = polledContext;
     if (carried != null) {
@@ -782,6 +797,7 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
     return carried;
   }
 
+  @GuardedBy("lock")
   boolean closedLocked() {
     return closed;
   }
@@ -791,6 +807,7 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
   }
 
   /** Queues a blocked case; requires the lock. */
+  @GuardedBy("lock")
   void enqueueLocked(Node node) {
     (node.sender ? senders : receivers).add(node);
   }

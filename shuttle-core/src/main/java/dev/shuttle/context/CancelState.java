@@ -1,5 +1,6 @@
 package dev.shuttle.context;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.shuttle.inspect.BlockedOn;
 import dev.shuttle.internal.BlockSite;
 import dev.shuttle.internal.GoroutineRegistry;
@@ -56,12 +57,14 @@ final class CancelState implements Cancellation {
 
   private final CountDownLatch done = new CountDownLatch(1);
 
-  // @GuardedBy("lock"); created by the first registration (most contexts never get one), null
-  // again once done
+  // created by the first registration (most contexts never get one), null again once done
+  @GuardedBy("lock")
   private @Nullable LinkedHashSet<Listener> listeners;
-  // @GuardedBy("lock")
+
+  @GuardedBy("lock")
   private @Nullable ScheduledFuture<?> timer;
-  // @GuardedBy("lock")
+
+  @GuardedBy("lock")
   private @Nullable Stoppable parentRegistration;
 
   private volatile @Nullable Throwable cause;

@@ -1,5 +1,6 @@
 package dev.shuttle.pool;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.shuttle.channel.Channel;
 import dev.shuttle.channel.ChannelClosedException;
 import dev.shuttle.channel.Message;
@@ -137,26 +138,35 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
   private final Condition terminated = lock.newCondition();
   private final Condition workerExited = lock.newCondition();
 
-  // @GuardedBy("lock")
+  @GuardedBy("lock")
   private final ArrayDeque<Job<?>> queue;
-  // @GuardedBy("lock")
+
+  @GuardedBy("lock")
   private final HashSet<Worker> workers = new HashSet<>();
-  // @GuardedBy("lock")
+
+  @GuardedBy("lock")
   private int idleWorkers;
-  // @GuardedBy("lock")
+
+  @GuardedBy("lock")
   private int minWorkers;
-  // @GuardedBy("lock")
+
+  @GuardedBy("lock")
   private int maxWorkers;
-  // @GuardedBy("lock")
+
+  @GuardedBy("lock")
   private long idleTimeoutNanos;
+
   private final int growThreshold;
-  // @GuardedBy("lock")
+
+  @GuardedBy("lock")
   private long nextWorkerId;
-  // @GuardedBy("lock")
+
+  @GuardedBy("lock")
   private long nextJobId;
 
-  // @GuardedBy("lock"): the threads of the workers alive when the pool was stopped, joined by
-  // awaitTermination so that no worker thread is alive once it returns
+  // the threads of the workers alive when the pool was stopped, joined by awaitTermination so
+  // that no worker thread is alive once it returns
+  @GuardedBy("lock")
   private List<Thread> stoppedThreads = List.of();
 
   // written under lock; read without it by workers
@@ -447,6 +457,7 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
   }
 
   /** A submitter leaving without enqueuing hands the room it was woken for to the next one. */
+  @GuardedBy("lock")
   private void passOnSignalLocked() {
     if (queue.size() < capacity) {
       notFull.signal();
@@ -463,6 +474,7 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
   }
 
   /** Returns a new worker to start if the pool should grow, or {@code null}. */
+  @GuardedBy("lock")
   private @Nullable Worker growLocked() {
     int size = workers.size();
     if (size >= maxWorkers) {
@@ -474,6 +486,7 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
     return null;
   }
 
+  @GuardedBy("lock")
   private Worker newWorkerLocked() {
     Worker worker = new Worker(++nextWorkerId);
     workers.add(worker);
@@ -544,9 +557,9 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
     return new BlockedOn.PoolQueue(name, forRoom, queued, capacity);
   }
 
+  @GuardedBy("lock")
   private @Nullable Job<?> exitLocked(Worker worker) {
     if (workers.remove(worker)) {
-      worker.exited = true;
       metrics.workers(-1); // under the lock: counted before awaitTermination can return
       workerExited.signalAll();
       if (state != RUNNING && workers.isEmpty()) {
@@ -558,6 +571,7 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
     return null;
   }
 
+  @GuardedBy("lock")
   private List<Thread> threadsLocked() {
     List<Thread> threads = new ArrayList<>(workers.size());
     for (Worker worker : workers) {
@@ -566,6 +580,7 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
     return threads;
   }
 
+  @GuardedBy("lock")
   private void terminateLocked() {
     if (state == TERMINATED) {
       return;
@@ -1022,8 +1037,6 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
     final Thread thread;
     volatile @Nullable CancelableContext current;
     @Nullable LiveGoroutine live; // this worker's registry record; read on its own thread only
-    // @GuardedBy("lock")
-    boolean exited;
 
     Worker(long id) {
       this.id = id;
@@ -1051,7 +1064,8 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
         Worker replacement = null;
         lock.lock();
         try {
-          if (!exited) { // only if an Error escaped runJob(): keep the count, replace the worker
+          // still in the set only if an Error escaped runJob(): keep the count, replace the worker
+          if (workers.contains(this)) {
             exitLocked(this);
             replacement = state == RUNNING ? growLocked() : null;
           }

@@ -1,5 +1,6 @@
 package dev.shuttle.pool;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.shuttle.Task;
 import dev.shuttle.context.Cancellation;
 import dev.shuttle.context.ContextDoneException;
@@ -76,11 +77,14 @@ public final class BoundedPool implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition permitFreed = lock.newCondition();
   private final Condition idle = lock.newCondition();
-  // @GuardedBy("lock")
+
+  @GuardedBy("lock")
   private int running;
-  // @GuardedBy("lock")
+
+  @GuardedBy("lock")
   private boolean stopped;
-  // @GuardedBy("lock")
+
+  @GuardedBy("lock")
   private long nextTaskId;
 
   private BoundedPool(String name, int maxConcurrency) {
@@ -252,6 +256,7 @@ public final class BoundedPool implements AutoCloseable {
     }
   }
 
+  @GuardedBy("lock")
   private void passOnSignalLocked() {
     if (running < maxConcurrency) {
       permitFreed.signal();

@@ -1,5 +1,6 @@
 package dev.shuttle.sync;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.shuttle.Task;
 import dev.shuttle.context.Cancellation;
 import dev.shuttle.context.Contexts;
@@ -42,10 +43,10 @@ import org.jspecify.annotations.Nullable;
 public final class WaitGroup {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition zero = lock.newCondition();
-  // @GuardedBy("lock")
   private static final BlockSite WAITING =
       target -> new BlockedOn.WaitGroupWait(((WaitGroup) target).count());
 
+  @GuardedBy("lock")
   private long count;
 
   /** Creates a wait group with a counter of zero. */
