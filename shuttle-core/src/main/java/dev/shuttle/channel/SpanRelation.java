@@ -5,8 +5,8 @@ package dev.shuttle.channel;
  *
  * <p>OpenTelemetry's messaging conventions link by default: the consumer's work is its own trace
  * step, caused by but not part of the producer's operation. Use {@link #PARENT} for in-process
- * pipelines where each message is one unit of work whose spans should form a single tree (as the
- * guide's multi-stage pipeline does).
+ * pipelines where each message is one unit of work whose spans should form a single tree (as a
+ * {@link dev.shuttle.flow.Pipeline}'s do).
  */
 public enum SpanRelation {
   /** The consumer span's parent is the receiver's current context; it links to the producer. */

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Fan-in: merges several channels into one (the guide's {@code fanIn}, with one thread and no
- * {@code WaitGroup}).
+ * Fan-in: merges several channels into one (Go's fan-in pattern, with one thread and no {@code
+ * WaitGroup}).
  *
  * {@snippet :
  * Channel<Result> results = FanIn.merge(Context.current(), workerOutputs, 10);

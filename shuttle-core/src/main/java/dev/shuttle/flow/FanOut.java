@@ -25,8 +25,8 @@ import org.jspecify.annotations.Nullable;
  * Fan-out: spread the messages of one channel over N consumers, keeping each message's context.
  *
  * <ul>
- *   <li>{@link #roundRobin}: a distributor deals messages to N channels in turn (the guide's {@code
- *       fanOut}); each worker owns one channel.
+ *   <li>{@link #roundRobin}: a distributor deals messages to N channels in turn (Go's fan-out
+ *       pattern); each worker owns one channel.
  *   <li>{@link #share}: N workers receive from the same channel — work-sharing, so a slow item does
  *       not hold up the items dealt after it — and their results are merged into one channel.
  * </ul>

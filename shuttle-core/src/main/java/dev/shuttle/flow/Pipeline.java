@@ -9,9 +9,9 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * A multi-stage pipeline over channels (the guide's "multi-stage pipeline", without its defects):
- * each stage runs on its own virtual threads, stages are joined by bounded channels
- * (back-pressure), and each item is traced from source to sink.
+ * A multi-stage pipeline over channels (Go's pipeline pattern): each stage runs on its own virtual
+ * threads, stages are joined by bounded channels (back-pressure), and each item is traced from
+ * source to sink.
  *
  * {@snippet :
  * Pipeline<String, String> pipeline = Pipeline.<String>builder("multi-stage")

@@ -9,8 +9,8 @@ import java.util.Objects;
 /**
  * Spans that a caller names and attributes, and that Shuttle completes with its own attributes: a
  * pool job, a pipeline item, a message's consumer span. The caller's attributes win: Shuttle does
- * not add an attribute whose key name the caller already gave, whatever its type (the guide's
- * {@code task.id} is a string, a bounded pool's is a number).
+ * not add an attribute whose key name the caller already gave, whatever its type (a caller's {@code
+ * task.id} may be a string, a bounded pool's is a number).
  *
  * <p>Stateless; thread-safe.
  */

@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Implementation note: the attribute-less adder is a field (no map look-up on the most common
  * path); the others live in a {@link ConcurrentHashMap} and are created with {@code
- * computeIfAbsent}, so two threads adding under the same new attribute set share one adder (the
- * guide's {@code sync.Map} load-then-store race loses one of them). At most {@link #MAX_SETS}
+ * computeIfAbsent}, so two threads adding under the same new attribute set share one adder (a
+ * load-then-store on a {@code sync.Map} would lose one of them). At most {@link #MAX_SETS}
  * attribute sets are kept; later ones are counted under {@code otel.metric.overflow=true}, as the
  * OpenTelemetry SDK does, so a high-cardinality mistake costs bounded memory. Sums are read without
  * locks: exact once writers are quiet, a moment's snapshot otherwise. Thread-safe.

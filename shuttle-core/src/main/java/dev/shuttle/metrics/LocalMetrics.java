@@ -3,9 +3,9 @@ package dev.shuttle.metrics;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counters kept for one key of {@link ConcurrentMetrics#local} (the guide's {@code
- * GoroutineLocalMetrics}): local only, never exported, so a key may be as fine-grained as a worker
- * or a tenant without costing metric cardinality. Thread-safe: several threads may share one key.
+ * Counters kept for one key of {@link ConcurrentMetrics#local} (per-goroutine or per-worker
+ * metrics): local only, never exported, so a key may be as fine-grained as a worker or a tenant
+ * without costing metric cardinality. Thread-safe: several threads may share one key.
  */
 public final class LocalMetrics {
   private final LongAdder requests = new LongAdder();

@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Lock-free request statistics (the guide's {@code OptimizedMetricsCollector}): count, errors,
- * total and average latency, error rate and the last request, recorded without locks and readable
- * at any time; {@link #bind} exports them as OpenTelemetry observable instruments.
+ * Lock-free request statistics (an atomic metrics collector): count, errors, total and average
+ * latency, error rate and the last request, recorded without locks and readable at any time; {@link
+ * #bind} exports them as OpenTelemetry observable instruments.
  *
  * {@snippet :
  * RequestStats stats = new RequestStats();
@@ -27,9 +27,8 @@ import org.jspecify.annotations.Nullable;
  * RequestStats.Snapshot now = stats.snapshot(); // errorRate() is 0 before the first request
  * }
  *
- * <p>Unlike the guide: the error rate is 0, not NaN, before the first request (the guide divides by
- * zero); recording starts no span (a span per metric recording doubles the cost of the request it
- * measures); latencies are exported in seconds.
+ * <p>The error rate is 0, not NaN, before the first request; recording starts no span (a span per
+ * metric recording doubles the cost of the request it measures); latencies are exported in seconds.
  *
  * <p>Implementation note: {@code count}, {@code errors} and {@code totalNanos} are {@link
  * LongAdder}s (no lock, no CAS retry loop under contention); {@code last} is an {@link

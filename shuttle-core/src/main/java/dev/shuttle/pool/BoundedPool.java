@@ -29,16 +29,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Runs each task on a virtual thread of its own, but never more than {@code maxConcurrency} at once
- * (the guide's {@code BoundedGoroutinePool}). Unlike the guide, the permit is taken by the
- * submitter <em>before</em> the thread starts, so {@code submit} is back-pressure: it waits while
- * the limit is reached, and no thread exists for a task that cannot run yet.
+ * (Go's bounded goroutine pool, a semaphore channel). The permit is taken by the submitter
+ * <em>before</em> the thread starts, so {@code submit} is back-pressure: it waits while the limit
+ * is reached, and no thread exists for a task that cannot run yet.
  *
  * {@snippet :
  * try (BoundedPool pool = BoundedPool.builder().name("downloads").maxConcurrency(8).build()) {
  *   for (URI uri : uris) {
  *     pool.submit(() -> download(uri)); // waits while 8 downloads are running
  *   }
- *   pool.await(); // the guide's Wait()
+ *   pool.await(); // Go's Wait()
  * }
  * }
  *
@@ -298,8 +298,8 @@ public final class BoundedPool implements AutoCloseable {
   }
 
   /**
-   * Waits until no task is running (the guide's {@code Wait()}). Tasks submitted meanwhile are
-   * waited for too.
+   * Waits until no task is running (Go's {@code Wait()}). Tasks submitted meanwhile are waited for
+   * too.
    *
    * @throws InterruptedException if the thread is interrupted while waiting
    */

@@ -5,11 +5,11 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A worker pool whose size follows the load (the guide's {@code DynamicWorkerPool}, with its
- * defects fixed): it keeps at least {@code minWorkers} workers, starts another (up to {@code
- * maxWorkers}) when a submission finds more than {@code growThreshold} jobs queued, and retires a
- * worker that has been idle longer than {@code idleTimeout} while more than {@code minWorkers} are
- * alive (ants' {@code ExpiryDuration}). The bounds can be changed at runtime with {@link #resize}.
+ * A worker pool whose size follows the load (Go's dynamic worker pool pattern): it keeps at least
+ * {@code minWorkers} workers, starts another (up to {@code maxWorkers}) when a submission finds
+ * more than {@code growThreshold} jobs queued, and retires a worker that has been idle longer than
+ * {@code idleTimeout} while more than {@code minWorkers} are alive (ants' {@code ExpiryDuration}).
+ * The bounds can be changed at runtime with {@link #resize}.
  *
  * {@snippet :
  * try (DynamicWorkerPool pool = DynamicWorkerPool.builder()
@@ -21,9 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * } // idle workers retire after 1 s; close() drains and waits
  * }
  *
- * <p>Unlike the guide: growing happens under one lock taken once (no double lock); results never
- * block a worker forever ({@link #stopNow()} releases a worker blocked on a results channel); the
- * pool shrinks. See {@link AbstractWorkerPool} for the life cycle.
+ * <p>Growing happens under one lock taken once; results never block a worker forever ({@link
+ * #stopNow()} releases a worker blocked on a results channel); the pool shrinks. See {@link
+ * AbstractWorkerPool} for the life cycle.
  *
  * <p>Thread-safe: any thread may submit, resize, stop or wait.
  */
@@ -140,7 +140,7 @@ public final class DynamicWorkerPool extends AbstractWorkerPool {
     }
 
     /**
-     * Sets how many accepted jobs may wait; default 100 (as the guide).
+     * Sets how many accepted jobs may wait; default 100.
      *
      * @throws IllegalArgumentException if {@code capacity} is less than 1
      * @throws IllegalStateException if it was already set
@@ -152,8 +152,8 @@ public final class DynamicWorkerPool extends AbstractWorkerPool {
     }
 
     /**
-     * Sets the queue depth above which a submission starts another worker; default 50 (as the
-     * guide), or half the queue capacity if that is smaller.
+     * Sets the queue depth above which a submission starts another worker; default 50, or half the
+     * queue capacity if that is smaller.
      *
      * @throws IllegalArgumentException if {@code threshold} is negative
      * @throws IllegalStateException if it was already set

@@ -4,8 +4,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a job produced, as sent to a results channel: the guide's {@code Result{JobID, Data, Error}}
- * as a sealed type, so a {@code switch} covers both cases.
+ * What a job produced, as sent to a results channel: Go's {@code Result{JobID, Data, Error}} as a
+ * sealed type, so a {@code switch} covers both cases.
  *
  * {@snippet :
  * for (JobResult<String> r : results) {

@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A fixed worker pool (the guide's {@code WorkerPool}): {@code size} worker virtual threads take
- * jobs from a bounded FIFO queue; {@code submit} waits while the queue is full, {@code trySubmit}
- * does not. Results come back as futures, or also on a {@link dev.shuttle.channel.Channel}.
+ * A fixed worker pool (Go's worker pool pattern): {@code size} worker virtual threads take jobs
+ * from a bounded FIFO queue; {@code submit} waits while the queue is full, {@code trySubmit} does
+ * not. Results come back as futures, or also on a {@link dev.shuttle.channel.Channel}.
  *
  * {@snippet :
  * try (WorkerPool pool = WorkerPool.builder().name("resize").size(4).queueCapacity(8).build()) {
@@ -93,7 +93,7 @@ public final class WorkerPool extends AbstractWorkerPool {
     }
 
     /**
-     * Sets how many accepted jobs may wait for a worker; default twice the size (as the guide).
+     * Sets how many accepted jobs may wait for a worker; default twice the size.
      *
      * @throws IllegalArgumentException if {@code capacity} is less than 1
      * @throws IllegalStateException if the capacity was already set

@@ -6,20 +6,18 @@ import static io.opentelemetry.api.common.AttributeKey.stringKey;
 import io.opentelemetry.api.common.AttributeKey;
 
 /**
- * Span names, attribute keys and attribute values of worker pools and bounded pools: the guide's
+ * Span names, attribute keys and attribute values of worker pools and bounded pools: the common
  * keys ({@code job.id}, {@code task.id}, {@code worker.id}, {@code pool.size}) on spans, and
  * low-cardinality keys only on metrics.
  */
 public final class PoolAttributes {
   /**
-   * Span name of one job run by a worker pool (guide), when its submitter gives none: {@code
-   * process-job}.
+   * Span name of one job run by a worker pool, when its submitter gives none: {@code process-job}.
    */
   public static final String SPAN_PROCESS_JOB = "process-job";
 
   /**
-   * Span name of one task run by a bounded pool (guide), when its submitter gives none: {@code
-   * pool-task}.
+   * Span name of one task run by a bounded pool, when its submitter gives none: {@code pool-task}.
    */
   public static final String SPAN_POOL_TASK = "pool-task";
 
@@ -45,21 +43,21 @@ public final class PoolAttributes {
   public static final String TYPE_BOUNDED = "bounded";
 
   /**
-   * {@code job.id}: the pool-assigned number of a job, unique within its pool (guide); spans only,
-   * and not when the submitter gave a {@code job.id} of its own.
+   * {@code job.id}: the pool-assigned number of a job, unique within its pool; spans only, and not
+   * when the submitter gave a {@code job.id} of its own.
    */
   public static final AttributeKey<Long> JOB_ID = longKey("job.id");
 
   /**
-   * {@code task.id}: the pool-assigned number of a bounded-pool task (guide); spans only, and not
-   * when the submitter gave a {@code task.id} of its own.
+   * {@code task.id}: the pool-assigned number of a bounded-pool task; spans only, and not when the
+   * submitter gave a {@code task.id} of its own.
    */
   public static final AttributeKey<Long> TASK_ID = longKey("task.id");
 
-  /** {@code worker.id}: the worker that ran a job (guide); spans only, never on metrics. */
+  /** {@code worker.id}: the worker that ran a job; spans only, never on metrics. */
   public static final AttributeKey<Long> WORKER_ID = longKey("worker.id");
 
-  /** {@code pool.size}: a bounded pool's concurrency limit (guide); spans only. */
+  /** {@code pool.size}: a bounded pool's concurrency limit; spans only. */
   public static final AttributeKey<Long> POOL_SIZE = longKey("pool.size");
 
   /**

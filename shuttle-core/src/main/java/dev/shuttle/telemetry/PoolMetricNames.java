@@ -7,15 +7,15 @@ package dev.shuttle.telemetry;
  * {@code executor.*} and the proposed {@code jvm.executor.*} conventions.
  */
 public final class PoolMetricNames {
-  /** UpDownCounter of workers running a job now, {@code {worker}} (guide). */
+  /** UpDownCounter of workers running a job now, {@code {worker}}. */
   public static final String ACTIVE_WORKERS = "worker_pool.active_workers";
 
   /** UpDownCounter of workers alive (busy or idle): the pool size, {@code {worker}}. */
   public static final String WORKERS = "worker_pool.workers";
 
   /**
-   * Counter of jobs that ran, {@code {job}}, with {@link PoolAttributes#JOB_OUTCOME} (guide's name;
-   * the outcome is new).
+   * Counter of jobs that ran, {@code {job}}, with {@link PoolAttributes#JOB_OUTCOME} (the common
+   * name, with the outcome added).
    */
   public static final String JOBS_PROCESSED = "worker_pool.jobs_processed";
 
@@ -25,7 +25,7 @@ public final class PoolMetricNames {
   public static final String JOBS_REJECTED = "worker_pool.jobs_rejected";
 
   /**
-   * Histogram of how long jobs ran, in seconds as OTel semantic conventions require (the guide used
+   * Histogram of how long jobs ran, in seconds as OTel semantic conventions require (not
    * milliseconds), with {@link PoolAttributes#JOB_OUTCOME}.
    */
   public static final String JOB_DURATION = "worker_pool.job_duration";

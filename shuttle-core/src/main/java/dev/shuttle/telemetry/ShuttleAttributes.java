@@ -7,29 +7,29 @@ import static io.opentelemetry.api.common.AttributeKey.stringKey;
 import io.opentelemetry.api.common.AttributeKey;
 
 /**
- * The attribute keys Shuttle puts on spans and metrics; the guide's keys where it has one, OTel
- * semantic conventions otherwise.
+ * The attribute keys Shuttle puts on spans and metrics; OTel semantic conventions where they name
+ * one, the keys Go services commonly use otherwise.
  */
 public final class ShuttleAttributes {
   /** {@code error.type}: the failure's class name (OTel semantic conventions). */
   public static final AttributeKey<String> ERROR_TYPE = stringKey("error.type");
 
-  /** {@code timeout.exceeded}: {@code true} on a span whose context's deadline passed (guide). */
+  /** {@code timeout.exceeded}: {@code true} on a span whose context's deadline passed. */
   public static final AttributeKey<Boolean> TIMEOUT_EXCEEDED = booleanKey("timeout.exceeded");
 
-  /** {@code operation.canceled}: {@code true} on a span whose context was cancelled (guide). */
+  /** {@code operation.canceled}: {@code true} on a span whose context was cancelled. */
   public static final AttributeKey<Boolean> OPERATION_CANCELED = booleanKey("operation.canceled");
 
-  /** {@code failure.cause}: the message of the cancellation's cause (guide). */
+  /** {@code failure.cause}: the message of the cancellation's cause. */
   public static final AttributeKey<String> FAILURE_CAUSE = stringKey("failure.cause");
 
-  /** {@code task.index}: the position of a task in its batch (guide). */
+  /** {@code task.index}: the position of a task in its batch. */
   public static final AttributeKey<Long> TASK_INDEX = longKey("task.index");
 
-  /** {@code task.name}: the name of a task (guide). */
+  /** {@code task.name}: the name of a task. */
   public static final AttributeKey<String> TASK_NAME = stringKey("task.name");
 
-  /** {@code task.detached}: {@code true} on work started under {@code withoutCancel} (guide). */
+  /** {@code task.detached}: {@code true} on work started under {@code withoutCancel}. */
   public static final AttributeKey<Boolean> TASK_DETACHED = booleanKey("task.detached");
 
   /** {@code errgroup.limit}: the group's concurrency limit, if it has one. */
