@@ -51,4 +51,19 @@ public final class ContextDoneException extends CancellationException {
   public boolean isTimeout() {
     return err == ContextError.DEADLINE_EXCEEDED;
   }
+
+  /**
+   * Returns the first {@code ContextDoneException} in {@code failure}'s cause chain ({@code
+   * failure} itself included), or {@code null} if there is none. Looks at most 16 causes deep, so a
+   * cause chain with a loop ends.
+   */
+  public static @Nullable ContextDoneException findIn(Throwable failure) {
+    Throwable t = failure;
+    for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) { // bounded: cycles
+      if (t instanceof ContextDoneException done) {
+        return done;
+      }
+    }
+    return null;
+  }
 }

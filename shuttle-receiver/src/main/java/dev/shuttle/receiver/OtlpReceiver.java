@@ -2,10 +2,7 @@ package dev.shuttle.receiver;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.shuttle.receiver.internal.AllowedHosts;
-import dev.shuttle.receiver.render.TracePrinter;
-import dev.shuttle.receiver.render.TraceRenderer;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -269,21 +266,6 @@ public final class OtlpReceiver implements AutoCloseable {
    */
   public ReceiverConfig config() {
     return config;
-  }
-
-  /**
-   * Prints each trace as a tree to {@code out} when its local root span arrives: a root span, or
-   * the earliest span of a trace whose parent is remote and not in the store (a service called by
-   * another); {@link TraceCompletion} has the rule.
-   *
-   * @param out where to print
-   * @param colour true for ANSI colour
-   * @return the registered listener, to pass to {@link TelemetryStore#removeListener} to stop
-   */
-  public SpanListener printTraces(PrintStream out, boolean colour) {
-    TracePrinter printer = TracePrinter.create(store, out, TraceRenderer.create(colour));
-    store.addListener(printer);
-    return printer;
   }
 
   private String host() {

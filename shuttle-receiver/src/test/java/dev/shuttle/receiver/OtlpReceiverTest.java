@@ -3,6 +3,7 @@ package dev.shuttle.receiver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shuttle.receiver.render.TracePrinter;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -130,7 +131,7 @@ class OtlpReceiverTest {
             ReceiverConfig.builder().httpPort(0).grpcPort(ReceiverConfig.DISABLED).build())) {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-      SpanListener printer = receiver.printTraces(out, false);
+      SpanListener printer = TracePrinter.printTraces(receiver.store(), out, false);
       String traceId = HttpReceiverTest.randomHex(16);
       ExportTraceServiceRequest rootAndChild = HttpReceiverTest.traces(traceId, "00000000000000aa");
       // a child span without root: not printed yet

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shuttle.otel.OtlpProtocol;
 import dev.shuttle.otel.ShuttleOtel;
+import dev.shuttle.receiver.render.TracePrinter;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.TraceFlags;
@@ -201,7 +202,8 @@ class TraceCompletionTest {
                 .batchScheduleDelay(Duration.ofHours(1))
                 .start()) {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      receiver.printTraces(new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
+      TracePrinter.printTraces(
+          receiver.store(), new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
       Tracer tracer = otel.sdk().getTracer("test");
       // given a request from another service: its span context arrives in a header
       Context caller =

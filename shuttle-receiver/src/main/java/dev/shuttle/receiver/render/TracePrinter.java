@@ -85,6 +85,27 @@ public final class TracePrinter implements SpanListener, RunningListener {
     return create(store, out, renderer, System::nanoTime);
   }
 
+  /**
+   * Prints each trace of {@code store} as a tree to {@code out} when its local root span arrives: a
+   * root span, or the earliest span of a trace whose parent is remote and not in the store (a
+   * service called by another); {@link TraceCompletion} has the rule. Creates a printer and
+   * registers it with {@link TelemetryStore#addListener}.
+   *
+   * {@snippet :
+   * TracePrinter.printTraces(receiver.store(), System.out, false);
+   * }
+   *
+   * @param store the store whose traces are printed, e.g. {@code OtlpReceiver.store()}
+   * @param out where to print
+   * @param colour true for ANSI colour
+   * @return the registered listener, to pass to {@link TelemetryStore#removeListener} to stop
+   */
+  public static TracePrinter printTraces(TelemetryStore store, PrintStream out, boolean colour) {
+    TracePrinter printer = create(store, out, TraceRenderer.create(colour));
+    store.addListener(printer);
+    return printer;
+  }
+
   /** As {@link #create(TelemetryStore, PrintStream, TraceRenderer)} with a clock, for tests. */
   static TracePrinter create(
       TelemetryStore store, PrintStream out, TraceRenderer renderer, LongSupplier nanoTime) {
