@@ -274,21 +274,8 @@ class DemoCommandTest {
   @Test
   void theDemoStopsAtTheFirstFailedExportWithOneLineAndExitCode2() throws Exception {
     // given: an endpoint that accepts connections and closes them at once
-    try (ServerSocket rude = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      Thread closer =
-          Thread.ofPlatform()
-              .daemon()
-              .start(
-                  () -> {
-                    while (!rude.isClosed()) {
-                      try {
-                        rude.accept().close();
-                      } catch (java.io.IOException closedAtTheEnd) {
-                        return;
-                      }
-                    }
-                  });
-      String url = "http://127.0.0.1:" + rude.getLocalPort();
+    try (RudeEndpoint rude = new RudeEndpoint()) {
+      String url = rude.url();
 
       // when
       int code =
@@ -308,8 +295,6 @@ class DemoCommandTest {
                   + url
                   + " failed, so the demo stopped; check that a collector listens there for"
                   + " OTLP over http/protobuf (--endpoint, --protocol)");
-      rude.close();
-      closer.join();
     }
   }
 

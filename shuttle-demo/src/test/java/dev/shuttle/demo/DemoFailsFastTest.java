@@ -2,9 +2,6 @@ package dev.shuttle.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,21 +33,8 @@ class DemoFailsFastTest {
   @Test
   void aFailedExportStopsTheDemoInOneLineWithoutTheSdksLogs() throws Exception {
     // given: an endpoint that accepts connections and closes them at once
-    try (ServerSocket rude = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      Thread closer =
-          Thread.ofPlatform()
-              .daemon()
-              .start(
-                  () -> {
-                    while (true) {
-                      try {
-                        rude.accept().close();
-                      } catch (IOException closedAtTheEnd) {
-                        return;
-                      }
-                    }
-                  });
-      String url = "http://127.0.0.1:" + rude.getLocalPort();
+    try (RudeEndpoint rude = new RudeEndpoint()) {
+      String url = rude.url();
 
       // when
       ChildJvm child =
@@ -69,8 +53,6 @@ class DemoFailsFastTest {
                   + " OTLP over grpc (--endpoint, --protocol)");
       assertThat(child.out()).anyMatch(line -> line.startsWith("== once:"));
       assertThat(child.out()).noneMatch(line -> line.startsWith("== goroutines:"));
-      rude.close();
-      closer.join();
     }
   }
 }
