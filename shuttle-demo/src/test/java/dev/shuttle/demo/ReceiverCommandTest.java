@@ -62,12 +62,7 @@ class ReceiverCommandTest {
       String endpoint = awaitEndpoint(captured);
 
       // when: an application sends a span with the OTel OTLP/HTTP exporter
-      try (SdkTracerProvider tracing =
-          SdkTracerProvider.builder()
-              .addSpanProcessor(
-                  SimpleSpanProcessor.create(
-                      OtlpHttpSpanExporter.builder().setEndpoint(endpoint + "/v1/traces").build()))
-              .build()) {
+      try (SdkTracerProvider tracing = tracingTo(endpoint)) {
         tracing.get("app").spanBuilder("checkout").startSpan().end();
         assertThat(tracing.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
       }
@@ -204,6 +199,15 @@ class ReceiverCommandTest {
         .doesNotContain("\tat ");
   }
 
+  /** An application's tracing, exporting each span at once with the OTel OTLP/HTTP exporter. */
+  private static SdkTracerProvider tracingTo(String endpoint) {
+    return SdkTracerProvider.builder()
+        .addSpanProcessor(
+            SimpleSpanProcessor.create(
+                OtlpHttpSpanExporter.builder().setEndpoint(endpoint + "/v1/traces").build()))
+        .build();
+  }
+
   /** A receiver run in this JVM, with System.out captured, stopped when the test says. */
   private static final class Run implements AutoCloseable {
     final ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -324,14 +328,7 @@ class ReceiverCommandTest {
               "--color=never",
               wide.isEmpty() ? "--wide=false" : wide)) {
         // given: a span wider than the terminal
-        try (SdkTracerProvider tracing =
-            SdkTracerProvider.builder()
-                .addSpanProcessor(
-                    SimpleSpanProcessor.create(
-                        OtlpHttpSpanExporter.builder()
-                            .setEndpoint(run.endpoint() + "/v1/traces")
-                            .build()))
-                .build()) {
+        try (SdkTracerProvider tracing = tracingTo(run.endpoint())) {
           tracing
               .get("app")
               .spanBuilder("checkout")
@@ -372,14 +369,7 @@ class ReceiverCommandTest {
             new Case(PIPED, "--color=auto", false),
             new Case(PIPED, "--color", true))) {
       try (Run run = new Run(c.terminal(), c.option())) {
-        try (SdkTracerProvider tracing =
-            SdkTracerProvider.builder()
-                .addSpanProcessor(
-                    SimpleSpanProcessor.create(
-                        OtlpHttpSpanExporter.builder()
-                            .setEndpoint(run.endpoint() + "/v1/traces")
-                            .build()))
-                .build()) {
+        try (SdkTracerProvider tracing = tracingTo(run.endpoint())) {
           tracing.get("app").spanBuilder("checkout").startSpan().end();
           assertThat(tracing.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
         }
