@@ -3,6 +3,7 @@ package dev.shuttle.channel;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.shuttle.context.Cancellation;
 import dev.shuttle.context.Contexts;
+import dev.shuttle.internal.Checks;
 import dev.shuttle.internal.GoroutineRegistry;
 import dev.shuttle.internal.LiveGoroutine;
 import io.opentelemetry.context.Context;
@@ -140,11 +141,7 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
   private volatile @Nullable Throwable closeError;
 
   Channel(int capacity, @Nullable String name, boolean carriesContext) {
-    if (capacity < 0) {
-      throw new IllegalArgumentException(
-          "capacity must be 0 (rendezvous) or positive, but was " + capacity);
-    }
-    this.capacity = capacity;
+    this.capacity = Checks.capacity(capacity);
     this.name = name;
     this.carriesContext = carriesContext;
     this.items = new Object[capacity];

@@ -1,5 +1,6 @@
 package dev.shuttle.channel;
 
+import dev.shuttle.internal.Checks;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -26,11 +27,7 @@ public final class ChannelBuilder {
    * @throws IllegalArgumentException if {@code capacity} is negative
    */
   public ChannelBuilder capacity(int capacity) {
-    if (capacity < 0) {
-      throw new IllegalArgumentException(
-          "capacity must be 0 (rendezvous) or positive, but was " + capacity);
-    }
-    this.capacity = capacity;
+    this.capacity = Checks.capacity(capacity);
     return this;
   }
 

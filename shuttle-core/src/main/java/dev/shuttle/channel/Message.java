@@ -1,6 +1,7 @@
 package dev.shuttle.channel;
 
 import dev.shuttle.internal.CallerSpans;
+import dev.shuttle.internal.Checks;
 import dev.shuttle.internal.SpanOutcome;
 import dev.shuttle.telemetry.ChannelAttributes;
 import dev.shuttle.telemetry.ShuttleTelemetry;
@@ -68,7 +69,7 @@ public record Message<T>(T value, Context context) implements Received<T> {
    * @throws IllegalArgumentException if {@code spanName} is blank
    */
   public Span startSpan(String spanName, Attributes attributes, SpanRelation relation) {
-    CallerSpans.requireName(spanName);
+    Checks.spanName(spanName);
     Objects.requireNonNull(attributes, "attributes");
     Objects.requireNonNull(relation, "relation");
     SpanBuilder builder =

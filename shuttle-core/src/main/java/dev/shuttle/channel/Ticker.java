@@ -1,5 +1,6 @@
 package dev.shuttle.channel;
 
+import dev.shuttle.internal.Checks;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -65,7 +66,7 @@ public final class Ticker implements AutoCloseable {
    * @throws IllegalArgumentException if {@code period} is zero or negative
    */
   public void reset(Duration period) {
-    long nanos = TimerScheduler.nanos(Timers.requirePositive(period, "period"));
+    long nanos = TimerScheduler.nanos(Checks.positive(period, "period"));
     timer.arm(nanos, nanos);
   }
 

@@ -1,6 +1,7 @@
 package dev.shuttle.channel;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import dev.shuttle.internal.Checks;
 import dev.shuttle.internal.TaskLauncher;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.context.Context;
@@ -135,7 +136,7 @@ public final class Timer implements AutoCloseable {
    * @throws IllegalArgumentException if {@code delay} is negative
    */
   public boolean reset(Duration delay) {
-    long nanos = TimerScheduler.nanos(Timers.requireNotNegative(delay, "delay"));
+    long nanos = TimerScheduler.nanos(Checks.nonNegative(delay, "delay"));
     return arm(nanos, 0);
   }
 

@@ -1,6 +1,7 @@
 package dev.shuttle.channel;
 
 import dev.shuttle.context.Contexts;
+import dev.shuttle.internal.Checks;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +46,7 @@ public final class Timers {
    * @throws IllegalArgumentException if {@code delay} is negative
    */
   public static Timer timer(Duration delay) {
-    long nanos = TimerScheduler.nanos(requireNotNegative(delay, "delay"));
+    long nanos = TimerScheduler.nanos(Checks.nonNegative(delay, "delay"));
     Channel<Instant> channel =
         Channel.builder().capacity(1).name("timer").messageContext(false).build();
     Timer timer = Timer.sending(channel);
@@ -79,7 +80,7 @@ public final class Timers {
    * @throws IllegalArgumentException if {@code delay} is negative
    */
   public static Timer afterFunc(Duration delay, Runnable function) {
-    long nanos = TimerScheduler.nanos(requireNotNegative(delay, "delay"));
+    long nanos = TimerScheduler.nanos(Checks.nonNegative(delay, "delay"));
     Objects.requireNonNull(function, "function");
     Timer timer = Timer.running(function, Contexts.withoutCancel(Context.current()));
     timer.arm(nanos, 0);
@@ -93,27 +94,11 @@ public final class Timers {
    * @throws IllegalArgumentException if {@code period} is zero or negative
    */
   public static Ticker ticker(Duration period) {
-    long nanos = TimerScheduler.nanos(requirePositive(period, "period"));
+    long nanos = TimerScheduler.nanos(Checks.positive(period, "period"));
     Channel<Instant> channel =
         Channel.builder().capacity(1).name("ticker").messageContext(false).build();
     Timer timer = Timer.sending(channel);
     timer.arm(nanos, nanos);
     return new Ticker(timer);
-  }
-
-  static Duration requireNotNegative(Duration duration, String name) {
-    Objects.requireNonNull(duration, name);
-    if (duration.isNegative()) {
-      throw new IllegalArgumentException(name + " must not be negative, but was " + duration);
-    }
-    return duration;
-  }
-
-  static Duration requirePositive(Duration duration, String name) {
-    Objects.requireNonNull(duration, name);
-    if (duration.isZero() || duration.isNegative()) {
-      throw new IllegalArgumentException(name + " must be positive, but was " + duration);
-    }
-    return duration;
   }
 }

@@ -5,7 +5,7 @@ import dev.shuttle.channel.ChannelClosedException;
 import dev.shuttle.channel.Message;
 import dev.shuttle.context.CancelableContext;
 import dev.shuttle.context.Contexts;
-import dev.shuttle.internal.CallerSpans;
+import dev.shuttle.internal.Checks;
 import dev.shuttle.internal.GoroutineRegistry;
 import dev.shuttle.internal.InterruptOnCancel;
 import dev.shuttle.internal.Rethrow;
@@ -53,7 +53,7 @@ public final class FanOut {
       Context context, Channel<? extends T> input, int n, int buffer) {
     Objects.requireNonNull(context, "context");
     Objects.requireNonNull(input, "input");
-    requirePositive(n);
+    Checks.positive(n, "n");
     List<Channel<T>> outputs = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       outputs.add(Channel.buffered(buffer));
@@ -124,9 +124,9 @@ public final class FanOut {
       StageFunction<? super T, ? extends R> function,
       int buffer) {
     Objects.requireNonNull(input, "input");
-    CallerSpans.requireName(spanName);
+    Checks.spanName(spanName);
     Objects.requireNonNull(function, "function");
-    requirePositive(n);
+    Checks.positive(n, "n");
     CancelableContext workers = Contexts.withCancel(Objects.requireNonNull(context, "context"));
     Channel<R> results = Channel.buffered(buffer);
     AtomicInteger remaining = new AtomicInteger(n);
@@ -196,11 +196,5 @@ public final class FanOut {
       span.end();
     }
     return Objects.requireNonNull(result, "result");
-  }
-
-  private static void requirePositive(int n) {
-    if (n < 1) {
-      throw new IllegalArgumentException("n must be at least 1, but was " + n);
-    }
   }
 }

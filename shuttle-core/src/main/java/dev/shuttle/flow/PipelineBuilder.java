@@ -1,6 +1,6 @@
 package dev.shuttle.flow;
 
-import dev.shuttle.internal.CallerSpans;
+import dev.shuttle.internal.Checks;
 import dev.shuttle.telemetry.ChannelAttributes;
 import io.opentelemetry.api.common.Attributes;
 import java.util.ArrayList;
@@ -62,10 +62,7 @@ public final class PipelineBuilder<I, O> {
    * @throws IllegalArgumentException if {@code size} is negative
    */
   public PipelineBuilder<I, O> buffer(int size) {
-    if (size < 0) {
-      throw new IllegalArgumentException("buffer must not be negative, but was " + size);
-    }
-    this.buffer = size;
+    this.buffer = Checks.nonNegative(size, "buffer");
     return this;
   }
 
@@ -87,7 +84,7 @@ public final class PipelineBuilder<I, O> {
    * @throws IllegalArgumentException if {@code spanName} is blank
    */
   public PipelineBuilder<I, O> itemSpan(String spanName) {
-    this.itemSpanName = CallerSpans.requireName(spanName);
+    this.itemSpanName = Checks.spanName(spanName);
     this.itemAttributes = PipelineBuilder::noAttributes;
     return this;
   }
@@ -111,7 +108,7 @@ public final class PipelineBuilder<I, O> {
   public PipelineBuilder<I, O> itemSpan(
       String spanName, Function<? super I, Attributes> attributes) {
     Objects.requireNonNull(attributes, "attributes");
-    this.itemSpanName = CallerSpans.requireName(spanName);
+    this.itemSpanName = Checks.spanName(spanName);
     this.itemAttributes = (Function<Object, Attributes>) (Function<?, Attributes>) attributes;
     return this;
   }

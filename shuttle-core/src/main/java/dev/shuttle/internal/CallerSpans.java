@@ -4,7 +4,6 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
-import java.util.Objects;
 
 /**
  * Spans that a caller names and attributes, and that Shuttle completes with its own attributes: a
@@ -16,20 +15,6 @@ import java.util.Objects;
  */
 public final class CallerSpans {
   private CallerSpans() {}
-
-  /**
-   * Returns {@code spanName} if it can name a span.
-   *
-   * @throws NullPointerException if {@code spanName} is {@code null}
-   * @throws IllegalArgumentException if {@code spanName} is blank
-   */
-  public static String requireName(String spanName) {
-    Objects.requireNonNull(spanName, "spanName");
-    if (spanName.isBlank()) {
-      throw new IllegalArgumentException("spanName must not be blank");
-    }
-    return spanName;
-  }
 
   /**
    * Sets {@code key} to {@code value} on {@code span}, unless {@code given} (the caller's

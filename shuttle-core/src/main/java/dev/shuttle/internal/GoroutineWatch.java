@@ -31,14 +31,14 @@ public final class GoroutineWatch {
 
   /** Starts a {@link StallDetector} checking every {@code threshold / 2} (at least 10 ms). */
   public static Stoppable detectStalls(Duration threshold) {
-    requirePositive(threshold, "threshold");
+    Checks.positive(threshold, "threshold");
     long period = Math.max(threshold.toNanos() / 2, CoarseClock.TICK_NANOS);
     return schedule(new StallDetector(threshold), period);
   }
 
   /** Starts a {@link LiveExport} every {@code interval}. */
   public static Stoppable exportLive(Duration interval) {
-    requirePositive(interval, "interval");
+    Checks.positive(interval, "interval");
     return schedule(new LiveExport(interval), interval.toNanos());
   }
 
@@ -47,12 +47,6 @@ public final class GoroutineWatch {
         Scheduler.INSTANCE.scheduleWithFixedDelay(
             watcher, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
     return () -> future.cancel(false);
-  }
-
-  private static void requirePositive(Duration d, String name) {
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive, was " + d);
-    }
   }
 
   /** Registers the MBean and starts the watchers that system properties ask for. */

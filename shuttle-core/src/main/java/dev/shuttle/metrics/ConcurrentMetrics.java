@@ -1,5 +1,6 @@
 package dev.shuttle.metrics;
 
+import dev.shuttle.internal.Checks;
 import dev.shuttle.telemetry.CollectorMetricNames;
 import dev.shuttle.telemetry.ShuttleTelemetry;
 import io.opentelemetry.api.common.Attributes;
@@ -146,11 +147,8 @@ public final class ConcurrentMetrics implements AutoCloseable {
    * @throws IllegalArgumentException if {@code latency} is negative
    */
   public void recordLatency(Duration latency, Attributes attributes) {
-    Objects.requireNonNull(latency, "latency");
+    Checks.nonNegative(latency, "latency");
     Objects.requireNonNull(attributes, "attributes");
-    if (latency.isNegative()) {
-      throw new IllegalArgumentException("latency must not be negative, but was " + latency);
-    }
     try {
       this.latency.record(latency.toNanos() / nanosPerLatencyUnit, attributes);
     } catch (RuntimeException telemetryFailure) {

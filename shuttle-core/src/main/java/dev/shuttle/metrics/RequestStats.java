@@ -1,5 +1,6 @@
 package dev.shuttle.metrics;
 
+import dev.shuttle.internal.Checks;
 import dev.shuttle.telemetry.CollectorMetricNames;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.BatchCallback;
@@ -83,11 +84,7 @@ public final class RequestStats {
    * @throws IllegalArgumentException if {@code latency} is negative
    */
   public void record(Duration latency, boolean success) {
-    Objects.requireNonNull(latency, "latency");
-    if (latency.isNegative()) {
-      throw new IllegalArgumentException("latency must not be negative, but was " + latency);
-    }
-    long nanos = latency.toNanos();
+    long nanos = Checks.nonNegative(latency, "latency").toNanos();
     totalNanos.add(nanos);
     count.increment();
     if (!success) {
@@ -148,11 +145,8 @@ public final class RequestStats {
    */
   public BatchCallback bind(Meter meter, String namespace, Attributes attributes) {
     Objects.requireNonNull(meter, "meter");
-    Objects.requireNonNull(namespace, "namespace");
+    Checks.notBlank(namespace, "namespace");
     Objects.requireNonNull(attributes, "attributes");
-    if (namespace.isBlank()) {
-      throw new IllegalArgumentException("namespace must not be blank");
-    }
     ObservableLongMeasurement requests =
         meter
             .counterBuilder(namespace + "." + CollectorMetricNames.REQUESTS)

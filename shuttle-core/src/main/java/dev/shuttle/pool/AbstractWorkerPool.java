@@ -13,6 +13,7 @@ import dev.shuttle.context.Stoppable;
 import dev.shuttle.inspect.BlockedOn;
 import dev.shuttle.internal.BlockSite;
 import dev.shuttle.internal.CallerSpans;
+import dev.shuttle.internal.Checks;
 import dev.shuttle.internal.GoroutineRegistry;
 import dev.shuttle.internal.InterruptOnCancel;
 import dev.shuttle.internal.LiveGoroutine;
@@ -793,7 +794,7 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
    * @throws InterruptedException if the thread is interrupted while waiting
    */
   public final boolean awaitTermination(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + Validation.nonNegative(timeout, "timeout").toNanos();
+    long deadline = System.nanoTime() + Checks.nonNegative(timeout, "timeout").toNanos();
     List<Thread> threads;
     lock.lockInterruptibly();
     try {
@@ -830,7 +831,7 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
     if (count < 0) {
       throw new IllegalArgumentException("worker count must not be negative, but was " + count);
     }
-    long remaining = Validation.nonNegative(timeout, "timeout").toNanos();
+    long remaining = Checks.nonNegative(timeout, "timeout").toNanos();
     lock.lockInterruptibly();
     try {
       while (workers.size() > count) {
@@ -1024,7 +1025,7 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
         Callable<T> callable,
         @Nullable Channel<? super JobResult<T>> results) {
       this.context = Objects.requireNonNull(context, "context");
-      this.spanName = CallerSpans.requireName(spanName);
+      this.spanName = Checks.spanName(spanName);
       this.attributes = Objects.requireNonNull(attributes, "attributes");
       this.callable = Objects.requireNonNull(callable, "job");
       this.results = results;

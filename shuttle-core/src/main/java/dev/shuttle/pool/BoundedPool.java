@@ -9,6 +9,7 @@ import dev.shuttle.context.Stoppable;
 import dev.shuttle.inspect.BlockedOn;
 import dev.shuttle.internal.BlockSite;
 import dev.shuttle.internal.CallerSpans;
+import dev.shuttle.internal.Checks;
 import dev.shuttle.internal.GoroutineRegistry;
 import dev.shuttle.internal.LiveGoroutine;
 import dev.shuttle.internal.SpanOutcome;
@@ -322,7 +323,7 @@ public final class BoundedPool implements AutoCloseable {
    * @throws InterruptedException if the thread is interrupted while waiting
    */
   public boolean await(Duration timeout) throws InterruptedException {
-    long remaining = Validation.nonNegative(timeout, "timeout").toNanos();
+    long remaining = Checks.nonNegative(timeout, "timeout").toNanos();
     lock.lockInterruptibly();
     try {
       while (running > 0) {
@@ -425,7 +426,7 @@ public final class BoundedPool implements AutoCloseable {
 
     Run(Context context, String spanName, Attributes attributes, Callable<T> task) {
       this.context = Objects.requireNonNull(context, "context");
-      this.spanName = CallerSpans.requireName(spanName);
+      this.spanName = Checks.spanName(spanName);
       this.attributes = Objects.requireNonNull(attributes, "attributes");
       this.task = Objects.requireNonNull(task, "task");
     }
@@ -485,8 +486,8 @@ public final class BoundedPool implements AutoCloseable {
      * @throws IllegalStateException if the name was already set
      */
     public Builder name(String name) {
-      Validation.notSet(!this.name.isEmpty(), "name", this.name);
-      this.name = Validation.name(name);
+      Checks.notSet(!this.name.isEmpty(), "name", this.name);
+      this.name = Checks.name(name);
       return this;
     }
 
@@ -497,8 +498,8 @@ public final class BoundedPool implements AutoCloseable {
      * @throws IllegalStateException if it was already set
      */
     public Builder maxConcurrency(int maxConcurrency) {
-      Validation.notSet(this.maxConcurrency != -1, "maxConcurrency", this.maxConcurrency);
-      this.maxConcurrency = Validation.positive(maxConcurrency, "maxConcurrency");
+      Checks.notSet(this.maxConcurrency != -1, "maxConcurrency", this.maxConcurrency);
+      this.maxConcurrency = Checks.positive(maxConcurrency, "maxConcurrency");
       return this;
     }
 

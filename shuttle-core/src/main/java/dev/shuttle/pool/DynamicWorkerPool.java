@@ -1,5 +1,6 @@
 package dev.shuttle.pool;
 
+import dev.shuttle.internal.Checks;
 import dev.shuttle.telemetry.PoolAttributes;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -75,12 +76,12 @@ public final class DynamicWorkerPool extends AbstractWorkerPool {
    */
   public void resize(int min, int max, Duration idleTimeout) {
     checkBounds(min, max);
-    resizeTo(min, max, Validation.positive(idleTimeout, "idleTimeout"));
+    resizeTo(min, max, Checks.positive(idleTimeout, "idleTimeout"));
   }
 
   private static void checkBounds(int min, int max) {
-    Validation.nonNegative(min, "minWorkers");
-    Validation.positive(max, "maxWorkers");
+    Checks.nonNegative(min, "minWorkers");
+    Checks.positive(max, "maxWorkers");
     if (min > max) {
       throw new IllegalArgumentException(
           "minWorkers (" + min + ") must not be greater than maxWorkers (" + max + ")");
@@ -109,8 +110,8 @@ public final class DynamicWorkerPool extends AbstractWorkerPool {
      * @throws IllegalStateException if the name was already set
      */
     public Builder name(String name) {
-      Validation.notSet(!this.name.isEmpty(), "name", this.name);
-      this.name = Validation.name(name);
+      Checks.notSet(!this.name.isEmpty(), "name", this.name);
+      this.name = Checks.name(name);
       return this;
     }
 
@@ -121,8 +122,8 @@ public final class DynamicWorkerPool extends AbstractWorkerPool {
      * @throws IllegalStateException if it was already set
      */
     public Builder minWorkers(int minWorkers) {
-      Validation.notSet(this.minWorkers != -1, "minWorkers", this.minWorkers);
-      this.minWorkers = Validation.nonNegative(minWorkers, "minWorkers");
+      Checks.notSet(this.minWorkers != -1, "minWorkers", this.minWorkers);
+      this.minWorkers = Checks.nonNegative(minWorkers, "minWorkers");
       return this;
     }
 
@@ -134,8 +135,8 @@ public final class DynamicWorkerPool extends AbstractWorkerPool {
      * @throws IllegalStateException if it was already set
      */
     public Builder maxWorkers(int maxWorkers) {
-      Validation.notSet(this.maxWorkers != -1, "maxWorkers", this.maxWorkers);
-      this.maxWorkers = Validation.positive(maxWorkers, "maxWorkers");
+      Checks.notSet(this.maxWorkers != -1, "maxWorkers", this.maxWorkers);
+      this.maxWorkers = Checks.positive(maxWorkers, "maxWorkers");
       return this;
     }
 
@@ -146,8 +147,8 @@ public final class DynamicWorkerPool extends AbstractWorkerPool {
      * @throws IllegalStateException if it was already set
      */
     public Builder queueCapacity(int capacity) {
-      Validation.notSet(queueCapacity != -1, "queue capacity", queueCapacity);
-      this.queueCapacity = Validation.positive(capacity, "queue capacity");
+      Checks.notSet(queueCapacity != -1, "queue capacity", queueCapacity);
+      this.queueCapacity = Checks.positive(capacity, "queue capacity");
       return this;
     }
 
@@ -159,8 +160,8 @@ public final class DynamicWorkerPool extends AbstractWorkerPool {
      * @throws IllegalStateException if it was already set
      */
     public Builder growThreshold(int threshold) {
-      Validation.notSet(growThreshold != -1, "growThreshold", growThreshold);
-      this.growThreshold = Validation.nonNegative(threshold, "growThreshold");
+      Checks.notSet(growThreshold != -1, "growThreshold", growThreshold);
+      this.growThreshold = Checks.nonNegative(threshold, "growThreshold");
       return this;
     }
 
@@ -172,8 +173,8 @@ public final class DynamicWorkerPool extends AbstractWorkerPool {
      * @throws IllegalStateException if it was already set
      */
     public Builder idleTimeout(Duration idleTimeout) {
-      Validation.notSet(this.idleTimeout != null, "idleTimeout", String.valueOf(this.idleTimeout));
-      this.idleTimeout = Validation.positive(idleTimeout, "idleTimeout");
+      Checks.notSet(this.idleTimeout != null, "idleTimeout", String.valueOf(this.idleTimeout));
+      this.idleTimeout = Checks.positive(idleTimeout, "idleTimeout");
       return this;
     }
 

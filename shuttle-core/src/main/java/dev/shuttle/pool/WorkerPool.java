@@ -1,5 +1,6 @@
 package dev.shuttle.pool;
 
+import dev.shuttle.internal.Checks;
 import dev.shuttle.telemetry.PoolAttributes;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -75,8 +76,8 @@ public final class WorkerPool extends AbstractWorkerPool {
      * @throws IllegalStateException if the name was already set
      */
     public Builder name(String name) {
-      Validation.notSet(!this.name.isEmpty(), "name", this.name);
-      this.name = Validation.name(name);
+      Checks.notSet(!this.name.isEmpty(), "name", this.name);
+      this.name = Checks.name(name);
       return this;
     }
 
@@ -87,8 +88,8 @@ public final class WorkerPool extends AbstractWorkerPool {
      * @throws IllegalStateException if the size was already set
      */
     public Builder size(int size) {
-      Validation.notSet(this.size != -1, "size", this.size);
-      this.size = Validation.positive(size, "size");
+      Checks.notSet(this.size != -1, "size", this.size);
+      this.size = Checks.positive(size, "size");
       return this;
     }
 
@@ -99,8 +100,8 @@ public final class WorkerPool extends AbstractWorkerPool {
      * @throws IllegalStateException if the capacity was already set
      */
     public Builder queueCapacity(int capacity) {
-      Validation.notSet(queueCapacity != -1, "queue capacity", queueCapacity);
-      this.queueCapacity = Validation.positive(capacity, "queue capacity");
+      Checks.notSet(queueCapacity != -1, "queue capacity", queueCapacity);
+      this.queueCapacity = Checks.positive(capacity, "queue capacity");
       return this;
     }
 
