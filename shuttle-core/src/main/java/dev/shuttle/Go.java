@@ -1,7 +1,7 @@
 package dev.shuttle;
 
-import dev.shuttle.internal.InterruptOnCancel;
-import dev.shuttle.internal.TaskLauncher;
+import dev.shuttle.internal.run.InterruptOnCancel;
+import dev.shuttle.internal.run.TaskLauncher;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
@@ -165,7 +165,7 @@ public final class Go {
         context,
         spanName,
         attributes,
-        task,
+        task::run,
         failure -> {
           if (failure != null) {
             TaskLauncher.reportUncaught(failure);

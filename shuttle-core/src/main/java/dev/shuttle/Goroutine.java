@@ -5,7 +5,7 @@ import dev.shuttle.internal.BlockSite;
 import dev.shuttle.internal.GoroutineRegistry;
 import dev.shuttle.internal.LiveGoroutine;
 import dev.shuttle.internal.Rethrow;
-import dev.shuttle.internal.TaskLauncher;
+import dev.shuttle.internal.run.TaskLauncher;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.context.Context;
 import java.lang.ref.Cleaner;

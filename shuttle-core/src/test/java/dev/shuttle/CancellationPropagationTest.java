@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.shuttle.context.CancelableContext;
 import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.context.Contexts;
-import dev.shuttle.inspect.Goroutines;
 import dev.shuttle.sync.WaitGroup;
 import dev.shuttle.telemetry.ShuttleMetricNames;
 import dev.shuttle.testing.TelemetryExtension;

@@ -2,7 +2,7 @@ package dev.shuttle.channel;
 
 import dev.shuttle.internal.CallerSpans;
 import dev.shuttle.internal.Checks;
-import dev.shuttle.internal.SpanOutcome;
+import dev.shuttle.internal.run.SpanOutcome;
 import dev.shuttle.telemetry.ChannelAttributes;
 import dev.shuttle.telemetry.ShuttleTelemetry;
 import io.opentelemetry.api.common.Attributes;

@@ -2,7 +2,7 @@ package dev.shuttle.channel;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.shuttle.internal.Checks;
-import dev.shuttle.internal.TaskLauncher;
+import dev.shuttle.internal.run.TaskLauncher;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.context.Context;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.shuttle.inspect;
 
+import dev.shuttle.Goroutines;
 import io.opentelemetry.api.trace.SpanContext;
 import java.time.Duration;
 import java.time.Instant;

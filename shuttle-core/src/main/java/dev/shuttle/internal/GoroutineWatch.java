@@ -1,7 +1,5 @@
 package dev.shuttle.internal;
 
-import dev.shuttle.context.Stoppable;
-import dev.shuttle.inspect.Goroutines;
 import dev.shuttle.inspect.GoroutinesMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -29,20 +27,27 @@ public final class GoroutineWatch {
 
   private GoroutineWatch() {}
 
+  /** A running watcher. */
+  @FunctionalInterface
+  public interface Watcher {
+    /** Stops the watcher; {@code false} if it was already stopped. */
+    boolean stop();
+  }
+
   /** Starts a {@link StallDetector} checking every {@code threshold / 2} (at least 10 ms). */
-  public static Stoppable detectStalls(Duration threshold) {
+  public static Watcher detectStalls(Duration threshold) {
     Checks.positive(threshold, "threshold");
     long period = Math.max(threshold.toNanos() / 2, CoarseClock.TICK_NANOS);
     return schedule(new StallDetector(threshold), period);
   }
 
   /** Starts a {@link LiveExport} every {@code interval}. */
-  public static Stoppable exportLive(Duration interval) {
+  public static Watcher exportLive(Duration interval) {
     Checks.positive(interval, "interval");
     return schedule(new LiveExport(interval), interval.toNanos());
   }
 
-  private static Stoppable schedule(Runnable watcher, long periodNanos) {
+  private static Watcher schedule(Runnable watcher, long periodNanos) {
     ScheduledFuture<?> future =
         Scheduler.INSTANCE.scheduleWithFixedDelay(
             watcher, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
@@ -67,7 +72,7 @@ public final class GoroutineWatch {
       ManagementFactory.getPlatformMBeanServer()
           .registerMBean(
               new StandardMBean(new GoroutinesMBean(), GoroutinesMXBean.class, true),
-              new ObjectName(Goroutines.OBJECT_NAME));
+              new ObjectName(GoroutinesMXBean.OBJECT_NAME));
     } catch (JMException | RuntimeException e) { // e.g. registered by another class loader
       LOG.log(System.Logger.Level.DEBUG, "goroutine MBean not registered", e);
     }

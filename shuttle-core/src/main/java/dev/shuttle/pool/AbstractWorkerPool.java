@@ -15,9 +15,9 @@ import dev.shuttle.internal.BlockSite;
 import dev.shuttle.internal.CallerSpans;
 import dev.shuttle.internal.Checks;
 import dev.shuttle.internal.GoroutineRegistry;
-import dev.shuttle.internal.InterruptOnCancel;
 import dev.shuttle.internal.LiveGoroutine;
-import dev.shuttle.internal.SpanOutcome;
+import dev.shuttle.internal.run.InterruptOnCancel;
+import dev.shuttle.internal.run.SpanOutcome;
 import dev.shuttle.telemetry.PoolAttributes;
 import dev.shuttle.telemetry.ShuttleTelemetry;
 import io.opentelemetry.api.common.Attributes;
@@ -645,7 +645,7 @@ public abstract sealed class AbstractWorkerPool implements AutoCloseable
     try {
       if (failure != null) {
         canceled =
-            jobContext.cancellation().isDone() || SpanOutcome.findContextDone(failure) != null;
+            jobContext.cancellation().isDone() || ContextDoneException.findIn(failure) != null;
         SpanOutcome.recordFailure(span, failure);
       }
     } finally {

@@ -1,7 +1,6 @@
 package dev.shuttle.pool;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
-import dev.shuttle.Task;
 import dev.shuttle.context.Cancellation;
 import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.context.Contexts;
@@ -12,8 +11,7 @@ import dev.shuttle.internal.CallerSpans;
 import dev.shuttle.internal.Checks;
 import dev.shuttle.internal.GoroutineRegistry;
 import dev.shuttle.internal.LiveGoroutine;
-import dev.shuttle.internal.SpanOutcome;
-import dev.shuttle.internal.TaskLauncher;
+import dev.shuttle.internal.run.TaskLauncher;
 import dev.shuttle.telemetry.PoolAttributes;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -413,7 +411,7 @@ public final class BoundedPool implements AutoCloseable {
    * thread. {@code id} and {@code waitNanos} are written before the thread starts, which publishes
    * them to it.
    */
-  private final class Run<T> implements Task, TaskLauncher.Completion {
+  private final class Run<T> implements TaskLauncher.Body, TaskLauncher.Completion {
     final Context context;
     final String spanName;
     final Attributes attributes;
@@ -451,7 +449,7 @@ public final class BoundedPool implements AutoCloseable {
       PoolMetrics.Outcome outcome;
       if (failure == null) {
         outcome = PoolMetrics.Outcome.SUCCESS;
-      } else if (SpanOutcome.findContextDone(failure) != null) {
+      } else if (ContextDoneException.findIn(failure) != null) {
         outcome = PoolMetrics.Outcome.CANCELED;
       } else {
         outcome = PoolMetrics.Outcome.FAILURE;

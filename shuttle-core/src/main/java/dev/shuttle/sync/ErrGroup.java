@@ -9,8 +9,8 @@ import dev.shuttle.internal.BlockSite;
 import dev.shuttle.internal.GoroutineRegistry;
 import dev.shuttle.internal.LiveGoroutine;
 import dev.shuttle.internal.Rethrow;
-import dev.shuttle.internal.SpanOutcome;
-import dev.shuttle.internal.TaskLauncher;
+import dev.shuttle.internal.run.SpanOutcome;
+import dev.shuttle.internal.run.TaskLauncher;
 import dev.shuttle.telemetry.ShuttleAttributes;
 import dev.shuttle.telemetry.ShuttleTelemetry;
 import io.opentelemetry.api.common.Attributes;
@@ -232,7 +232,7 @@ public final class ErrGroup {
         context,
         spanName,
         attributes,
-        task,
+        task::run,
         failure -> {
           try {
             if (failure != null) {

@@ -9,7 +9,7 @@ import dev.shuttle.inspect.BlockedOn;
 import dev.shuttle.internal.BlockSite;
 import dev.shuttle.internal.GoroutineRegistry;
 import dev.shuttle.internal.LiveGoroutine;
-import dev.shuttle.internal.TaskLauncher;
+import dev.shuttle.internal.run.TaskLauncher;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
@@ -124,7 +124,7 @@ public final class WaitGroup {
         Context.current(),
         spanName,
         attributes,
-        task,
+        task::run,
         failure -> {
           try {
             if (failure != null) {

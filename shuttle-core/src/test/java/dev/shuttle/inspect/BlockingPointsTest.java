@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shuttle.Go;
 import dev.shuttle.Goroutine;
+import dev.shuttle.Goroutines;
 import dev.shuttle.channel.Channel;
 import dev.shuttle.channel.Select;
 import dev.shuttle.context.CancelableContext;

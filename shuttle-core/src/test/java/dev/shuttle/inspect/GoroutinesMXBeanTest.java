@@ -20,7 +20,7 @@ class GoroutinesMXBeanTest {
     Channel<String> parked = Channel.builder().name("parked-for-jmx").build();
     Go.go(parked::receive);
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    ObjectName name = new ObjectName(Goroutines.OBJECT_NAME);
+    ObjectName name = new ObjectName(GoroutinesMXBean.OBJECT_NAME);
     Waits.until(() -> server.isRegistered(name));
     GoroutinesMXBean bean = JMX.newMXBeanProxy(server, name, GoroutinesMXBean.class);
 

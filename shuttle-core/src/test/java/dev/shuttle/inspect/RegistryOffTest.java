@@ -3,6 +3,7 @@ package dev.shuttle.inspect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shuttle.Go;
+import dev.shuttle.Goroutines;
 import dev.shuttle.channel.Channel;
 import dev.shuttle.channel.Select;
 import dev.shuttle.sync.ErrGroup;

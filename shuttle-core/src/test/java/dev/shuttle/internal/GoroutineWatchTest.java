@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shuttle.Go;
+import dev.shuttle.Goroutines;
 import dev.shuttle.channel.Channel;
 import dev.shuttle.context.Stoppable;
 import dev.shuttle.inspect.GoroutineInfo;
-import dev.shuttle.inspect.Goroutines;
 import dev.shuttle.telemetry.GoroutineAttributes;
 import dev.shuttle.telemetry.ShuttleMetricNames;
 import dev.shuttle.telemetry.ShuttleTelemetry;

@@ -11,9 +11,9 @@ import static io.opentelemetry.api.common.AttributeKey.stringKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shuttle.Goroutines;
 import dev.shuttle.channel.Channel;
 import dev.shuttle.inspect.GoroutineInfo;
-import dev.shuttle.inspect.Goroutines;
 import dev.shuttle.telemetry.PoolAttributes;
 import dev.shuttle.testing.TelemetryExtension;
 import io.opentelemetry.api.common.AttributeKey;

@@ -1,9 +1,9 @@
 package dev.shuttle.demo;
 
+import dev.shuttle.Goroutines;
 import dev.shuttle.context.Stoppable;
 import dev.shuttle.demo.scenario.Scenario;
 import dev.shuttle.demo.scenario.Scenarios;
-import dev.shuttle.inspect.Goroutines;
 import dev.shuttle.otel.OtlpProtocol;
 import dev.shuttle.otel.ShuttleOtel;
 import dev.shuttle.receiver.OtlpJson;

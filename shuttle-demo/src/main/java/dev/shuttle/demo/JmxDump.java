@@ -1,6 +1,6 @@
 package dev.shuttle.demo;
 
-import dev.shuttle.inspect.Goroutines;
+import dev.shuttle.inspect.GoroutinesMXBean;
 import dev.shuttle.receiver.render.Untrusted;
 import java.io.IOException;
 import java.io.InvalidClassException;
@@ -106,14 +106,14 @@ final class JmxDump {
     return new GoroutinesFailure(
         target
             + " has no Shuttle goroutines MBean ("
-            + Goroutines.OBJECT_NAME
+            + GoroutinesMXBean.OBJECT_NAME
             + "): it has started no Shuttle goroutine yet, or it does not run Shuttle (or runs one"
             + " older than this command)");
   }
 
   private static ObjectName objectName() {
     try {
-      return new ObjectName(Goroutines.OBJECT_NAME);
+      return new ObjectName(GoroutinesMXBean.OBJECT_NAME);
     } catch (MalformedObjectNameException e) {
       throw new IllegalStateException(e);
     }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import dev.shuttle.Go;
+import dev.shuttle.Goroutines;
 import dev.shuttle.channel.Channel;
 import dev.shuttle.context.Stoppable;
-import dev.shuttle.inspect.Goroutines;
 import dev.shuttle.otel.OtlpProtocol;
 import dev.shuttle.receiver.TelemetryStore;
 import dev.shuttle.telemetry.GoroutineAttributes;

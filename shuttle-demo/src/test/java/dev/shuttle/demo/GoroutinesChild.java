@@ -1,8 +1,9 @@
 package dev.shuttle.demo;
 
 import dev.shuttle.Go;
+import dev.shuttle.Goroutines;
 import dev.shuttle.channel.Channel;
-import dev.shuttle.inspect.Goroutines;
+import dev.shuttle.inspect.GoroutinesMXBean;
 import dev.shuttle.sync.ErrGroup;
 import dev.shuttle.telemetry.ShuttleTelemetry;
 import io.opentelemetry.api.common.Attributes;
@@ -74,7 +75,7 @@ public final class GoroutinesChild {
    */
   private static void awaitBlocked(int count) throws Exception {
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    ObjectName name = new ObjectName(Goroutines.OBJECT_NAME);
+    ObjectName name = new ObjectName(GoroutinesMXBean.OBJECT_NAME);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while ((Goroutines.snapshot().blockedCount() < count || !server.isRegistered(name))
         && System.nanoTime() < deadline) {

@@ -1,8 +1,8 @@
 package dev.shuttle.test;
 
+import dev.shuttle.Goroutines;
 import dev.shuttle.inspect.GoroutineDump;
 import dev.shuttle.inspect.GoroutineInfo;
-import dev.shuttle.inspect.Goroutines;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

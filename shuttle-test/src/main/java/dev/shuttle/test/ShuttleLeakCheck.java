@@ -20,13 +20,13 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * A JUnit Jupiter extension that fails a test which leaves behind Shuttle goroutines (pool workers
  * included) or Shuttle spans it did not end, and prints a goroutine dump of what leaked.
  *
- * <p>Before each test it notes the live goroutines ({@link
- * dev.shuttle.inspect.Goroutines#snapshot}) and the spans started so far; after the test (and its
- * {@code @AfterEach} methods) it waits up to a grace period for the goroutines that appeared during
- * the test to end ({@link dev.shuttle.inspect.Goroutines#awaitEnd}) and for the Shuttle spans that
- * started during the test to end, then fails the test with the ones left. Goroutines alive before
- * the test (started by earlier tests or in {@code @BeforeAll}) are never blamed on it. Spans are
- * seen only through an {@link #spanProcessor()} added to the SDK the test uses.
+ * <p>Before each test it notes the live goroutines ({@link dev.shuttle.Goroutines#snapshot}) and
+ * the spans started so far; after the test (and its {@code @AfterEach} methods) it waits up to a
+ * grace period for the goroutines that appeared during the test to end ({@link
+ * dev.shuttle.Goroutines#awaitEnd}) and for the Shuttle spans that started during the test to end,
+ * then fails the test with the ones left. Goroutines alive before the test (started by earlier
+ * tests or in {@code @BeforeAll}) are never blamed on it. Spans are seen only through an {@link
+ * #spanProcessor()} added to the SDK the test uses.
  *
  * <p>Use it with {@code @ExtendWith(ShuttleLeakCheck.class)}, or for every test by auto-detection:
  * {@code junit.jupiter.extensions.autodetection.enabled=true} in {@code junit-platform.properties}

@@ -7,10 +7,10 @@ import static io.opentelemetry.api.common.AttributeKey.stringKey;
 
 import dev.shuttle.Go;
 import dev.shuttle.Goroutine;
+import dev.shuttle.Spans;
 import dev.shuttle.context.CancelableContext;
 import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.context.Contexts;
-import dev.shuttle.telemetry.Spans;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;

@@ -2,12 +2,12 @@ package dev.shuttle.demo.scenario;
 
 import static io.opentelemetry.api.common.AttributeKey.longKey;
 
+import dev.shuttle.Goroutines;
 import dev.shuttle.channel.Channel;
 import dev.shuttle.context.CancelableContext;
 import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.context.Contexts;
 import dev.shuttle.inspect.GoroutineDump;
-import dev.shuttle.inspect.Goroutines;
 import dev.shuttle.sync.ErrGroup;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;

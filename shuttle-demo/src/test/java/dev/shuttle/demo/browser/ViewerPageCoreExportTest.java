@@ -3,9 +3,9 @@ package dev.shuttle.demo.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shuttle.Go;
+import dev.shuttle.Goroutines;
 import dev.shuttle.channel.Channel;
 import dev.shuttle.context.Stoppable;
-import dev.shuttle.inspect.Goroutines;
 import dev.shuttle.otel.OtlpProtocol;
 import dev.shuttle.otel.ShuttleOtel;
 import dev.shuttle.receiver.OtlpReceiver;

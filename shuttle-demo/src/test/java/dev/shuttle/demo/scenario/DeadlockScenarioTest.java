@@ -6,8 +6,8 @@ import static dev.shuttle.demo.OtlpRun.statusMessage;
 import static io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shuttle.Goroutines;
 import dev.shuttle.demo.OtlpRun;
-import dev.shuttle.inspect.Goroutines;
 import dev.shuttle.otel.OtlpProtocol;
 import dev.shuttle.receiver.StoredSpan;
 import org.junit.jupiter.api.BeforeAll;

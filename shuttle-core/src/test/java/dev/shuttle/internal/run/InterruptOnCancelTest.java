@@ -1,4 +1,4 @@
-package dev.shuttle.internal;
+package dev.shuttle.internal.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

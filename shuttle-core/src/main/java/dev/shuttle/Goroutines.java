@@ -1,7 +1,10 @@
-package dev.shuttle.inspect;
+package dev.shuttle;
 
 import dev.shuttle.context.Stoppable;
+import dev.shuttle.inspect.GoroutineDump;
+import dev.shuttle.inspect.GoroutineInfo;
 import dev.shuttle.internal.GoroutineRegistry;
+import dev.shuttle.internal.GoroutineWatch;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Objects;
@@ -25,9 +28,6 @@ import java.util.Objects;
  * <p>All methods are thread-safe.
  */
 public final class Goroutines {
-  /** The JMX name of the {@link GoroutinesMXBean}. */
-  public static final String OBJECT_NAME = "dev.shuttle:type=Goroutines";
-
   private Goroutines() {}
 
   /** Whether the registry records goroutines ({@code -Dshuttle.goroutines.registry}). */
@@ -77,7 +77,7 @@ public final class Goroutines {
    */
   public static Stoppable detectStalls(Duration threshold) {
     Objects.requireNonNull(threshold, "threshold");
-    return dev.shuttle.internal.GoroutineWatch.detectStalls(threshold);
+    return GoroutineWatch.detectStalls(threshold)::stop;
   }
 
   /**
@@ -90,6 +90,6 @@ public final class Goroutines {
    */
   public static Stoppable exportLive(Duration interval) {
     Objects.requireNonNull(interval, "interval");
-    return dev.shuttle.internal.GoroutineWatch.exportLive(interval);
+    return GoroutineWatch.exportLive(interval)::stop;
   }
 }

@@ -1,32 +1,23 @@
-package dev.shuttle.telemetry;
+package dev.shuttle.internal.run;
 
 import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.context.ContextError;
+import dev.shuttle.telemetry.ShuttleAttributes;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 
 /**
- * Records failures on your own spans the way Shuttle records them on its own: status ERROR with the
- * message, {@code error.type}, an exception event, and for a cancelled or timed-out context {@code
- * operation.canceled} or {@code timeout.exceeded} with the cause's message as {@code
- * failure.cause}.
+ * Records how a unit of work ended on its span, the same way everywhere in Shuttle: status Unset on
+ * success; on failure status ERROR with the message, {@code error.type}, an exception event, and
+ * for a cancelled or timed-out context {@code operation.canceled} or {@code timeout.exceeded} with
+ * the cause's message as {@code failure.cause}. Never throws: telemetry must not break user code.
+ * The public {@code dev.shuttle.Spans} offers the same to users' own spans.
  *
- * {@snippet :
- * try {
- *   callBackend();
- * } catch (Exception e) {
- *   Spans.recordFailure(span, e);
- *   throw e;
- * } finally {
- *   span.end();
- * }
- * }
- *
- * <p>Never throws; thread-safe as the span is. Shuttle's own spans are recorded by this class too,
- * so yours and Shuttle's read the same.
+ * <p>Stateless; thread-safe as the span is.
  */
-public final class Spans {
-  private Spans() {}
+public final class SpanOutcome {
+  private SpanOutcome() {}
 
   /** Records {@code failure} on {@code span}; see the class description. */
   public static void recordFailure(Span span, Throwable failure) {
@@ -56,14 +47,21 @@ public final class Spans {
   }
 
   /**
-   * Returns the {@code error.type} Shuttle records for {@code failure}: its class's canonical name
-   * ({@code Outer.Inner}), which is what the OpenTelemetry SDK writes in {@code exception.type}, so
-   * that spans, their exception events and metrics agree; the binary name for classes that have no
-   * canonical name (local and anonymous classes).
+   * Returns the {@code error.type} Shuttle records for {@code failure}: its class's canonical name,
+   * else its binary name.
    */
   public static String errorType(Throwable failure) {
     Class<?> type = failure.getClass();
     String canonical = type.getCanonicalName();
     return canonical != null ? canonical : type.getName();
+  }
+
+  /** Records an event on {@code span}, swallowing any telemetry failure. */
+  public static void addEvent(Span span, String name, Attributes attributes) {
+    try {
+      span.addEvent(name, attributes);
+    } catch (RuntimeException telemetryFailure) {
+      // A broken exporter or span implementation must not replace the user's failure.
+    }
   }
 }

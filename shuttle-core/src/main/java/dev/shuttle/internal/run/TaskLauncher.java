@@ -1,6 +1,8 @@
-package dev.shuttle.internal;
+package dev.shuttle.internal.run;
 
-import dev.shuttle.Task;
+import dev.shuttle.internal.GoroutineRegistry;
+import dev.shuttle.internal.LiveGoroutine;
+import dev.shuttle.internal.PerOpenTelemetry;
 import dev.shuttle.telemetry.ShuttleAttributes;
 import dev.shuttle.telemetry.ShuttleMetricNames;
 import dev.shuttle.telemetry.ShuttleTelemetry;
@@ -26,6 +28,13 @@ public final class TaskLauncher {
 
   private TaskLauncher() {}
 
+  /** The work a goroutine runs ({@code dev.shuttle.Task}'s shape, which callers adapt). */
+  @FunctionalInterface
+  public interface Body {
+    /** Does the work. */
+    void run() throws Exception;
+  }
+
   /** Receives the outcome of a task, on the task's thread, after its span has ended. */
   @FunctionalInterface
   public interface Completion {
@@ -45,7 +54,7 @@ public final class TaskLauncher {
       Context context,
       @Nullable String spanName,
       Attributes attributes,
-      Task task,
+      Body task,
       Completion completion) {
     long parentId = GoroutineRegistry.currentId();
     Thread thread =
@@ -61,7 +70,7 @@ public final class TaskLauncher {
       Context context,
       @Nullable String spanName,
       Attributes attributes,
-      Task task,
+      Body task,
       Completion completion) {
     Instruments instruments = INSTRUMENTS.get();
     instruments.started.add(1);

@@ -1,4 +1,4 @@
-package dev.shuttle.internal;
+package dev.shuttle.internal.run;
 
 import dev.shuttle.context.Cancellation;
 import dev.shuttle.context.ContextDoneException;
