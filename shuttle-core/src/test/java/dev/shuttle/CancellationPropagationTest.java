@@ -43,7 +43,7 @@ class CancellationPropagationTest {
       }
       from = to;
     }
-    WaitGroup neverDone = new WaitGroup();
+    WaitGroup neverDone = WaitGroup.create();
     neverDone.add(1);
     ConcurrentLinkedQueue<Long> unblockedAt = new ConcurrentLinkedQueue<>();
     CountDownLatch blocked = new CountDownLatch(nodes.size() * 2);

@@ -40,7 +40,7 @@ class TraceShapeTest {
 
     // when
     try (Scope ignored = parent.makeCurrent()) {
-      WaitGroup wg = new WaitGroup();
+      WaitGroup wg = WaitGroup.create();
       for (int i = 0; i < TASKS.size(); i++) {
         String name = TASKS.get(i);
         wg.go(

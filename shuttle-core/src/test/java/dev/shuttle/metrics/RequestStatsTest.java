@@ -26,7 +26,7 @@ class RequestStatsTest {
   @Test
   void beforeTheFirstRequestEveryFigureIsZeroNotNaN() {
     // given
-    RequestStats stats = new RequestStats();
+    RequestStats stats = RequestStats.create();
 
     // when
     RequestStats.Snapshot snapshot = stats.snapshot();
@@ -43,7 +43,7 @@ class RequestStatsTest {
   @Test
   void recordsCountErrorsLatenciesAndTheLastRequest() {
     // given
-    RequestStats stats = new RequestStats();
+    RequestStats stats = RequestStats.create();
 
     // when
     stats.record(Duration.ofMillis(10), true);
@@ -68,7 +68,7 @@ class RequestStatsTest {
   @Test
   void concurrentRecordersLoseNothingAndReadersNeverSeeMoreErrorsThanRequests() throws Exception {
     // given
-    RequestStats stats = new RequestStats();
+    RequestStats stats = RequestStats.create();
     int threads = 4;
     int perThread = System.getenv("CI") != null ? 200_000 : 50_000;
     AtomicBoolean writing = new AtomicBoolean(true);
@@ -108,7 +108,7 @@ class RequestStatsTest {
   @Test
   void bindExportsOneConsistentSnapshotAsObservableInstrumentsUntilClosed() {
     // given
-    RequestStats stats = new RequestStats();
+    RequestStats stats = RequestStats.create();
     Attributes service = Attributes.of(AttributeKey.stringKey("service.name"), "checkout");
     BatchCallback exported = stats.bind(otel.provider.get("test"), "checkout", service);
 
@@ -133,7 +133,7 @@ class RequestStatsTest {
   @Test
   void anEmptyStatisticsExportsAZeroErrorRate() {
     // given
-    RequestStats stats = new RequestStats();
+    RequestStats stats = RequestStats.create();
 
     // when
     try (BatchCallback ignored =
@@ -147,7 +147,7 @@ class RequestStatsTest {
 
   @Test
   void badInputIsRejectedWithAClearMessage() {
-    RequestStats stats = new RequestStats();
+    RequestStats stats = RequestStats.create();
     assertThatThrownBy(() -> stats.record(Duration.ofMillis(-5), true))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("latency must not be negative, but was PT-0.005S");

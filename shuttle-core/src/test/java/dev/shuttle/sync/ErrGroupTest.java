@@ -213,10 +213,10 @@ class ErrGroupTest {
     ErrGroup group = ErrGroup.withContext(Context.root());
     assertThatThrownBy(() -> group.setLimit(-1))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("at least 1, was -1");
+        .hasMessageContaining("at least 1, but was -1");
     assertThatThrownBy(() -> ErrGroup.builder(Context.root()).limit(0))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("at least 1, was 0");
+        .hasMessageContaining("at least 1, but was 0");
     assertThatThrownBy(() -> group.go(null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("task");
