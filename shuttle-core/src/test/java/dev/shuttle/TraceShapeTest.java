@@ -36,7 +36,7 @@ class TraceShapeTest {
   @Test
   void goroutinesUnderAWaitGroupAreChildrenOfTheCallersSpanInOneTrace() throws Exception {
     // given: the guide's WaitGroupTracing
-    Span parent = telemetry.sdk().getTracer("test").spanBuilder("parallel-tasks").startSpan();
+    Span parent = telemetry.tracer().spanBuilder("parallel-tasks").startSpan();
 
     // when
     try (Scope ignored = parent.makeCurrent()) {
@@ -77,7 +77,7 @@ class TraceShapeTest {
   @Test
   void anErrGroupWithOneFailingTaskMarksTheTaskAndTheGroupAsErrors() throws Exception {
     // given: the guide's ErrorGroupTracing, with "gamma" failing
-    Span root = telemetry.sdk().getTracer("test").spanBuilder("request").startSpan();
+    Span root = telemetry.tracer().spanBuilder("request").startSpan();
     ErrGroup group = ErrGroup.builder(Context.root().with(root)).span("errgroup-tasks").build();
     CountDownLatch failed = new CountDownLatch(1);
 

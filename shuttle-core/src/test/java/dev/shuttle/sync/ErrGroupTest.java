@@ -163,7 +163,7 @@ class ErrGroupTest {
       group.go(
           () -> {
             maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
-            TimeUnit.MILLISECONDS.sleep(2);
+            TimeUnit.MILLISECONDS.sleep(2); // on purpose: each task holds its slot a while
             running.decrementAndGet();
           });
     }
@@ -241,6 +241,7 @@ class ErrGroupTest {
           for (int i = 0; i < 5; i++) {
             group.go(
                 () -> {
+                  // on purpose: the nested tasks outlive their parent, so await must wait for them
                   TimeUnit.MILLISECONDS.sleep(5);
                   done.incrementAndGet();
                 });
