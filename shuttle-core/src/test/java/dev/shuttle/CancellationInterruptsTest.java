@@ -228,7 +228,7 @@ class CancellationInterruptsTest {
   void waitGroupGoInterruptsItsTasksWhenTheCallersContextIsDone() throws Exception {
     // given
     CancelableContext request = Contexts.withCancel(Context.root());
-    WaitGroup wg = new WaitGroup();
+    WaitGroup wg = WaitGroup.create();
     AtomicReference<@Nullable Throwable> seen = new AtomicReference<>();
     CountDownLatch sleeping = new CountDownLatch(1);
     try (Scope ignored = request.makeCurrent()) {

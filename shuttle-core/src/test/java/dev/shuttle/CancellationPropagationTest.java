@@ -42,7 +42,7 @@ class CancellationPropagationTest {
       }
       from = to;
     }
-    WaitGroup neverDone = new WaitGroup();
+    WaitGroup neverDone = WaitGroup.create();
     neverDone.add(1);
     ConcurrentLinkedQueue<Long> unblockedAt = new ConcurrentLinkedQueue<>();
     CountDownLatch blocked = new CountDownLatch(nodes.size() * 2);
@@ -129,11 +129,7 @@ class CancellationPropagationTest {
     assertThat(timed.cancellation().await(Duration.ofSeconds(5))).isTrue();
 
     // then: the timer thread times out after a second without work
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (timerThreadAlive() && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-    assertThat(timerThreadAlive()).isFalse();
+    Waits.until(() -> !timerThreadAlive());
   }
 
   private static boolean timerThreadAlive() {

@@ -60,13 +60,13 @@ class GoTest {
   @Test
   void plainOpenTelemetryCodeInsideSeesTheCallersSpan() throws Exception {
     // given
-    Span parent = telemetry.sdk().getTracer("test").spanBuilder("parent-operation").startSpan();
+    Span parent = telemetry.tracer().spanBuilder("parent-operation").startSpan();
 
     // when
     try (Scope ignored = parent.makeCurrent()) {
       Go.start(
               () -> {
-                telemetry.sdk().getTracer("test").spanBuilder("goroutine-1").startSpan().end();
+                telemetry.tracer().spanBuilder("goroutine-1").startSpan().end();
                 return null;
               })
           .join();
@@ -83,7 +83,7 @@ class GoTest {
   @Test
   void tracedGoroutineOpensAChildSpanWithTheCallersNameAndAttributes() throws Exception {
     // given
-    Span parent = telemetry.sdk().getTracer("test").spanBuilder("parent").startSpan();
+    Span parent = telemetry.tracer().spanBuilder("parent").startSpan();
     Context context = Context.root().with(parent);
 
     // when
@@ -253,9 +253,7 @@ class GoTest {
             () -> {
               throw failure;
             });
-    while (!g.isDone()) {
-      Thread.sleep(1);
-    }
+    Waits.until(g::isDone);
   }
 
   @Test
@@ -274,7 +272,8 @@ class GoTest {
       assertThatThrownBy(g::join).hasMessage("joined");
       g = null; // unreachable now, and observed
 
-      // when
+      // when: time passes on purpose, for the collector and the cleaner to run; the handler must
+      // not be called however long we wait, so there is no state to wait for
       for (int i = 0; i < 20; i++) {
         System.gc();
         Thread.sleep(10);
@@ -314,7 +313,7 @@ class GoTest {
   @Test
   void aThreadPerTaskExecutorOfGoroutineThreadsKeepsTheTraceAndTheDeadline() throws Exception {
     // given
-    Span parent = telemetry.sdk().getTracer("test").spanBuilder("request").startSpan();
+    Span parent = telemetry.tracer().spanBuilder("request").startSpan();
     CancelableContext request =
         Contexts.withTimeout(Context.root().with(parent), Duration.ofMinutes(1));
     Future<String> seen;

@@ -36,11 +36,11 @@ class TraceShapeTest {
   @Test
   void goroutinesUnderAWaitGroupAreChildrenOfTheCallersSpanInOneTrace() throws Exception {
     // given: the guide's WaitGroupTracing
-    Span parent = telemetry.sdk().getTracer("test").spanBuilder("parallel-tasks").startSpan();
+    Span parent = telemetry.tracer().spanBuilder("parallel-tasks").startSpan();
 
     // when
     try (Scope ignored = parent.makeCurrent()) {
-      WaitGroup wg = new WaitGroup();
+      WaitGroup wg = WaitGroup.create();
       for (int i = 0; i < TASKS.size(); i++) {
         String name = TASKS.get(i);
         wg.go(
@@ -77,7 +77,7 @@ class TraceShapeTest {
   @Test
   void anErrGroupWithOneFailingTaskMarksTheTaskAndTheGroupAsErrors() throws Exception {
     // given: the guide's ErrorGroupTracing, with "gamma" failing
-    Span root = telemetry.sdk().getTracer("test").spanBuilder("request").startSpan();
+    Span root = telemetry.tracer().spanBuilder("request").startSpan();
     ErrGroup group = ErrGroup.builder(Context.root().with(root)).span("errgroup-tasks").build();
     CountDownLatch failed = new CountDownLatch(1);
 

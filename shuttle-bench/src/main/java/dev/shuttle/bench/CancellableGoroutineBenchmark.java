@@ -90,7 +90,7 @@ public class CancellableGoroutineBenchmark {
     VirtualThreads.runAll(
         List.of(
             () -> {
-              WaitGroup wg = new WaitGroup();
+              WaitGroup wg = WaitGroup.create();
               try (Scope ignored = parent.makeCurrent()) {
                 for (int i = 0; i < BATCH; i++) {
                   wg.go(() -> {});

@@ -69,7 +69,7 @@ public class GoroutineRegistryBenchmark {
 
   private static void handOff(int capacity) throws InterruptedException {
     Channel<Integer> channel = Channel.buffered(capacity);
-    WaitGroup wg = new WaitGroup();
+    WaitGroup wg = WaitGroup.create();
     wg.go(
         () -> {
           for (int i = 0; i < MESSAGES; i++) {
@@ -90,7 +90,7 @@ public class GoroutineRegistryBenchmark {
         Thread.ofVirtual()
             .start(
                 () -> {
-                  WaitGroup wg = new WaitGroup();
+                  WaitGroup wg = WaitGroup.create();
                   for (int i = 0; i < GOROUTINES; i++) {
                     wg.go(() -> {});
                   }

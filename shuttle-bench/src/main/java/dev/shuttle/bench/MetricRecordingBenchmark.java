@@ -42,7 +42,7 @@ public class MetricRecordingBenchmark {
   private SdkMeterProvider provider = SdkMeterProvider.builder().build();
   private LongCounter counter = provider.get("bench").counterBuilder("unused").build();
   private ConcurrentMetrics concurrent = ConcurrentMetrics.create(provider.get("bench"), "unused");
-  private final RequestStats stats = new RequestStats();
+  private final RequestStats stats = RequestStats.create();
   private final Attributes prebuilt = Attributes.of(POOL, "bench", OUTCOME, "success");
   private final Duration latency = Duration.ofNanos(1234);
 

@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * #bind} exports them as OpenTelemetry observable instruments.
  *
  * {@snippet :
- * RequestStats stats = new RequestStats();
+ * RequestStats stats = RequestStats.create();
  * long start = System.nanoTime();
  * boolean ok = handle(request);
  * stats.record(Duration.ofNanos(System.nanoTime() - start), ok);
@@ -48,8 +48,12 @@ public final class RequestStats {
   private final LongAdder totalNanos = new LongAdder();
   private final AtomicReference<@Nullable RequestInfo> last = new AtomicReference<>();
 
-  /** Creates empty statistics. */
-  public RequestStats() {}
+  private RequestStats() {}
+
+  /** Returns new, empty statistics. */
+  public static RequestStats create() {
+    return new RequestStats();
+  }
 
   /**
    * What is known about one recorded request.

@@ -9,7 +9,7 @@
  * http.recordLatency(Duration.ofMillis(12), Attributes.empty());
  * http.local(workerId).incrementRequest();       // per-key, created atomically, never exported
  *
- * RequestStats stats = new RequestStats();
+ * RequestStats stats = RequestStats.create();
  * stats.record(Duration.ofMillis(12), true);
  * try (BatchCallback exported = stats.bind(meter, "checkout", Attributes.empty())) {
  *   ...

@@ -9,21 +9,12 @@ import dev.shuttle.internal.BlockSite;
 import dev.shuttle.internal.GoroutineRegistry;
 import dev.shuttle.internal.LiveGoroutine;
 import dev.shuttle.internal.Rethrow;
-import dev.shuttle.internal.run.SpanOutcome;
 import dev.shuttle.internal.run.TaskLauncher;
-import dev.shuttle.telemetry.ShuttleAttributes;
-import dev.shuttle.telemetry.ShuttleTelemetry;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -41,15 +32,16 @@ import org.jspecify.annotations.Nullable;
  *       are interrupted unless the context was made by {@link Contexts#withoutInterrupt}); {@link
  *       #await()} cancels it when it returns, as Go's {@code Wait} does.
  *   <li>{@link #create()} (Go's zero {@code errgroup.Group}), or {@link
- *       Builder#cancelOnFirstFailure(boolean) cancelOnFirstFailure(false)}: a plain group that only
- *       collects: a failure cancels nothing, and the tasks run under the parent context as it is.
+ *       ErrGroupBuilder#cancelOnFirstFailure(boolean) cancelOnFirstFailure(false)}: a plain group
+ *       that only collects: a failure cancels nothing, and the tasks run under the parent context
+ *       as it is.
  * </ul>
  *
  * <p>{@link #await()} throws the first failure unchanged, with its own stack trace, and never
  * modifies it (no suppressed exceptions are added: one exception may be thrown by several tasks, or
  * be a shared constant). Later failures are recorded on their own task spans and counted in the
  * group span's {@code errgroup.failures}; as in Go they are not returned (use {@link
- * Builder#collectAllFailures()} to get them all).
+ * ErrGroupBuilder#collectAllFailures()} to get them all).
  *
  * {@snippet :
  * ErrGroup group = ErrGroup.builder(Context.current()).span("errgroup-tasks").limit(8).build();
@@ -67,56 +59,42 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe, except that {@link #setLimit} must not race with {@link #go}, as in Go.
  *
- * <p>Implementation note: {@code running} counts tasks between their start and their end; {@code
+ * <p>Implementation note: the group's parts each hold one piece of its state: {@link GroupLimit}
+ * counts tasks between their start and their end and holds the limit; {@link GroupFailures} decides
+ * the first failure (by a CAS) or collects them all; {@link GroupSpan} is the group span. {@code
  * pending} (a {@link WaitGroup}) counts from {@code go} to the end, so {@code await} cannot miss a
- * task that a running task starts. The first failure is decided by a CAS on {@code firstFailure}.
- * {@code finished} makes the end of the group (span end, context cancel) happen once, under {@code
- * finishLock}, even if {@code await} is called again or from several threads, and even if ending
- * the span throws; every caller then throws the same outcome.
+ * task that a running task starts. {@code finished} makes the end of the group (span end, context
+ * cancel) happen once, under {@code finishLock}, even if {@code await} is called again or from
+ * several threads, and even if ending the span throws; every caller then throws the same outcome.
  */
 public final class ErrGroup {
-  private final Context context;
-  private final @Nullable CancelableContext cancelable;
-  private final @Nullable Span span;
-  private final boolean collectAll;
-  private final String owner;
-
   private static final BlockSite WAITING =
       target -> new BlockedOn.ErrGroupWait(((ErrGroup) target).owner);
-  private final WaitGroup pending = new WaitGroup();
-  private final AtomicLong running = new AtomicLong();
+
+  private final Context context;
+  private final @Nullable CancelableContext cancelable;
+  private final @Nullable GroupSpan span;
+  private final String owner;
+  private final GroupLimit limit;
+  private final GroupFailures failures;
+  private final WaitGroup pending = WaitGroup.create();
   private final AtomicLong started = new AtomicLong();
-  private final AtomicLong failed = new AtomicLong();
-  private final AtomicReference<@Nullable Throwable> firstFailure = new AtomicReference<>();
-  private final ConcurrentLinkedQueue<Throwable> allFailures = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean finished = new AtomicBoolean();
   private final ReentrantLock finishLock = new ReentrantLock();
 
   @GuardedBy("finishLock")
   private @Nullable Throwable outcome;
 
-  private volatile @Nullable Semaphore limit;
-  private volatile int limitValue;
-
-  private ErrGroup(Builder builder) {
+  ErrGroup(ErrGroupBuilder builder) {
     this.owner = builder.spanName == null ? "errgroup" : "errgroup " + builder.spanName;
     Context parent = builder.parent;
     if (builder.spanName != null) {
-      Span groupSpan =
-          ShuttleTelemetry.tracer()
-              .spanBuilder(builder.spanName)
-              .setParent(parent)
-              .setAllAttributes(builder.spanAttributes)
-              .startSpan();
-      if (builder.limit > 0) {
-        groupSpan.setAttribute(ShuttleAttributes.ERRGROUP_LIMIT, builder.limit);
-      }
-      parent = parent.with(groupSpan);
+      GroupSpan groupSpan = GroupSpan.start(builder, builder.spanName);
+      parent = groupSpan.under(parent);
       this.span = groupSpan;
     } else {
       this.span = null;
     }
-    this.collectAll = builder.collectAll;
     if (builder.cancelOnFirstFailure && !builder.collectAll) {
       this.cancelable = Contexts.withCancelCause(parent);
       this.context = cancelable.context();
@@ -124,10 +102,8 @@ public final class ErrGroup {
       this.cancelable = null;
       this.context = parent;
     }
-    if (builder.limit > 0) {
-      this.limit = new Semaphore(builder.limit);
-      this.limitValue = builder.limit;
-    }
+    this.failures = new GroupFailures(builder.collectAll, cancelable);
+    this.limit = new GroupLimit(builder.limit);
   }
 
   /**
@@ -150,8 +126,8 @@ public final class ErrGroup {
    * Returns a builder for a group under {@code parent}; by default its context derives from {@code
    * parent} and is cancelled by the first failure, as {@link #withContext} does.
    */
-  public static Builder builder(Context parent) {
-    return new Builder(Objects.requireNonNull(parent, "parent"));
+  public static ErrGroupBuilder builder(Context parent) {
+    return new ErrGroupBuilder(parent);
   }
 
   /**
@@ -216,16 +192,11 @@ public final class ErrGroup {
       throws InterruptedException {
     Objects.requireNonNull(task, "task");
     checkNotFinished();
-    Semaphore slots = limit;
-    if (slots != null) {
-      if (wait) {
-        slots.acquire();
-      } else if (!slots.tryAcquire()) {
-        return false;
-      }
+    GroupLimit.Slot slot = limit.take(wait);
+    if (slot == null) {
+      return false;
     }
     pending.add(1);
-    running.incrementAndGet();
     started.incrementAndGet();
     TaskLauncher.launch(
         owner,
@@ -236,13 +207,10 @@ public final class ErrGroup {
         failure -> {
           try {
             if (failure != null) {
-              recordFailure(failure);
+              failures.record(failure);
             }
           } finally {
-            running.decrementAndGet();
-            if (slots != null) {
-              slots.release();
-            }
+            slot.release();
             pending.done();
           }
         });
@@ -256,15 +224,6 @@ public final class ErrGroup {
     }
   }
 
-  private void recordFailure(Throwable failure) {
-    failed.incrementAndGet();
-    if (collectAll) {
-      allFailures.add(failure);
-    } else if (firstFailure.compareAndSet(null, failure) && cancelable != null) {
-      cancelable.cancel(failure);
-    }
-  }
-
   /**
    * Limits the group to {@code n} tasks running at once (Go's {@code SetLimit}): {@link #go} blocks
    * and {@link #tryGo} returns {@code false} at the limit.
@@ -273,13 +232,7 @@ public final class ErrGroup {
    * @throws IllegalStateException if tasks are running
    */
   public void setLimit(int n) {
-    if (n < 1) {
-      throw new IllegalArgumentException(
-          "ErrGroup limit must be at least 1, was " + n + "; call removeLimit() for no limit");
-    }
-    checkNoneRunning("setLimit(" + n + ")");
-    limit = new Semaphore(n);
-    limitValue = n;
+    limit.set(n);
   }
 
   /**
@@ -288,22 +241,12 @@ public final class ErrGroup {
    * @throws IllegalStateException if tasks are running
    */
   public void removeLimit() {
-    checkNoneRunning("removeLimit()");
-    limit = null;
-    limitValue = 0;
+    limit.remove();
   }
 
   /** Returns the current limit, or 0 when there is none. */
   public int limit() {
-    return limitValue;
-  }
-
-  private void checkNoneRunning(String call) {
-    long active = running.get();
-    if (active > 0) {
-      throw new IllegalStateException(
-          "cannot call " + call + " while " + active + " tasks of this ErrGroup are still running");
-    }
+    return limit.value();
   }
 
   /**
@@ -311,7 +254,7 @@ public final class ErrGroup {
    * and throws the first failure (Go's {@code Wait}). Afterwards the group accepts no more tasks.
    *
    * @throws Exception the first task failure, unchanged and unmodified; or, with {@link
-   *     Builder#collectAllFailures()}, a {@link GroupFailedException} holding them all
+   *     ErrGroupBuilder#collectAllFailures()}, a {@link GroupFailedException} holding them all
    * @throws InterruptedException if interrupted while waiting; the tasks keep running
    */
   public void await() throws Exception {
@@ -338,7 +281,7 @@ public final class ErrGroup {
     try {
       if (!finished.get()) {
         try {
-          outcome = collectAll ? aggregate() : firstFailure.get();
+          outcome = failures.outcome(started.get());
           endGroup(outcome);
         } finally {
           finished.set(true);
@@ -357,28 +300,9 @@ public final class ErrGroup {
       }
     } finally {
       if (span != null) {
-        endSpan(span, failure);
+        span.end(started.get(), failures.count(), failure);
       }
     }
-  }
-
-  private void endSpan(Span groupSpan, @Nullable Throwable failure) {
-    try {
-      groupSpan.setAttribute(ShuttleAttributes.ERRGROUP_TASKS, started.get());
-      groupSpan.setAttribute(ShuttleAttributes.ERRGROUP_FAILURES, failed.get());
-      if (failure != null) {
-        SpanOutcome.recordFailure(groupSpan, failure);
-      }
-    } catch (RuntimeException telemetryFailure) {
-      // a broken span implementation must not replace the group's outcome
-    } finally {
-      groupSpan.end();
-    }
-  }
-
-  private @Nullable Throwable aggregate() {
-    List<Throwable> failures = new ArrayList<>(allFailures);
-    return failures.isEmpty() ? null : new GroupFailedException(failures, started.get());
   }
 
   @Override
@@ -386,81 +310,10 @@ public final class ErrGroup {
     return "ErrGroup{"
         + (cancelable != null ? "withContext" : "plain")
         + ", running="
-        + running.get()
+        + limit.running()
         + ", limit="
-        + limitValue
+        + limit.value()
         + (finished.get() ? ", finished" : "")
         + "}";
-  }
-
-  /**
-   * Configures an {@link ErrGroup}; each setting is checked at once.
-   *
-   * <p>Not thread-safe; build once and share the group.
-   */
-  public static final class Builder {
-    private final Context parent;
-    private @Nullable String spanName;
-    private Attributes spanAttributes = Attributes.empty();
-    private int limit;
-    private boolean collectAll;
-    private boolean cancelOnFirstFailure = true;
-
-    private Builder(Context parent) {
-      this.parent = parent;
-    }
-
-    /**
-     * Opens a span named {@code name} for the whole group, parent of every traced task; it ends
-     * when {@link ErrGroup#await()} returns, with status ERROR and the failure if one occurred.
-     */
-    public Builder span(String name) {
-      return span(name, Attributes.empty());
-    }
-
-    /** As {@link #span(String)}, with {@code attributes} on the group span. */
-    public Builder span(String name, Attributes attributes) {
-      Objects.requireNonNull(name, "name");
-      if (name.isBlank()) {
-        throw new IllegalArgumentException("ErrGroup span name must not be blank");
-      }
-      this.spanName = name;
-      this.spanAttributes = Objects.requireNonNull(attributes, "attributes");
-      return this;
-    }
-
-    /** Limits the group to {@code n} tasks running at once; see {@link ErrGroup#setLimit}. */
-    public Builder limit(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException(
-            "ErrGroup limit must be at least 1, was " + n + "; leave it unset for no limit");
-      }
-      this.limit = n;
-      return this;
-    }
-
-    /**
-     * Chooses the kind of group: {@code true} (the default) derives a context that the first
-     * failure cancels (Go's {@code errgroup.WithContext}); {@code false} makes a plain group whose
-     * failures cancel nothing (Go's zero {@code errgroup.Group}).
-     */
-    public Builder cancelOnFirstFailure(boolean cancel) {
-      this.cancelOnFirstFailure = cancel;
-      return this;
-    }
-
-    /**
-     * Collects every failure instead of stopping at the first: failures do not cancel the group,
-     * and {@link ErrGroup#await()} throws a {@link GroupFailedException} holding them all.
-     */
-    public Builder collectAllFailures() {
-      this.collectAll = true;
-      return this;
-    }
-
-    /** Returns the group; its span, if any, starts now. */
-    public ErrGroup build() {
-      return new ErrGroup(this);
-    }
   }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Thrown by {@link ErrGroup#await()} of a group built with {@link
- * ErrGroup.Builder#collectAllFailures()}: every task's failure, in the order they happened, each
+ * ErrGroupBuilder#collectAllFailures()}: every task's failure, in the order they happened, each
  * also attached as a suppressed exception so stack traces show them all.
  *
  * <p>Immutable once thrown.

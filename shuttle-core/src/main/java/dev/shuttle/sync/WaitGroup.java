@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * 1.25's {@code wg.Go}) and waits that honour a context or a timeout.
  *
  * {@snippet :
- * WaitGroup wg = new WaitGroup();
+ * WaitGroup wg = WaitGroup.create();
  * for (String task : tasks) {
  *   wg.go("process-task", Attributes.of(TASK_NAME, task), () -> process(task));
  * }
@@ -49,8 +49,12 @@ public final class WaitGroup {
   @GuardedBy("lock")
   private long count;
 
-  /** Creates a wait group with a counter of zero. */
-  public WaitGroup() {}
+  private WaitGroup() {}
+
+  /** Returns a new wait group with a counter of zero (Go's zero {@code sync.WaitGroup}). */
+  public static WaitGroup create() {
+    return new WaitGroup();
+  }
 
   /**
    * Adds {@code delta}, which may be negative, to the counter; waiters are released when it reaches

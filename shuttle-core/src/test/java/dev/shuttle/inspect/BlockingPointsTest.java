@@ -101,7 +101,7 @@ class BlockingPointsTest {
             "WaitGroup",
             (Blocker)
                 () -> {
-                  WaitGroup wg = new WaitGroup();
+                  WaitGroup wg = WaitGroup.create();
                   wg.add(2);
                   Go.go(wg::await);
                   return () -> {

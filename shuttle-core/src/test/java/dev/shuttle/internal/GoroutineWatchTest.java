@@ -10,7 +10,7 @@ import dev.shuttle.context.Stoppable;
 import dev.shuttle.inspect.GoroutineInfo;
 import dev.shuttle.telemetry.GoroutineAttributes;
 import dev.shuttle.telemetry.ShuttleMetricNames;
-import dev.shuttle.telemetry.ShuttleTelemetry;
+import dev.shuttle.testing.TelemetryExtension;
 import dev.shuttle.testing.Waits;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -18,17 +18,7 @@ import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.logs.SdkLoggerProvider;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
-import io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
-import io.opentelemetry.sdk.metrics.data.LongPointData;
-import io.opentelemetry.sdk.testing.exporter.InMemoryLogRecordExporter;
-import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
-import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -36,33 +26,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The stall detector and the live export, read back from an in-memory log exporter. */
 @Timeout(30)
 class GoroutineWatchTest {
-  private final InMemoryLogRecordExporter logs = InMemoryLogRecordExporter.create();
-  private final InMemoryMetricReader metrics = InMemoryMetricReader.create();
-  private OpenTelemetrySdk sdk;
+  @RegisterExtension final TelemetryExtension telemetry = new TelemetryExtension();
   private Channel<String> orders;
   private Span request;
 
   @BeforeEach
-  void useSdk() {
-    sdk =
-        OpenTelemetrySdk.builder()
-            .setTracerProvider(
-                SdkTracerProvider.builder()
-                    .addSpanProcessor(SimpleSpanProcessor.create(InMemorySpanExporter.create()))
-                    .build())
-            .setLoggerProvider(
-                SdkLoggerProvider.builder()
-                    .addLogRecordProcessor(SimpleLogRecordProcessor.create(logs))
-                    .build())
-            .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
-            .build();
-    ShuttleTelemetry.use(sdk);
+  void openRequest() {
     orders = Channel.builder().name("orders").build();
-    request = sdk.getTracer("test").spanBuilder("request").startSpan();
+    request = telemetry.tracer().spanBuilder("request").startSpan();
     assertThat(request.getSpanContext().isValid()).isTrue();
   }
 
@@ -70,8 +46,6 @@ class GoroutineWatchTest {
   void release() throws InterruptedException {
     orders.close();
     request.end();
-    ShuttleTelemetry.useGlobal();
-    sdk.close();
   }
 
   @Test
@@ -212,17 +186,11 @@ class GoroutineWatchTest {
   }
 
   private List<LogRecordData> events(String name) {
-    return logs.getFinishedLogRecordItems().stream()
-        .filter(r -> name.equals(r.getEventName()))
-        .toList();
+    return telemetry.events(name);
   }
 
   private long stallCount(String kind) {
-    return metrics.collectAllMetrics().stream()
-        .filter(m -> m.getName().equals(ShuttleMetricNames.GOROUTINE_STALLS))
-        .flatMap(m -> m.getLongSumData().getPoints().stream())
-        .filter(p -> kind.equals(p.getAttributes().get(GoroutineAttributes.BLOCKED_ON_KIND)))
-        .mapToLong(LongPointData::getValue)
-        .sum();
+    return telemetry.longSum(
+        ShuttleMetricNames.GOROUTINE_STALLS, GoroutineAttributes.BLOCKED_ON_KIND, kind);
   }
 }

@@ -2,20 +2,22 @@ package dev.shuttle.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shuttle.testing.TelemetryExtension;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.Meter;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
-import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Timeout(10)
 class AdderMapTest {
   private static final AttributeKey<Long> USER = AttributeKey.longKey("user.id");
+
+  @RegisterExtension final TelemetryExtension telemetry = new TelemetryExtension();
 
   @Test
   void attributeSetsBeyondTheLimitAreCountedUnderTheOverflowSet() {
@@ -51,16 +53,15 @@ class AdderMapTest {
   @Test
   void observationReportsTheAttributeLessPointOnlyWhenItWasUsedOrNothingElseWas() {
     // given
-    SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(reader).build();
     AdderMap attributedOnly = new AdderMap();
     AdderMap unused = new AdderMap();
     attributedOnly.add(2, Attributes.of(USER, 1L));
-    Meter meter = meters.get("test");
+    Meter meter = telemetry.meter();
     meter.counterBuilder("attributed.only").buildWithCallback(attributedOnly::observe);
     meter.counterBuilder("unused").buildWithCallback(unused::observe);
 
     // when
-    List<MetricData> metrics = List.copyOf(reader.collectAllMetrics());
+    List<MetricData> metrics = telemetry.collectMetrics();
 
     // then: no zero point without attributes beside the real one; an unused counter still shows 0
     assertThat(points(metrics, "attributed.only"))
@@ -69,10 +70,7 @@ class AdderMapTest {
     assertThat(points(metrics, "unused"))
         .singleElement()
         .satisfies(p -> assertThat(p.getValue()).isZero());
-    meters.close();
   }
-
-  private final InMemoryMetricReader reader = InMemoryMetricReader.create();
 
   private static List<LongPointData> points(List<MetricData> metrics, String name) {
     return metrics.stream()

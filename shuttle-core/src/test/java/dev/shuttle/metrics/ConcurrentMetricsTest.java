@@ -3,6 +3,7 @@ package dev.shuttle.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shuttle.testing.TelemetryExtension;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
@@ -16,25 +17,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Timeout(20)
 class ConcurrentMetricsTest {
   private static final AttributeKey<String> ROUTE = AttributeKey.stringKey("http.route");
 
-  private final MetricsTesting otel = new MetricsTesting();
-
-  @AfterEach
-  void closeProvider() {
-    otel.close();
-  }
+  @RegisterExtension final TelemetryExtension telemetry = new TelemetryExtension();
 
   @Test
   void concurrentIncrementsAreAllCountedLocallyAndInOpenTelemetry() throws Exception {
     // given
-    ConcurrentMetrics metrics = ConcurrentMetrics.create(otel.provider.get("test"), "checkout");
+    ConcurrentMetrics metrics = ConcurrentMetrics.create(telemetry.meter(), "checkout");
     int threads = 8;
     int perThread = 10_000;
     Attributes cart = Attributes.of(ROUTE, "/cart");
@@ -57,15 +53,15 @@ class ConcurrentMetricsTest {
     assertThat(metrics.requestCount()).isEqualTo(2 * total);
     assertThat(metrics.requestCount(cart)).isEqualTo(total);
     assertThat(metrics.errorCount()).isEqualTo(total / 10);
-    assertThat(otel.longValue("checkout.requests", Attributes.empty())).isEqualTo(total);
-    assertThat(otel.longValue("checkout.requests", cart)).isEqualTo(total);
-    assertThat(otel.longValue("checkout.errors", cart)).isEqualTo(total / 10);
+    assertThat(telemetry.longValue("checkout.requests", Attributes.empty())).isEqualTo(total);
+    assertThat(telemetry.longValue("checkout.requests", cart)).isEqualTo(total);
+    assertThat(telemetry.longValue("checkout.errors", cart)).isEqualTo(total / 10);
   }
 
   @Test
   void localCountersOfOneKeyAreCreatedOnceEvenWhenThreadsRaceToCreateThem() throws Exception {
     // given: many fresh keys, each raced for by every thread at the same moment
-    ConcurrentMetrics metrics = ConcurrentMetrics.create(otel.provider.get("test"), "race");
+    ConcurrentMetrics metrics = ConcurrentMetrics.create(telemetry.meter(), "race");
     int threads = 8;
     int keys = 2_000;
     Set<LocalMetrics> seen = ConcurrentHashMap.newKeySet();
@@ -98,7 +94,7 @@ class ConcurrentMetricsTest {
   @Test
   void connectionsGoUpAndDownAndLatencyIsRecordedInSeconds() {
     // given
-    ConcurrentMetrics metrics = ConcurrentMetrics.create(otel.provider.get("test"), "server");
+    ConcurrentMetrics metrics = ConcurrentMetrics.create(telemetry.meter(), "server");
 
     // when
     metrics.connectionOpened();
@@ -108,8 +104,8 @@ class ConcurrentMetricsTest {
 
     // then
     assertThat(metrics.activeConnections()).isEqualTo(1);
-    assertThat(otel.longValue("server.connections.active", Attributes.empty())).isEqualTo(1);
-    MetricData latency = otel.metric("server.request.duration").orElseThrow();
+    assertThat(telemetry.longValue("server.connections.active", Attributes.empty())).isEqualTo(1);
+    MetricData latency = telemetry.metric("server.request.duration").orElseThrow();
     assertThat(latency.getUnit()).isEqualTo("s");
     HistogramPointData point = latency.getHistogramData().getPoints().iterator().next();
     assertThat(point.getSum()).isEqualTo(0.25);
@@ -119,7 +115,7 @@ class ConcurrentMetricsTest {
   @Test
   void closeUnregistersTheObservableInstrumentsButLocalCountsGoOn() {
     // given
-    ConcurrentMetrics metrics = ConcurrentMetrics.create(otel.provider.get("test"), "closing");
+    ConcurrentMetrics metrics = ConcurrentMetrics.create(telemetry.meter(), "closing");
     metrics.incrementRequest();
 
     // when
@@ -127,13 +123,13 @@ class ConcurrentMetricsTest {
     metrics.incrementRequest();
 
     // then
-    assertThat(otel.metric("closing.requests")).isEmpty();
+    assertThat(telemetry.metric("closing.requests")).isEmpty();
     assertThat(metrics.requestCount()).isEqualTo(2);
   }
 
   @Test
   void badInputIsRejectedWithAClearMessage() {
-    var meter = otel.provider.get("test");
+    var meter = telemetry.meter();
     assertThatThrownBy(() -> ConcurrentMetrics.create(meter, "1bad"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("namespace must start with a letter")
@@ -155,7 +151,7 @@ class ConcurrentMetricsTest {
   void theBuilderNamesEveryInstrumentAndRecordsLatencyInTheChosenUnit() {
     // given
     ConcurrentMetrics metrics =
-        ConcurrentMetrics.builder(otel.provider.get("test"))
+        ConcurrentMetrics.builder(telemetry.meter())
             .requestsName("requests.count")
             .errorsName("errors.count")
             .latencyName("request.latency", TimeUnit.MILLISECONDS)
@@ -171,14 +167,14 @@ class ConcurrentMetricsTest {
     metrics.recordLatency(Duration.ofNanos(1_500_000), Attributes.empty());
 
     // then: exactly the chosen names, the latency in milliseconds
-    assertThat(otel.collect())
+    assertThat(telemetry.collectMetrics())
         .extracting(MetricData::getName)
         .containsExactlyInAnyOrder(
             "requests.count", "errors.count", "request.latency", "connections.active");
-    assertThat(otel.longValue("requests.count", Attributes.empty())).isEqualTo(2);
-    assertThat(otel.longValue("errors.count", Attributes.empty())).isEqualTo(1);
-    assertThat(otel.longValue("connections.active", Attributes.empty())).isEqualTo(1);
-    MetricData latency = otel.metric("request.latency").orElseThrow();
+    assertThat(telemetry.longValue("requests.count", Attributes.empty())).isEqualTo(2);
+    assertThat(telemetry.longValue("errors.count", Attributes.empty())).isEqualTo(1);
+    assertThat(telemetry.longValue("connections.active", Attributes.empty())).isEqualTo(1);
+    MetricData latency = telemetry.metric("request.latency").orElseThrow();
     assertThat(latency.getUnit()).isEqualTo("ms");
     HistogramPointData point = latency.getHistogramData().getPoints().iterator().next();
     assertThat(point.getSum()).isEqualTo(251.5);
@@ -190,7 +186,7 @@ class ConcurrentMetricsTest {
   void aNamespacePrefixesChosenAndDefaultNamesAlike() {
     // given
     ConcurrentMetrics metrics =
-        ConcurrentMetrics.builder(otel.provider.get("test"))
+        ConcurrentMetrics.builder(telemetry.meter())
             .namespace("shop")
             .requestsName("requests.count")
             .latencyName("request.latency", TimeUnit.MICROSECONDS)
@@ -202,15 +198,15 @@ class ConcurrentMetricsTest {
     metrics.recordLatency(Duration.ofMillis(2), Attributes.empty());
 
     // then
-    assertThat(otel.collect())
+    assertThat(telemetry.collectMetrics())
         .extracting(MetricData::getName)
         .containsExactlyInAnyOrder(
             "shop.requests.count",
             "shop.errors",
             "shop.request.latency",
             "shop.connections.active");
-    assertThat(otel.longValue("shop.requests.count", Attributes.empty())).isEqualTo(1);
-    MetricData latency = otel.metric("shop.request.latency").orElseThrow();
+    assertThat(telemetry.longValue("shop.requests.count", Attributes.empty())).isEqualTo(1);
+    MetricData latency = telemetry.metric("shop.request.latency").orElseThrow();
     assertThat(latency.getUnit()).isEqualTo("us");
     assertThat(latency.getHistogramData().getPoints().iterator().next().getSum()).isEqualTo(2000.0);
   }
@@ -218,7 +214,7 @@ class ConcurrentMetricsTest {
   @Test
   void createKeepsTheDefaultNamesUnderItsNamespace() {
     // given
-    ConcurrentMetrics metrics = ConcurrentMetrics.create(otel.provider.get("test"), "api");
+    ConcurrentMetrics metrics = ConcurrentMetrics.create(telemetry.meter(), "api");
 
     // when
     metrics.incrementRequest();
@@ -226,16 +222,16 @@ class ConcurrentMetricsTest {
     metrics.recordLatency(Duration.ofSeconds(1), Attributes.empty());
 
     // then
-    assertThat(otel.collect())
+    assertThat(telemetry.collectMetrics())
         .extracting(MetricData::getName)
         .containsExactlyInAnyOrder(
             "api.requests", "api.errors", "api.request.duration", "api.connections.active");
-    assertThat(otel.metric("api.request.duration").orElseThrow().getUnit()).isEqualTo("s");
+    assertThat(telemetry.metric("api.request.duration").orElseThrow().getUnit()).isEqualTo("s");
   }
 
   @Test
   void theBuilderRejectsBadNamesWithAClearMessage() {
-    var meter = otel.provider.get("test");
+    var meter = telemetry.meter();
     assertThatThrownBy(() -> ConcurrentMetrics.builder(meter).requestsName("requests count"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
@@ -272,7 +268,7 @@ class ConcurrentMetricsTest {
     assertThatThrownBy(() -> ConcurrentMetrics.builder(meter).requestsName(null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("requests name");
-    assertThat(otel.collect()).as("nothing was registered").isEmpty();
+    assertThat(telemetry.collectMetrics()).as("nothing was registered").isEmpty();
   }
 
   /** Runs {@code body} on {@code threads} virtual threads and rethrows the first failure. */

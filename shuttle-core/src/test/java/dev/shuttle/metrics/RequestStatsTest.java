@@ -4,29 +4,25 @@ import static dev.shuttle.metrics.ConcurrentMetricsTest.runTogether;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shuttle.testing.TelemetryExtension;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.BatchCallback;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Timeout(20)
 class RequestStatsTest {
-  private final MetricsTesting otel = new MetricsTesting();
-
-  @AfterEach
-  void closeProvider() {
-    otel.close();
-  }
+  @RegisterExtension final TelemetryExtension telemetry = new TelemetryExtension();
 
   @Test
   void beforeTheFirstRequestEveryFigureIsZeroNotNaN() {
     // given
-    RequestStats stats = new RequestStats();
+    RequestStats stats = RequestStats.create();
 
     // when
     RequestStats.Snapshot snapshot = stats.snapshot();
@@ -43,7 +39,7 @@ class RequestStatsTest {
   @Test
   void recordsCountErrorsLatenciesAndTheLastRequest() {
     // given
-    RequestStats stats = new RequestStats();
+    RequestStats stats = RequestStats.create();
 
     // when
     stats.record(Duration.ofMillis(10), true);
@@ -68,7 +64,7 @@ class RequestStatsTest {
   @Test
   void concurrentRecordersLoseNothingAndReadersNeverSeeMoreErrorsThanRequests() throws Exception {
     // given
-    RequestStats stats = new RequestStats();
+    RequestStats stats = RequestStats.create();
     int threads = 4;
     int perThread = System.getenv("CI") != null ? 200_000 : 50_000;
     AtomicBoolean writing = new AtomicBoolean(true);
@@ -108,53 +104,53 @@ class RequestStatsTest {
   @Test
   void bindExportsOneConsistentSnapshotAsObservableInstrumentsUntilClosed() {
     // given
-    RequestStats stats = new RequestStats();
+    RequestStats stats = RequestStats.create();
     Attributes service = Attributes.of(AttributeKey.stringKey("service.name"), "checkout");
-    BatchCallback exported = stats.bind(otel.provider.get("test"), "checkout", service);
+    BatchCallback exported = stats.bind(telemetry.meter(), "checkout", service);
 
     // when
     stats.record(Duration.ofMillis(100), true);
     stats.record(Duration.ofMillis(300), false);
 
     // then
-    assertThat(otel.longValue("checkout.requests", service)).isEqualTo(2);
-    assertThat(otel.longValue("checkout.errors", service)).isEqualTo(1);
-    assertThat(otel.doubleValue("checkout.request.duration.total", service)).isEqualTo(0.4);
-    assertThat(otel.doubleValue("checkout.request.duration.average", service)).isEqualTo(0.2);
-    assertThat(otel.doubleValue("checkout.error_rate", service)).isEqualTo(0.5);
+    assertThat(telemetry.longValue("checkout.requests", service)).isEqualTo(2);
+    assertThat(telemetry.longValue("checkout.errors", service)).isEqualTo(1);
+    assertThat(telemetry.doubleValue("checkout.request.duration.total", service)).isEqualTo(0.4);
+    assertThat(telemetry.doubleValue("checkout.request.duration.average", service)).isEqualTo(0.2);
+    assertThat(telemetry.doubleValue("checkout.error_rate", service)).isEqualTo(0.5);
 
     // when
     exported.close();
 
     // then
-    assertThat(otel.metric("checkout.requests")).isEmpty();
+    assertThat(telemetry.metric("checkout.requests")).isEmpty();
   }
 
   @Test
   void anEmptyStatisticsExportsAZeroErrorRate() {
     // given
-    RequestStats stats = new RequestStats();
+    RequestStats stats = RequestStats.create();
 
     // when
-    try (BatchCallback ignored =
-        stats.bind(otel.provider.get("test"), "idle", Attributes.empty())) {
+    try (BatchCallback ignored = stats.bind(telemetry.meter(), "idle", Attributes.empty())) {
 
       // then
-      assertThat(otel.doubleValue("idle.error_rate", Attributes.empty())).isZero();
-      assertThat(otel.doubleValue("idle.request.duration.average", Attributes.empty())).isZero();
+      assertThat(telemetry.doubleValue("idle.error_rate", Attributes.empty())).isZero();
+      assertThat(telemetry.doubleValue("idle.request.duration.average", Attributes.empty()))
+          .isZero();
     }
   }
 
   @Test
   void badInputIsRejectedWithAClearMessage() {
-    RequestStats stats = new RequestStats();
+    RequestStats stats = RequestStats.create();
     assertThatThrownBy(() -> stats.record(Duration.ofMillis(-5), true))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("latency must not be negative, but was PT-0.005S");
     assertThatThrownBy(() -> stats.record(null, true))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("latency");
-    assertThatThrownBy(() -> stats.bind(otel.provider.get("test"), " ", Attributes.empty()))
+    assertThatThrownBy(() -> stats.bind(telemetry.meter(), " ", Attributes.empty()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("namespace must not be blank");
     assertThat(stats.count()).isZero();

@@ -163,7 +163,7 @@ class ErrGroupTest {
       group.go(
           () -> {
             maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
-            TimeUnit.MILLISECONDS.sleep(2);
+            TimeUnit.MILLISECONDS.sleep(2); // on purpose: each task holds its slot a while
             running.decrementAndGet();
           });
     }
@@ -213,10 +213,10 @@ class ErrGroupTest {
     ErrGroup group = ErrGroup.withContext(Context.root());
     assertThatThrownBy(() -> group.setLimit(-1))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("at least 1, was -1");
+        .hasMessageContaining("at least 1, but was -1");
     assertThatThrownBy(() -> ErrGroup.builder(Context.root()).limit(0))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("at least 1, was 0");
+        .hasMessageContaining("at least 1, but was 0");
     assertThatThrownBy(() -> group.go(null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("task");
@@ -241,6 +241,7 @@ class ErrGroupTest {
           for (int i = 0; i < 5; i++) {
             group.go(
                 () -> {
+                  // on purpose: the nested tasks outlive their parent, so await must wait for them
                   TimeUnit.MILLISECONDS.sleep(5);
                   done.incrementAndGet();
                 });

@@ -77,8 +77,8 @@ class GoWaitGroupTest {
   @Test
   void testWaitGroup() throws InterruptedException {
     // given
-    WaitGroup wg1 = new WaitGroup();
-    WaitGroup wg2 = new WaitGroup();
+    WaitGroup wg1 = WaitGroup.create();
+    WaitGroup wg2 = WaitGroup.create();
 
     // when / then: the same groups a few times, to check the barrier is left in a proper state
     for (int i = 0; i != 8; i++) {
@@ -91,7 +91,7 @@ class GoWaitGroupTest {
   @Test
   void testWaitGroupMisuse() {
     // given
-    WaitGroup wg = new WaitGroup();
+    WaitGroup wg = WaitGroup.create();
     wg.add(1);
     wg.done();
 
@@ -105,7 +105,7 @@ class GoWaitGroupTest {
   void testWaitGroupRace() throws InterruptedException {
     for (int i = 0; i < 1000; i++) {
       // given
-      WaitGroup wg = new WaitGroup();
+      WaitGroup wg = WaitGroup.create();
       AtomicInteger n = new AtomicInteger();
 
       // when: two goroutines, each counted before it starts
@@ -133,7 +133,7 @@ class GoWaitGroupTest {
   @Test
   void testWaitGroupGo() throws InterruptedException {
     // given
-    WaitGroup wg = new WaitGroup();
+    WaitGroup wg = WaitGroup.create();
     int[] i = {0}; // written by the task; await's happens-before makes it visible here
 
     // when

@@ -29,7 +29,7 @@ class WaitGroupTest {
   @Test
   void awaitReturnsOnceEveryAddIsMatchedByDone() throws Exception {
     // given
-    WaitGroup wg = new WaitGroup();
+    WaitGroup wg = WaitGroup.create();
     AtomicInteger finished = new AtomicInteger();
     wg.add(3);
     for (int i = 0; i < 3; i++) {
@@ -52,7 +52,7 @@ class WaitGroupTest {
   @Test
   void goRunsEachTaskUnderTheCallersContextAndWaitsForAll() throws Exception {
     // given
-    WaitGroup wg = new WaitGroup();
+    WaitGroup wg = WaitGroup.create();
     ConcurrentLinkedQueue<String> seen = new ConcurrentLinkedQueue<>();
 
     // when
@@ -70,7 +70,7 @@ class WaitGroupTest {
   @Test
   void aNegativeCounterIsAnImmediateClearErrorAndChangesNothing() {
     // given
-    WaitGroup wg = new WaitGroup();
+    WaitGroup wg = WaitGroup.create();
     wg.add(1);
 
     // then
@@ -89,7 +89,7 @@ class WaitGroupTest {
   @Test
   void awaitWithATimeoutReportsWhetherTheCounterReachedZero() throws Exception {
     // given
-    WaitGroup wg = new WaitGroup();
+    WaitGroup wg = WaitGroup.create();
     wg.add(1);
 
     // then
@@ -101,7 +101,7 @@ class WaitGroupTest {
   @Test
   void awaitWithAContextThrowsWithTheCauseWhenTheContextIsCancelled() throws Exception {
     // given
-    WaitGroup wg = new WaitGroup();
+    WaitGroup wg = WaitGroup.create();
     wg.add(1);
     CancelableContext c = Contexts.withCancel(Context.root());
     IllegalStateException cause = new IllegalStateException("client went away");
@@ -133,7 +133,7 @@ class WaitGroupTest {
   @Test
   void awaitWithAContextReturnsNormallyWhenTheCounterReachesZeroFirst() throws Exception {
     // given
-    WaitGroup wg = new WaitGroup();
+    WaitGroup wg = WaitGroup.create();
     wg.add(1);
     CancelableContext c = Contexts.withCancel(Context.root());
     wg.go(wg::done);
@@ -146,7 +146,7 @@ class WaitGroupTest {
   @Test
   void awaitIsInterruptible() throws Exception {
     // given
-    WaitGroup wg = new WaitGroup();
+    WaitGroup wg = WaitGroup.create();
     wg.add(1);
     CompletableFuture<Throwable> outcome = new CompletableFuture<>();
     Thread waiter =
@@ -171,7 +171,7 @@ class WaitGroupTest {
   @Test
   void aFailingGoTaskStillCountsDownAndReachesTheUncaughtHandler() throws Exception {
     // given
-    WaitGroup wg = new WaitGroup();
+    WaitGroup wg = WaitGroup.create();
     CompletableFuture<Throwable> handled = new CompletableFuture<>();
     Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
     Thread.setDefaultUncaughtExceptionHandler((t, e) -> handled.complete(e));
@@ -194,7 +194,7 @@ class WaitGroupTest {
 
   @Test
   void nullTaskIsAClearException() {
-    WaitGroup wg = new WaitGroup();
+    WaitGroup wg = WaitGroup.create();
     assertThatThrownBy(() -> wg.go(null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("task");

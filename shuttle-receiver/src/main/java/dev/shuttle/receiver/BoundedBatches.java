@@ -6,13 +6,13 @@ import java.util.List;
 /**
  * A first-in first-out queue of batches (such as {@code ResourceMetrics}) with the count of their
  * items and their estimated size, and counters of what was evicted. It enforces no limit itself:
- * {@link TelemetryStore} decides what to evict, as the byte limit spans all signals.
+ * {@link StoreContents} decides what to evict, as the byte limit spans all signals.
  *
- * <p>Implementation note: not thread-safe. {@link TelemetryStore} holds it in a field guarded by
- * its lock and calls it only with that lock held. Invariants between calls: {@code items} and
- * {@code bytes} are the sums over {@code batches} (each batch's estimate includes {@link
- * BatchKind#ENTRY_OVERHEAD}); {@code batches} is in increasing {@code seq} order, the store's
- * arrival sequence shared by all signals.
+ * <p>Implementation note: not thread-safe. {@link StoreContents} holds it and calls it only with
+ * {@link TelemetryStore}'s lock held. Invariants between calls: {@code items} and {@code bytes} are
+ * the sums over {@code batches} (each batch's estimate includes {@link BatchKind#ENTRY_OVERHEAD});
+ * {@code batches} is in increasing {@code seq} order, the store's arrival sequence shared by all
+ * signals.
  *
  * @param <T> the batch type
  */

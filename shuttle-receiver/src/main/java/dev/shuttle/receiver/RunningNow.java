@@ -25,10 +25,10 @@ import org.jspecify.annotations.Nullable;
  * held, rounds and pending records together (a record beyond it is dropped, its round marked
  * incomplete). Drops are counted.
  *
- * <p>Implementation note: not thread-safe. {@link TelemetryStore} holds it in a field guarded by
- * its lock and calls it only with that lock held. Invariants between calls: {@code bytes} is the
- * sum of each process's {@link Proc#bytes()}; {@code processes.size() <= maxProcesses}; every
- * pending list has at most {@code maxPerRound} goroutines.
+ * <p>Implementation note: not thread-safe. {@link StoreContents} holds it and calls it only with
+ * {@link TelemetryStore}'s lock held. Invariants between calls: {@code bytes} is the sum of each
+ * process's {@link Proc#bytes()}; {@code processes.size() <= maxProcesses}; every pending list has
+ * at most {@code maxPerRound} goroutines.
  */
 final class RunningNow {
   /** A process is gone when its last round is older than this many of its intervals. */

@@ -5,27 +5,19 @@ import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
-import io.opentelemetry.proto.resource.v1.Resource;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.Span;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
  * A bounded, thread-safe in-memory store of received spans (grouped by trace), metrics and logs.
@@ -72,32 +64,21 @@ import java.util.concurrent.locks.ReentrantLock;
  * is dropped {@value RunningNow#GONE_AFTER_INTERVALS} intervals after its last round, by the
  * store's clock.
  *
- * <p>Implementation note (concurrency). One {@link ReentrantLock}, {@code lock}, guards all state:
- * the spans ({@code TraceBuffer}), the metric and log batches ({@code BoundedBatches}), {@code
- * spansReceived} and {@code nextSeq}. One lock, because the byte limit spans all signals and evicts
- * across them in one arrival order: with a lock per signal, a metrics add that must evict a trace
- * would take two locks, and a span add the other way round. The critical sections are short:
- * flattening an export, estimating its items and trimming it to the limits happen before the lock
- * is taken; under it the store only links the items in and evicts. Each item keeps the estimate it
- * was added with, so eviction subtracts exactly what the add counted. Invariants, true whenever
- * {@code lock} is free:
- *
- * <ul>
- *   <li>{@code spanCount() <= maxSpans}, data points {@code <= maxDataPoints}, log records {@code
- *       <= maxLogRecords}, and {@link #estimatedBytes()} (the sum of the estimates of everything
- *       held) {@code <= maxBytes}.
- *   <li>every held span, trace and batch has an arrival number below {@code nextSeq}, unique across
- *       signals, increasing in arrival order; eviction order is by these numbers.
- *   <li>{@code spansReceived} only grows, by the number of spans of each export, including spans
- *       evicted or dropped since; it is what {@link #awaitSpans} waits on.
- * </ul>
+ * <p>Implementation note (concurrency). One {@link ReentrantLock}, {@code lock}, guards all that is
+ * held ({@link StoreContents}: spans, metric and log batches, the live view, the counters). One
+ * lock, because the byte limit spans all signals and evicts across them in one arrival order: with
+ * a lock per signal, a metrics add that must evict a trace would take two locks, and a span add the
+ * other way round. The critical sections are short: flattening an export, estimating its items and
+ * trimming it to the limits happen before the lock is taken; under it the store only links the
+ * items in and evicts. Whenever {@code lock} is free, every limit holds (see {@link
+ * StoreContents}).
  *
  * <p>Each add is linearised at its lock release: queries see all of an export's kept items or none,
  * and never a limit exceeded. {@code spansArrived} is signalled (under the lock) after every span
- * add. Listeners (of spans and of metrics) live in copy-on-write lists and are called after the
- * lock is released, so a slow listener never blocks other receivers or queries and may itself query
- * the store. Queries copy under the lock and return immutable snapshots; they scan linearly, which
- * is fine for a debugging store.
+ * add. Listeners ({@link StoreListeners}) live in copy-on-write lists and are called after the lock
+ * is released, so a slow listener never blocks other receivers or queries and may itself query the
+ * store. Queries copy under the lock and return immutable snapshots; they scan linearly, which is
+ * fine for a debugging store.
  *
  * <p>Thread-safety: all methods are safe to call from any thread, including virtual threads (the
  * lock does not pin carriers). Memory consistency effects: actions in a thread before an add
@@ -105,43 +86,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * items.
  */
 public final class TelemetryStore {
-  private static final System.Logger LOG = System.getLogger(TelemetryStore.class.getName());
-
   private final StoreLimits limits;
+  private final InstantSource clock;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition spansArrived = lock.newCondition();
-  private final CopyOnWriteArrayList<SpanListener> listeners = new CopyOnWriteArrayList<>();
-  private final CopyOnWriteArrayList<MetricListener> metricListeners = new CopyOnWriteArrayList<>();
-  private final CopyOnWriteArrayList<RunningListener> runningListeners =
-      new CopyOnWriteArrayList<>();
-  private final InstantSource clock;
+  private final StoreListeners listeners = new StoreListeners();
 
   @GuardedBy("lock")
-  private final TraceBuffer traces = new TraceBuffer();
-
-  @GuardedBy("lock")
-  private final BoundedBatches<ResourceMetrics> metrics = new BoundedBatches<>();
-
-  @GuardedBy("lock")
-  private final BoundedBatches<ResourceLogs> logs = new BoundedBatches<>();
-
-  @GuardedBy("lock")
-  private final RunningNow running;
-
-  @GuardedBy("lock")
-  private long spansReceived;
-
-  @GuardedBy("lock")
-  private long nextSeq;
+  private final StoreContents contents;
 
   private TelemetryStore(StoreLimits limits, InstantSource clock) {
     this.limits = limits;
     this.clock = clock;
-    this.running =
-        new RunningNow(
-            RunningNow.DEFAULT_MAX_PROCESSES,
-            RunningNow.DEFAULT_MAX_PER_ROUND,
-            Math.max(1, limits.maxBytes() / 4));
+    this.contents = new StoreContents(limits);
   }
 
   /**
@@ -193,6 +150,16 @@ public final class TelemetryStore {
     return limits;
   }
 
+  /** Runs {@code query} on what is held, under the lock; it must return a snapshot or a value. */
+  private <T> T read(Function<StoreContents, T> query) {
+    lock.lock();
+    try {
+      return query.apply(contents);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   // ---------------------------------------------------------------- spans
 
   /**
@@ -214,91 +181,13 @@ public final class TelemetryStore {
     }
     lock.lock();
     try {
-      long newFrom = nextSeq;
-      nextSeq += prepared.kept().size();
-      traces.add(prepared, newFrom);
-      spansReceived += arrived.size();
-      traces.beginEviction(newFrom);
-      try {
-        while (traces.spanCount() > limits.maxSpans() && traces.oldestSeq() != Long.MAX_VALUE) {
-          traces.evictOldest();
-        }
-        evictForBytes(newFrom);
-      } finally {
-        traces.endEviction();
-      }
-      // only traces this export added to remain, if a limit still holds: drop their older spans
-      traces.trimOld(
-          newFrom,
-          limits.maxSpans(),
-          limits.maxBytes() - metrics.bytes() - logs.bytes() - running.bytes());
+      contents.addTraces(prepared);
       spansArrived.signalAll();
     } finally {
       lock.unlock();
     }
-    List<StoredSpan> view = List.copyOf(arrived);
-    for (SpanListener listener : listeners) {
-      try {
-        listener.onSpans(view);
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "span listener " + listener + " failed", e);
-      }
-    }
+    listeners.spansStored(List.copyOf(arrived));
     return arrived.size();
-  }
-
-  /**
-   * Evicts the oldest trace or batch of any signal, arrived before {@code newFrom}, while the byte
-   * limit is exceeded; within an eviction round of {@code traces}.
-   */
-  @GuardedBy("lock")
-  private void evictForBytes(long newFrom) {
-    while (estimatedBytesLocked() > limits.maxBytes()) {
-      long trace = traces.oldestSeq();
-      long metric = metrics.oldestSeq(newFrom);
-      long log = logs.oldestSeq(newFrom);
-      long oldest = Math.min(trace, Math.min(metric, log));
-      if (oldest == Long.MAX_VALUE) {
-        if (!running.evictOldest()) {
-          return;
-        }
-      } else if (oldest == trace) {
-        traces.evictOldest();
-      } else if (oldest == metric) {
-        metrics.evictOldest();
-      } else {
-        logs.evictOldest();
-      }
-    }
-  }
-
-  /**
-   * Stores the batches of an export (metrics or logs) that {@link BatchKind#keepNewest} kept,
-   * evicting the oldest batches of the same signal beyond {@code maxItems} and the oldest of any
-   * signal beyond the byte limit.
-   */
-  @GuardedBy("lock")
-  private <T> void addBatches(
-      BoundedBatches<T> batches, BatchKind.Trimmed<T> trimmed, int maxItems) {
-    long newFrom = nextSeq;
-    for (BatchKind.Sized<T> batch : trimmed.batches()) {
-      batches.add(batch, nextSeq++);
-    }
-    batches.countDropped(trimmed.droppedItems(), trimmed.droppedBytes());
-    while (batches.items() > maxItems && batches.oldestSeq(newFrom) != Long.MAX_VALUE) {
-      batches.evictOldest();
-    }
-    traces.beginEviction(newFrom);
-    try {
-      evictForBytes(newFrom);
-    } finally {
-      traces.endEviction();
-    }
-  }
-
-  @GuardedBy("lock")
-  private long estimatedBytesLocked() {
-    return traces.bytes() + metrics.bytes() + logs.bytes() + running.bytes();
   }
 
   /**
@@ -310,10 +199,7 @@ public final class TelemetryStore {
    * @param listener the listener
    */
   public void addListener(SpanListener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
-    if (listener instanceof RunningListener alsoRunning) {
-      addRunningListener(alsoRunning);
-    }
+    listeners.addSpans(listener);
   }
 
   /**
@@ -325,10 +211,7 @@ public final class TelemetryStore {
    * @return true if it was registered
    */
   public boolean removeListener(SpanListener listener) {
-    if (listener instanceof RunningListener alsoRunning) {
-      runningListeners.remove(alsoRunning);
-    }
-    return listeners.remove(Objects.requireNonNull(listener, "listener"));
+    return listeners.removeSpans(listener);
   }
 
   /**
@@ -347,7 +230,7 @@ public final class TelemetryStore {
     long remaining = timeout.toNanos();
     lock.lockInterruptibly();
     try {
-      while (spansReceived < count) {
+      while (contents.spansReceived() < count) {
         if (remaining <= 0) {
           return false;
         }
@@ -371,13 +254,7 @@ public final class TelemetryStore {
   public Optional<StoredTrace> trace(String traceId) {
     Objects.requireNonNull(traceId, "traceId");
     ByteString id = Ids.fromHex(traceId);
-    lock.lock();
-    try {
-      List<StoredSpan> spans = traces.spans(id);
-      return spans == null ? Optional.empty() : Optional.of(new StoredTrace(Ids.hex(id), spans));
-    } finally {
-      lock.unlock();
-    }
+    return read(c -> c.trace(id));
   }
 
   /**
@@ -388,12 +265,7 @@ public final class TelemetryStore {
    * @return the traces
    */
   public List<StoredTrace> traces() {
-    lock.lock();
-    try {
-      return List.copyOf(traces.snapshot());
-    } finally {
-      lock.unlock();
-    }
+    return read(c -> List.copyOf(c.traces().snapshot()));
   }
 
   /**
@@ -435,12 +307,7 @@ public final class TelemetryStore {
    * @return the span count
    */
   public int spanCount() {
-    lock.lock();
-    try {
-      return traces.spanCount();
-    } finally {
-      lock.unlock();
-    }
+    return read(c -> c.traces().spanCount());
   }
 
   /**
@@ -451,12 +318,7 @@ public final class TelemetryStore {
    * @return the trace count
    */
   public int traceCount() {
-    lock.lock();
-    try {
-      return traces.traceCount();
-    } finally {
-      lock.unlock();
-    }
+    return read(c -> c.traces().traceCount());
   }
 
   /**
@@ -467,12 +329,7 @@ public final class TelemetryStore {
    * @return the total received
    */
   public long spansReceived() {
-    lock.lock();
-    try {
-      return spansReceived;
-    } finally {
-      lock.unlock();
-    }
+    return read(StoreContents::spansReceived);
   }
 
   /**
@@ -483,12 +340,7 @@ public final class TelemetryStore {
    * @return the evicted trace count
    */
   public long evictedTraces() {
-    lock.lock();
-    try {
-      return traces.evictedTraces();
-    } finally {
-      lock.unlock();
-    }
+    return read(c -> c.traces().evictedTraces());
   }
 
   /**
@@ -499,12 +351,7 @@ public final class TelemetryStore {
    * @return the evicted span count
    */
   public long evictedSpans() {
-    lock.lock();
-    try {
-      return traces.evictedSpans();
-    } finally {
-      lock.unlock();
-    }
+    return read(c -> c.traces().evictedSpans());
   }
 
   /**
@@ -517,12 +364,7 @@ public final class TelemetryStore {
    * @return the estimate in bytes
    */
   public long estimatedBytes() {
-    lock.lock();
-    try {
-      return estimatedBytesLocked();
-    } finally {
-      lock.unlock();
-    }
+    return read(StoreContents::estimatedBytes);
   }
 
   /**
@@ -534,12 +376,7 @@ public final class TelemetryStore {
    * @return the evicted estimate in bytes
    */
   public long evictedBytes() {
-    lock.lock();
-    try {
-      return traces.evictedBytes() + metrics.evictedBytes() + logs.evictedBytes();
-    } finally {
-      lock.unlock();
-    }
+    return read(StoreContents::evictedBytes);
   }
 
   /**
@@ -550,35 +387,7 @@ public final class TelemetryStore {
    * @return the spans as {@code resourceSpans}
    */
   public ExportTraceServiceRequest tracesAsRequest() {
-    record ResourceKey(Resource resource, String schemaUrl) {}
-    record ScopeKey(InstrumentationScope scope, String schemaUrl) {}
-    Map<ResourceKey, Map<ScopeKey, List<Span>>> grouped = new LinkedHashMap<>();
-    for (StoredTrace trace : traces()) {
-      for (StoredSpan s : trace.spans()) {
-        grouped
-            .computeIfAbsent(
-                new ResourceKey(s.resource(), s.resourceSchemaUrl()), k -> new LinkedHashMap<>())
-            .computeIfAbsent(new ScopeKey(s.scope(), s.scopeSchemaUrl()), k -> new ArrayList<>())
-            .add(s.span());
-      }
-    }
-    ExportTraceServiceRequest.Builder request = ExportTraceServiceRequest.newBuilder();
-    grouped.forEach(
-        (resourceKey, scopes) -> {
-          ResourceSpans.Builder resourceSpans =
-              request
-                  .addResourceSpansBuilder()
-                  .setResource(resourceKey.resource())
-                  .setSchemaUrl(resourceKey.schemaUrl());
-          scopes.forEach(
-              (scopeKey, spans) ->
-                  resourceSpans
-                      .addScopeSpansBuilder()
-                      .setScope(scopeKey.scope())
-                      .setSchemaUrl(scopeKey.schemaUrl())
-                      .addAllSpans(spans));
-        });
-    return request.build();
+    return TraceRegrouping.asRequest(traces());
   }
 
   // ---------------------------------------------------------------- metrics
@@ -605,18 +414,11 @@ public final class TelemetryStore {
           MetricBatches.INSTANCE.keepNewest(batches, limits.maxDataPoints(), limits.maxBytes());
       lock.lock();
       try {
-        addBatches(metrics, trimmed, limits.maxDataPoints());
+        contents.addMetrics(trimmed);
       } finally {
         lock.unlock();
       }
-      List<ResourceMetrics> view = List.copyOf(batches);
-      for (MetricListener listener : metricListeners) {
-        try {
-          listener.onMetrics(view);
-        } catch (RuntimeException e) {
-          LOG.log(System.Logger.Level.WARNING, "metric listener " + listener + " failed", e);
-        }
-      }
+      listeners.metricsStored(List.copyOf(batches));
     }
     return points;
   }
@@ -630,7 +432,7 @@ public final class TelemetryStore {
    * @param listener the listener
    */
   public void addMetricListener(MetricListener listener) {
-    metricListeners.add(Objects.requireNonNull(listener, "listener"));
+    listeners.addMetrics(listener);
   }
 
   /**
@@ -642,7 +444,7 @@ public final class TelemetryStore {
    * @return true if it was registered
    */
   public boolean removeMetricListener(MetricListener listener) {
-    return metricListeners.remove(Objects.requireNonNull(listener, "listener"));
+    return listeners.removeMetrics(listener);
   }
 
   /**
@@ -654,12 +456,7 @@ public final class TelemetryStore {
    * @return the {@code resourceMetrics}
    */
   public List<ResourceMetrics> resourceMetrics() {
-    lock.lock();
-    try {
-      return metrics.snapshot();
-    } finally {
-      lock.unlock();
-    }
+    return read(c -> c.metrics().snapshot());
   }
 
   /**
@@ -688,12 +485,7 @@ public final class TelemetryStore {
    * @return the data point count
    */
   public int dataPointCount() {
-    lock.lock();
-    try {
-      return (int) metrics.items();
-    } finally {
-      lock.unlock();
-    }
+    return read(c -> (int) c.metrics().items());
   }
 
   /**
@@ -704,12 +496,7 @@ public final class TelemetryStore {
    * @return the evicted data point count
    */
   public long evictedDataPoints() {
-    lock.lock();
-    try {
-      return metrics.evictedItems();
-    } finally {
-      lock.unlock();
-    }
+    return read(c -> c.metrics().evictedItems());
   }
 
   /**
@@ -749,32 +536,15 @@ public final class TelemetryStore {
     LiveRecords.Found live = LiveRecords.read(received);
     BatchKind.Trimmed<ResourceLogs> trimmed =
         LogBatches.INSTANCE.keepNewest(received, limits.maxLogRecords(), limits.maxBytes());
-    List<RunningProcess> rounds = List.of();
+    List<RunningProcess> rounds;
     lock.lock();
     try {
-      addBatches(logs, trimmed, limits.maxLogRecords());
-      if (live.liveRecords() > 0) {
-        running.countDropped(live.malformed());
-        rounds = running.add(live.processes(), clock.millis());
-        long newFrom = nextSeq;
-        traces.beginEviction(newFrom);
-        try {
-          evictForBytes(newFrom);
-        } finally {
-          traces.endEviction();
-        }
-      }
+      rounds = contents.addLogs(trimmed, live, clock.millis());
     } finally {
       lock.unlock();
     }
     if (!rounds.isEmpty()) {
-      for (RunningListener listener : runningListeners) {
-        try {
-          listener.onRunning(rounds);
-        } catch (RuntimeException e) {
-          LOG.log(System.Logger.Level.WARNING, "running listener " + listener + " failed", e);
-        }
-      }
+      listeners.roundsClosed(rounds);
     }
     return records;
   }
@@ -788,12 +558,7 @@ public final class TelemetryStore {
    * @return the {@code resourceLogs}
    */
   public List<ResourceLogs> resourceLogs() {
-    lock.lock();
-    try {
-      return logs.snapshot();
-    } finally {
-      lock.unlock();
-    }
+    return read(c -> c.logs().snapshot());
   }
 
   /**
@@ -804,12 +569,7 @@ public final class TelemetryStore {
    * @return the log record count
    */
   public int logRecordCount() {
-    lock.lock();
-    try {
-      return (int) logs.items();
-    } finally {
-      lock.unlock();
-    }
+    return read(c -> (int) c.logs().items());
   }
 
   /**
@@ -820,12 +580,7 @@ public final class TelemetryStore {
    * @return the evicted log record count
    */
   public long evictedLogRecords() {
-    lock.lock();
-    try {
-      return logs.evictedItems();
-    } finally {
-      lock.unlock();
-    }
+    return read(c -> c.logs().evictedItems());
   }
 
   /**
@@ -849,8 +604,7 @@ public final class TelemetryStore {
    * @param listener the listener
    */
   public void addRunningListener(RunningListener listener) {
-    Objects.requireNonNull(listener, "listener");
-    runningListeners.addIfAbsent(listener);
+    listeners.addRunning(listener);
   }
 
   /**
@@ -862,7 +616,7 @@ public final class TelemetryStore {
    * @return true if it was registered
    */
   public boolean removeRunningListener(RunningListener listener) {
-    return runningListeners.remove(Objects.requireNonNull(listener, "listener"));
+    return listeners.removeRunning(listener);
   }
 
   /**
@@ -876,33 +630,8 @@ public final class TelemetryStore {
    * @return the processes' rounds
    */
   public List<RunningProcess> runningNow() {
-    lock.lock();
-    try {
-      List<RunningProcess> rounds = running.snapshot(clock.millis());
-      List<RunningProcess> out = new ArrayList<>(rounds.size());
-      Map<String, Set<String>> arrivedSpans = new HashMap<>();
-      for (RunningProcess round : rounds) {
-        List<RunningGoroutine> shown = new ArrayList<>(round.goroutines().size());
-        for (RunningGoroutine g : round.goroutines()) {
-          if (!g.hasOwnSpan()) {
-            shown.add(g);
-            continue;
-          }
-          Set<String> arrived = arrivedSpans.get(g.traceId());
-          if (arrived == null) {
-            arrived = spanIdsLocked(g.traceId());
-            arrivedSpans.put(g.traceId(), arrived);
-          }
-          if (!arrived.contains(g.spanId())) {
-            shown.add(g);
-          }
-        }
-        out.add(shown.size() == round.goroutines().size() ? round : round.withGoroutines(shown));
-      }
-      return out;
-    } finally {
-      lock.unlock();
-    }
+    long now = clock.millis();
+    return read(c -> c.runningNow(now));
   }
 
   /**
@@ -914,7 +643,7 @@ public final class TelemetryStore {
    * @return the goroutines, by process then arrival
    */
   public List<RunningGoroutine> runningInTrace(String traceId) {
-    String id = Objects.requireNonNull(traceId, "traceId").toLowerCase(java.util.Locale.ROOT);
+    String id = Objects.requireNonNull(traceId, "traceId").toLowerCase(Locale.ROOT);
     List<RunningGoroutine> out = new ArrayList<>();
     for (RunningProcess round : runningNow()) {
       for (RunningGoroutine g : round.goroutines()) {
@@ -935,28 +664,7 @@ public final class TelemetryStore {
    * @return the dropped record count
    */
   public long droppedLiveRecords() {
-    lock.lock();
-    try {
-      return running.droppedRecords();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  @GuardedBy("lock")
-  private Set<String> spanIdsLocked(String traceId) {
-    if (traceId.isEmpty()) {
-      return Set.of();
-    }
-    List<StoredSpan> spans = traces.spans(Ids.fromHex(traceId));
-    if (spans == null) {
-      return Set.of();
-    }
-    Set<String> ids = new HashSet<>();
-    for (StoredSpan span : spans) {
-      ids.add(span.spanId());
-    }
-    return ids;
+    return read(StoreContents::droppedLiveRecords);
   }
 
   /**
@@ -967,10 +675,7 @@ public final class TelemetryStore {
   public void clear() {
     lock.lock();
     try {
-      traces.clear();
-      metrics.clear();
-      logs.clear();
-      running.clear();
+      contents.clear();
     } finally {
       lock.unlock();
     }

@@ -25,9 +25,9 @@ import org.jspecify.annotations.Nullable;
  * The spans of a {@link TelemetryStore}, grouped by trace, with their estimated size; the store
  * decides what to evict, as its byte limit spans all signals.
  *
- * <p>Implementation note: not thread-safe. {@link TelemetryStore} holds it in a field guarded by
- * its lock and calls it only with that lock held; {@link #prepare} touches no state and runs before
- * the lock is taken. Invariants between calls:
+ * <p>Implementation note: not thread-safe. {@link StoreContents} holds it and calls it only with
+ * {@link TelemetryStore}'s lock held; {@link #prepare} touches no state and runs before the lock is
+ * taken. Invariants between calls:
  *
  * <ul>
  *   <li>{@code traces} iterates in order of each trace's first arrival; no trace is empty; the

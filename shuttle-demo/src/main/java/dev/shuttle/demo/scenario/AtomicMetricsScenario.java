@@ -41,7 +41,7 @@ public final class AtomicMetricsScenario implements Scenario {
   @Override
   public void run(OpenTelemetry openTelemetry) throws Exception {
     Tracer tracer = openTelemetry.getTracer("optimized-metrics");
-    RequestStats stats = new RequestStats();
+    RequestStats stats = RequestStats.create();
     Span span = tracer.spanBuilder("collect-requests").startSpan();
     try (Scope ignored = span.makeCurrent();
         BatchCallback exported =
@@ -49,7 +49,7 @@ public final class AtomicMetricsScenario implements Scenario {
                 openTelemetry.getMeter("optimized-metrics"), NAMESPACE, Attributes.empty())) {
       // Shuttle fixes the guide's GetStatistics, whose error rate is NaN before the first request
       span.setAttribute(doubleKey("error_rate.before_first"), stats.errorRate());
-      WaitGroup wg = new WaitGroup();
+      WaitGroup wg = WaitGroup.create();
       for (int g = 0; g < GOROUTINES; g++) {
         wg.go(() -> requests(tracer, stats));
       }

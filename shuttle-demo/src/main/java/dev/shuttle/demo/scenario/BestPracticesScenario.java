@@ -98,7 +98,7 @@ public final class BestPracticesScenario implements Scenario {
   static void reuseContext(Tracer tracer) throws InterruptedException {
     Span span = tracer.spanBuilder("parent-operation").startSpan();
     try (Scope ignored = span.makeCurrent()) {
-      WaitGroup wg = new WaitGroup();
+      WaitGroup wg = WaitGroup.create();
       wg.go("child-operation", Attributes.empty(), () -> {});
       wg.go("another-child", Attributes.empty(), () -> {});
       wg.await();

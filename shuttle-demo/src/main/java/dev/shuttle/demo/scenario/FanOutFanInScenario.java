@@ -71,7 +71,7 @@ public final class FanOutFanInScenario implements Scenario {
       List<Channel<String>> workerInputs =
           FanOut.roundRobin(Context.current().with(fanOut), input, workers, 10);
 
-      WaitGroup wg = new WaitGroup();
+      WaitGroup wg = WaitGroup.create();
       List<Channel<String>> workerOutputs = new ArrayList<>();
       for (int i = 0; i < workers; i++) {
         int id = i;

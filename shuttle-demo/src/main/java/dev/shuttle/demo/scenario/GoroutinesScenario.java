@@ -69,7 +69,7 @@ public final class GoroutinesScenario implements Scenario {
   static void waitGroupTracing(Tracer tracer, List<String> tasks) throws InterruptedException {
     Span span = tracer.spanBuilder("parallel-tasks").startSpan();
     try (Scope ignored = span.makeCurrent()) {
-      WaitGroup wg = new WaitGroup();
+      WaitGroup wg = WaitGroup.create();
       for (int i = 0; i < tasks.size(); i++) {
         wg.go(
             "process-task",

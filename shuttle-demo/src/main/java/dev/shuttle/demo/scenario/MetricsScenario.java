@@ -59,7 +59,7 @@ public final class MetricsScenario implements Scenario {
                 .latencyName("request.latency", TimeUnit.MILLISECONDS)
                 .connectionsName("connections.active")
                 .build()) {
-      WaitGroup wg = new WaitGroup();
+      WaitGroup wg = WaitGroup.create();
       for (long g = 0; g < GOROUTINES; g++) {
         long id = g;
         wg.go("handle-requests", Attributes.of(GOROUTINE_ID, id), () -> handle(metrics, id));

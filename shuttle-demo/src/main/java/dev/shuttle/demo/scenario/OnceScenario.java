@@ -56,7 +56,7 @@ public final class OnceScenario implements Scenario {
                 span.end();
               }
             });
-    WaitGroup callers = new WaitGroup();
+    WaitGroup callers = WaitGroup.create();
     for (int i = 0; i < CALLERS; i++) {
       callers.go(getTracer::call); // each gets the same tracer
     }
@@ -98,7 +98,7 @@ public final class OnceScenario implements Scenario {
     WaitGroup start() {
       initMetrics.run();
       Span span = tracer.spanBuilder("worker-pool-start").startSpan();
-      WaitGroup running = new WaitGroup();
+      WaitGroup running = WaitGroup.create();
       try (Scope ignored = span.makeCurrent()) {
         for (int id = 0; id < WORKERS; id++) {
           running.go("worker-" + id, Attributes.empty(), this::worker);
