@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shuttle.channel.Channel;
 import dev.shuttle.channel.ChannelClosedException;
+import dev.shuttle.channel.ReceiveChannel;
 import dev.shuttle.context.CancelableContext;
 import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.context.ContextError;
@@ -353,17 +354,16 @@ class CancellationInterruptsTest {
     Channel<String> input = Channel.buffered(1);
     input.send("one");
     input.close();
-    Channel<String> results =
-        FanOut.share(
-            context,
-            input,
-            1,
-            "work",
-            item -> {
-              body.run();
-              return item;
-            },
-            1);
+    ReceiveChannel<String> results =
+        FanOut.<String>builder(context, input)
+            .buffer(1)
+            .share(
+                1,
+                "work",
+                item -> {
+                  body.run();
+                  return item;
+                });
     return outcomeOf(
         () -> {
           try {

@@ -60,6 +60,14 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code null} values are rejected.
  * </ul>
  *
+ * <h2>Views</h2>
+ *
+ * A channel is both its {@linkplain ReceiveChannel receiving} and its {@linkplain SendChannel
+ * sending} side, where each method is documented. Hand a consumer {@link #receiveOnly()} and a
+ * producer {@link #sendOnly()} (Go's {@code <-chan T} and {@code chan<- T}); Shuttle's functions
+ * that return a channel for reading return a receive-only view. A receiver may {@linkplain
+ * ReceiveChannel#cancel() cancel}: close the channel to tell its producer it has stopped.
+ *
  * <p>Memory consistency effects: actions in a thread before it sends a value happen-before the
  * actions that follow the receipt of that value in another thread (as for {@link
  * java.util.concurrent.BlockingQueue}); actions before {@link #close()} happen-before a receive
@@ -95,7 +103,7 @@ import org.jspecify.annotations.Nullable;
  * @param <T> the type of the values; never {@code null}
  */
 @SuppressWarnings("ReferenceEquality") // NONE and CLOSED are sentinels, compared by identity
-public final class Channel<T> implements Iterable<T>, AutoCloseable {
+public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
   private static final AtomicLong IDS = new AtomicLong();
 
   /** Returned by the locked operations when nothing was ready. */
@@ -172,27 +180,12 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
 
   // ---------------------------------------------------------------- send
 
-  /**
-   * Sends {@code value}, blocking while the channel is full (or, for a rendezvous channel, until a
-   * receiver takes it). The value carries {@link Context#current()}, whose cancellation also ends
-   * the wait.
-   *
-   * @throws ChannelClosedException if the channel is closed, or closed while waiting
-   * @throws dev.shuttle.context.ContextDoneException if the current context is done
-   * @throws InterruptedException if the thread is interrupted before the value is sent
-   */
+  @Override
   public void send(T value) throws InterruptedException {
     send(Context.current(), value);
   }
 
-  /**
-   * Sends {@code value} in {@code context}: the value carries it, and its cancellation ends the
-   * wait.
-   *
-   * @throws ChannelClosedException if the channel is closed, or closed while waiting
-   * @throws dev.shuttle.context.ContextDoneException if {@code context} is done
-   * @throws InterruptedException if the thread is interrupted before the value is sent
-   */
+  @Override
   public void send(Context context, T value) throws InterruptedException {
     Objects.requireNonNull(context, "context");
     if (!sendInternal(context, Objects.requireNonNull(value, "value"), context)) {
@@ -200,14 +193,7 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
     }
   }
 
-  /**
-   * Forwards {@code message} with the context it already carries, waiting as long as {@code
-   * context} allows: how a pipeline stage passes an item on without losing its trace.
-   *
-   * @throws ChannelClosedException if the channel is closed, or closed while waiting
-   * @throws dev.shuttle.context.ContextDoneException if {@code context} is done
-   * @throws InterruptedException if the thread is interrupted before the value is sent
-   */
+  @Override
   public void sendMessage(Context context, Message<? extends T> message)
       throws InterruptedException {
     Objects.requireNonNull(context, "context");
@@ -217,35 +203,37 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
     }
   }
 
-  /**
-   * Sends {@code value} as {@link #send(Object)} does, but reports a closed channel by returning
-   * {@code false} instead of throwing.
-   *
-   * @return {@code true} if sent, {@code false} if the channel is (or became) closed
-   * @throws dev.shuttle.context.ContextDoneException if the current context is done
-   * @throws InterruptedException if the thread is interrupted before the value is sent
-   */
-  public boolean sendOrClosed(T value) throws InterruptedException {
-    Context context = Context.current();
-    return sendInternal(context, Objects.requireNonNull(value, "value"), context);
+  @Override
+  public SendResult sendOrClosed(T value) throws InterruptedException {
+    return sendOrClosed(Context.current(), value);
   }
 
-  /**
-   * Sends {@code value} only if that needs no waiting: a receiver is blocked or the buffer has room
-   * (Go's {@code select} with a {@code default}). The value carries {@link Context#current()}.
-   *
-   * @return {@code true} if sent, {@code false} if the channel is full
-   * @throws ChannelClosedException if the channel is closed
-   */
+  @Override
+  public SendResult sendOrClosed(Context context, T value) throws InterruptedException {
+    Objects.requireNonNull(context, "context");
+    return sendInternal(context, Objects.requireNonNull(value, "value"), context)
+        ? SendStatus.SENT
+        : new Closed<T>(closeError);
+  }
+
+  @Override
   public boolean trySend(T value) {
+    return switch (trySendOrClosed(value)) {
+      case SendStatus status -> status == SendStatus.SENT;
+      case Closed<?> closedResult -> throw closedResult.toSendException();
+    };
+  }
+
+  @Override
+  public SendResult trySendOrClosed(T value) {
     Objects.requireNonNull(value, "value");
     Context messageContext = carried(Context.current());
     lock.lock();
     try {
       if (closed) {
-        throw new ChannelClosedException("send on closed channel", closeError);
+        return new Closed<T>(closeError);
       }
-      return offerLocked(value, messageContext);
+      return offerLocked(value, messageContext) ? SendStatus.SENT : SendStatus.FULL;
     } finally {
       lock.unlock();
     }
@@ -279,25 +267,12 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
 
   // ------------------------------------------------------------- receive
 
-  /**
-   * Receives the next value, blocking until one is available; the wait ends if {@link
-   * Context#current()} is done.
-   *
-   * @throws ChannelClosedException if the channel is closed and drained
-   * @throws dev.shuttle.context.ContextDoneException if the current context is done
-   * @throws InterruptedException if the thread is interrupted before a value is received
-   */
+  @Override
   public T receive() throws InterruptedException {
     return receive(Context.current());
   }
 
-  /**
-   * Receives the next value, blocking until one is available or {@code context} is done.
-   *
-   * @throws ChannelClosedException if the channel is closed and drained
-   * @throws dev.shuttle.context.ContextDoneException if {@code context} is done
-   * @throws InterruptedException if the thread is interrupted before a value is received
-   */
+  @Override
   public T receive(Context context) throws InterruptedException {
     Object item = receiveInternal(context, null);
     if (item == CLOSED) {
@@ -306,26 +281,12 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
     return cast(item);
   }
 
-  /**
-   * Receives the next value with the context it was sent in, blocking until one is available or
-   * {@link Context#current()} is done.
-   *
-   * @throws ChannelClosedException if the channel is closed and drained
-   * @throws dev.shuttle.context.ContextDoneException if the current context is done
-   * @throws InterruptedException if the thread is interrupted before a value is received
-   */
+  @Override
   public Message<T> receiveMessage() throws InterruptedException {
     return receiveMessage(Context.current());
   }
 
-  /**
-   * Receives the next value with the context it was sent in, blocking until one is available or
-   * {@code context} is done.
-   *
-   * @throws ChannelClosedException if the channel is closed and drained
-   * @throws dev.shuttle.context.ContextDoneException if {@code context} is done
-   * @throws InterruptedException if the thread is interrupted before a value is received
-   */
+  @Override
   public Message<T> receiveMessage(Context context) throws InterruptedException {
     return switch (receiveOrClosed(context)) {
       case Message<T> message -> message;
@@ -333,36 +294,19 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
     };
   }
 
-  /**
-   * Receives the next value with its context, or reports that the channel is closed and drained,
-   * without throwing for a closed channel (Go's {@code v, ok := <-ch}).
-   *
-   * @throws dev.shuttle.context.ContextDoneException if the current context is done
-   * @throws InterruptedException if the thread is interrupted before a value is received
-   */
+  @Override
   public Received<T> receiveOrClosed() throws InterruptedException {
     return receiveOrClosed(Context.current());
   }
 
-  /**
-   * Receives the next value with its context, or reports that the channel is closed and drained;
-   * the wait ends if {@code context} is done.
-   *
-   * @throws dev.shuttle.context.ContextDoneException if {@code context} is done
-   * @throws InterruptedException if the thread is interrupted before a value is received
-   */
+  @Override
   public Received<T> receiveOrClosed(Context context) throws InterruptedException {
     @Nullable Context[] carried = new Context[1];
     Object item = receiveInternal(context, carried);
     return received(item, carried[0]);
   }
 
-  /**
-   * Receives a value only if one is ready now: buffered, or offered by a blocked sender.
-   *
-   * @return the message, {@link Closed} if the channel is closed and drained, or {@code null} if
-   *     nothing is ready and the channel is open
-   */
+  @Override
   public @Nullable Received<T> tryReceive() {
     Object item;
     Context carried;
@@ -436,32 +380,46 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
 
   // --------------------------------------------------------------- close
 
-  /**
-   * Closes the channel (Go's {@code close(ch)}): no more sends; receivers drain the buffered values
-   * and then see it closed; blocked senders fail with {@link ChannelClosedException}.
-   *
-   * @throws ChannelClosedException if the channel is already closed
-   */
   @Override
   public void close() {
-    closeInternal(null);
+    closeInternal(null, true);
+  }
+
+  @Override
+  public void close(Throwable error) {
+    closeInternal(Objects.requireNonNull(error, "error"), true);
+  }
+
+  /** Closes the channel if it is open; a receiver's close, which a closed channel ignores. */
+  @Override
+  public boolean cancel() {
+    return closeInternal(null, false);
   }
 
   /**
-   * Closes the channel with an error: as {@link #close()}, but receivers that find it closed and
-   * drained see {@code error} (as {@link Closed#error()}, or the cause of the {@link
-   * ChannelClosedException}), so a producer's failure reaches its consumers.
-   *
-   * @throws ChannelClosedException if the channel is already closed
+   * Returns this channel's receiving side as a view that cannot be cast back to a {@code Channel}
+   * (Go's {@code <-chan T}): for handing to a consumer.
    */
-  public void close(Throwable error) {
-    closeInternal(Objects.requireNonNull(error, "error"));
+  public ReceiveChannel<T> receiveOnly() {
+    return new ReceiveOnly<>(this);
   }
 
-  private void closeInternal(@Nullable Throwable error) {
+  /**
+   * Returns this channel's sending side as a view that cannot be cast back to a {@code Channel}
+   * (Go's {@code chan<- T}): for handing to a producer.
+   */
+  public SendChannel<T> sendOnly() {
+    return new SendOnly<>(this);
+  }
+
+  /** Closes the channel; if it was closed already, throws if {@code strict}, else returns false. */
+  private boolean closeInternal(@Nullable Throwable error, boolean strict) {
     lock.lock();
     try {
       if (closed) {
+        if (!strict) {
+          return false;
+        }
         throw new ChannelClosedException("close of closed channel", closeError);
       }
       closeError = error;
@@ -476,20 +434,18 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
         s.context = null;
         s.waiter.claimAndWake(s.caseIndex);
       }
+      return true;
     } finally {
       lock.unlock();
     }
   }
 
-  /** Returns {@code true} once {@code close} has been called (values may still be buffered). */
+  @Override
   public boolean isClosed() {
     return closed;
   }
 
-  /**
-   * Returns {@code true} once the channel is closed and has no buffered value left: every further
-   * receive reports it closed.
-   */
+  @Override
   public boolean isDrained() {
     lock.lock();
     try {
@@ -501,7 +457,7 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
 
   // ----------------------------------------------------------- inspection
 
-  /** Returns the number of buffered values (Go's {@code len(ch)}); always 0 for rendezvous. */
+  @Override
   public int len() {
     lock.lock();
     try {
@@ -511,12 +467,12 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
     }
   }
 
-  /** Returns the buffer's capacity (Go's {@code cap(ch)}); 0 for a rendezvous channel. */
+  @Override
   public int cap() {
     return capacity;
   }
 
-  /** Returns the number of threads blocked sending on this channel (including in a select). */
+  @Override
   public int waitingSenders() {
     lock.lock();
     try {
@@ -526,7 +482,7 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
     }
   }
 
-  /** Returns the number of threads blocked receiving from this channel (including in a select). */
+  @Override
   public int waitingReceivers() {
     lock.lock();
     try {
@@ -536,12 +492,12 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
     }
   }
 
-  /** Returns the channel's name, or {@code null} if it has none. */
+  @Override
   public @Nullable String name() {
     return name;
   }
 
-  /** Returns whether values carry the sender's context. */
+  @Override
   public boolean carriesContext() {
     return carriesContext;
   }
@@ -569,16 +525,6 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
 
   // ------------------------------------------------------------ iteration
 
-  /**
-   * Returns an iterator that receives values until the channel is closed and drained (Go's {@code
-   * for v := range ch}), waiting as long as {@link Context#current()} allows.
-   *
-   * <p>{@code hasNext()} blocks. Because it cannot throw {@link InterruptedException}, an interrupt
-   * while it waits sets the interrupt flag again and ends iteration with a {@link
-   * CancellationException}; a done context ends it with a {@link
-   * dev.shuttle.context.ContextDoneException}; a channel closed with an error ends it with a {@link
-   * ChannelClosedException} once drained.
-   */
   @Override
   public Iterator<T> iterator() {
     Iterator<Message<T>> messages = messages().iterator();
@@ -595,14 +541,14 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
     };
   }
 
-  /** Returns the values as a sequential stream that ends when the channel is closed and drained. */
+  @Override
   public Stream<T> stream() {
     return StreamSupport.stream(
         Spliterators.spliteratorUnknownSize(iterator(), Spliterator.ORDERED | Spliterator.NONNULL),
         false);
   }
 
-  /** Returns the messages (value and sender's context) until the channel is closed and drained. */
+  @Override
   public Iterable<Message<T>> messages() {
     return MessageIterator::new;
   }
@@ -655,10 +601,7 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
 
   // --------------------------------------------------------- select cases
 
-  /**
-   * Returns a {@link Select} case that receives a value and maps it with {@code then}; if the
-   * channel is closed and drained, {@code select} throws {@link ChannelClosedException}.
-   */
+  @Override
   public <R> SelectCase<R> onReceive(Function<? super T, ? extends R> then) {
     Objects.requireNonNull(then, "then");
     return SelectCase.receive(
@@ -670,7 +613,7 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
             });
   }
 
-  /** Returns a {@link Select} case that receives a value with its context and maps it. */
+  @Override
   public <R> SelectCase<R> onReceiveMessage(Function<? super Message<T>, ? extends R> then) {
     Objects.requireNonNull(then, "then");
     return SelectCase.receive(
@@ -682,21 +625,29 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
             });
   }
 
-  /**
-   * Returns a {@link Select} case that receives a value or the closed state, and maps it; a closed
-   * channel makes this case always ready (Go's {@code case v, ok := <-ch}).
-   */
+  @Override
   public <R> SelectCase<R> onReceiveOrClosed(Function<? super Received<T>, ? extends R> then) {
     Objects.requireNonNull(then, "then");
     return SelectCase.receive(this, received -> then.apply(this.<T>castReceived(received)));
   }
 
-  /**
-   * Returns a {@link Select} case that sends {@code value} (carrying the current context) and then
-   * returns {@code then}'s result; if the channel is closed, {@code select} throws {@link
-   * ChannelClosedException}.
-   */
+  @Override
   public <R> SelectCase<R> onSend(T value, Supplier<? extends R> then) {
+    Objects.requireNonNull(value, "value");
+    Objects.requireNonNull(then, "then");
+    return SelectCase.send(
+        this,
+        value,
+        carried(Context.current()),
+        result ->
+            switch (result) {
+              case SendStatus sent -> then.get();
+              case Closed<?> closedResult -> throw closedResult.toSendException();
+            });
+  }
+
+  @Override
+  public <R> SelectCase<R> onSendOrClosed(T value, Function<? super SendResult, ? extends R> then) {
     Objects.requireNonNull(value, "value");
     Objects.requireNonNull(then, "then");
     return SelectCase.send(this, value, carried(Context.current()), then);

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * that one, and returns what its case maps it to.
  *
  * {@snippet :
- * Channel<Instant> timeout = Timers.after(Duration.ofSeconds(2));
+ * ReceiveChannel<Instant> timeout = Timers.after(Duration.ofSeconds(2));
  * String outcome = Select.select(
  *     orders.onReceive(order -> "order " + order.id()),
  *     refunds.onReceiveOrClosed(r -> r instanceof Message<Refund> m ? "refund" : "refunds closed"),
@@ -30,13 +30,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Go's rules: when several cases are ready, one is chosen uniformly at random (so no case
  * starves); a receive case on a closed and drained channel is always ready and reports it closed
- * (its {@link Channel#onReceive} form throws {@link ChannelClosedException}, its {@link
- * Channel#onReceiveOrClosed} form gets {@link Closed}); a send case on a closed channel is ready
- * and throws {@link ChannelClosedException}; a {@linkplain #defaultCase default case} is chosen
- * when no other case is ready; a {@linkplain SelectCase#onlyIf disabled case} is never chosen; with
- * no enabled case and no default, {@code select} waits until its context is done or the thread is
- * interrupted. The case's function runs after the operation, on the calling thread, with no lock
- * held.
+ * (its {@link ReceiveChannel#onReceive} form throws {@link ChannelClosedException}, its {@link
+ * ReceiveChannel#onReceiveOrClosed} form gets {@link Closed}); a send case on a closed channel is
+ * ready and throws {@link ChannelClosedException} (its {@link SendChannel#onSendOrClosed} form gets
+ * {@link Closed}); a {@linkplain #defaultCase default case} is chosen when no other case is ready;
+ * a {@linkplain SelectCase#onlyIf disabled case} is never chosen; with no enabled case and no
+ * default, {@code select} waits until its context is done or the thread is interrupted. The case's
+ * function runs after the operation, on the calling thread, with no lock held.
  *
  * <p>Implementation note: the select locks all its channels in ascending {@link Channel#id} order
  * (a global order, so concurrent selects cannot deadlock; duplicate channels re-enter the lock),
@@ -297,9 +297,11 @@ public final class Select {
               : new Message<>(Objects.requireNonNull(item), channel.carriedContext(carried));
       return c.complete(received);
     }
-    if (c.kind == SelectCase.Kind.SEND && item == Channel.CLOSED) {
-      throw new ChannelClosedException(
-          "send on closed channel", Objects.requireNonNull(channel).closeError());
+    if (c.kind == SelectCase.Kind.SEND) {
+      return c.completeSend(
+          item == Channel.CLOSED
+              ? new Closed<>(Objects.requireNonNull(channel).closeError())
+              : SendStatus.SENT);
     }
     return c.complete();
   }
@@ -379,11 +381,11 @@ public final class Select {
    */
   public static <T> void receiveAll(
       Context context,
-      Collection<? extends Channel<? extends T>> channels,
+      Collection<? extends ReceiveChannel<? extends T>> channels,
       MessageHandler<T> handler)
       throws InterruptedException {
     Objects.requireNonNull(handler, "handler");
-    List<Channel<? extends T>> open = new ArrayList<>(channels);
+    List<ReceiveChannel<? extends T>> open = new ArrayList<>(channels);
     List<SelectCase<Step>> cases = casesFor(open);
     while (!open.isEmpty()) {
       Step step = select(context, cases);
@@ -402,7 +404,7 @@ public final class Select {
 
   private record Step(int index, Received<?> received) {}
 
-  private static List<SelectCase<Step>> casesFor(List<? extends Channel<?>> open) {
+  private static List<SelectCase<Step>> casesFor(List<? extends ReceiveChannel<?>> open) {
     List<SelectCase<Step>> cases = new ArrayList<>(open.size());
     for (int i = 0; i < open.size(); i++) {
       int index = i;

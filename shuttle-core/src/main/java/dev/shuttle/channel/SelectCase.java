@@ -8,8 +8,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One case of a {@link Select}: receive from or send to a channel, a context's done signal, or the
- * default. Create cases with {@link Channel#onReceive}, {@link Channel#onReceiveOrClosed}, {@link
- * Channel#onSend}, {@link Select#onDone} and {@link Select#defaultCase}.
+ * default. Create cases with {@link ReceiveChannel#onReceive}, {@link
+ * ReceiveChannel#onReceiveOrClosed}, {@link SendChannel#onSend}, {@link
+ * SendChannel#onSendOrClosed}, {@link Select#onDone} and {@link Select#defaultCase}.
  *
  * <p>A case is immutable and may be reused in many selects (build cases once, outside a loop, when
  * it matters). A send case carries the context that was current when it was created.
@@ -26,7 +27,7 @@ public final class SelectCase<R> {
   }
 
   private static final SelectCase<?> DISABLED =
-      new SelectCase<>(Kind.DISABLED, null, null, null, null, null, null);
+      new SelectCase<>(Kind.DISABLED, null, null, null, null, null, null, null);
 
   final Kind kind;
   final @Nullable Channel<?> channel;
@@ -34,6 +35,7 @@ public final class SelectCase<R> {
   final @Nullable Context sendContext;
   final @Nullable Cancellation cancellation;
   private final @Nullable Function<Received<?>, ? extends R> onReceive;
+  private final @Nullable Function<? super SendResult, ? extends R> onSend;
   private final @Nullable Supplier<? extends R> onReady;
 
   private SelectCase(
@@ -43,6 +45,7 @@ public final class SelectCase<R> {
       @Nullable Context sendContext,
       @Nullable Cancellation cancellation,
       @Nullable Function<Received<?>, ? extends R> onReceive,
+      @Nullable Function<? super SendResult, ? extends R> onSend,
       @Nullable Supplier<? extends R> onReady) {
     this.kind = kind;
     this.channel = channel;
@@ -50,28 +53,29 @@ public final class SelectCase<R> {
     this.sendContext = sendContext;
     this.cancellation = cancellation;
     this.onReceive = onReceive;
+    this.onSend = onSend;
     this.onReady = onReady;
   }
 
   static <R> SelectCase<R> receive(
       Channel<?> channel, Function<Received<?>, ? extends R> onReceive) {
-    return new SelectCase<>(Kind.RECEIVE, channel, null, null, null, onReceive, null);
+    return new SelectCase<>(Kind.RECEIVE, channel, null, null, null, onReceive, null, null);
   }
 
   static <R> SelectCase<R> send(
       Channel<?> channel,
       Object value,
       @Nullable Context sendContext,
-      Supplier<? extends R> onReady) {
-    return new SelectCase<>(Kind.SEND, channel, value, sendContext, null, null, onReady);
+      Function<? super SendResult, ? extends R> onSend) {
+    return new SelectCase<>(Kind.SEND, channel, value, sendContext, null, null, onSend, null);
   }
 
   static <R> SelectCase<R> done(Cancellation cancellation, Supplier<? extends R> onReady) {
-    return new SelectCase<>(Kind.DONE, null, null, null, cancellation, null, onReady);
+    return new SelectCase<>(Kind.DONE, null, null, null, cancellation, null, null, onReady);
   }
 
   static <R> SelectCase<R> defaultCase(Supplier<? extends R> onReady) {
-    return new SelectCase<>(Kind.DEFAULT, null, null, null, null, null, onReady);
+    return new SelectCase<>(Kind.DEFAULT, null, null, null, null, null, null, onReady);
   }
 
   @SuppressWarnings("unchecked")
@@ -99,9 +103,16 @@ public final class SelectCase<R> {
     return onReceive.apply(received);
   }
 
+  R completeSend(SendResult result) {
+    if (onSend == null) {
+      throw new IllegalStateException("not a send case");
+    }
+    return onSend.apply(result);
+  }
+
   R complete() {
     if (onReady == null) {
-      throw new IllegalStateException("not a send, done or default case");
+      throw new IllegalStateException("not a done or default case");
     }
     return onReady.get();
   }

@@ -41,11 +41,10 @@ public final class Ticker implements AutoCloseable {
   }
 
   /**
-   * Returns the channel that receives the ticks; it is not closed by {@link #stop()} (as in Go).
-   * Only receive from it: a value sent on it by another party would be dropped by {@link #stop()}
-   * or {@link #reset}.
+   * Returns the receive-only channel of the ticks; it is not closed by {@link #stop()} (as in Go).
+   * {@linkplain ReceiveChannel#cancel() Cancelling} it ends the deliveries for good.
    */
-  public Channel<Instant> channel() {
+  public ReceiveChannel<Instant> channel() {
     return timer.channel();
   }
 

@@ -50,6 +50,7 @@ import org.jspecify.annotations.Nullable;
 public final class Timer implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final @Nullable Channel<Instant> channel;
+  private final @Nullable ReceiveChannel<Instant> receiveView;
   private final @Nullable Runnable function;
   private final Context functionContext;
 
@@ -71,6 +72,7 @@ public final class Timer implements AutoCloseable {
   private Timer(
       @Nullable Channel<Instant> channel, @Nullable Runnable function, Context functionContext) {
     this.channel = channel;
+    this.receiveView = channel == null ? null : channel.receiveOnly();
     this.function = function;
     this.functionContext = functionContext;
   }
@@ -86,19 +88,18 @@ public final class Timer implements AutoCloseable {
   }
 
   /**
-   * Returns the channel that receives the firing time; it is never closed (as in Go). Only receive
-   * from it: a value sent on it by another party would be dropped by {@link #stop()} or {@link
-   * #reset}.
+   * Returns the receive-only channel of the firing time; it is never closed by the timer (as in
+   * Go). {@linkplain ReceiveChannel#cancel() Cancelling} it ends the deliveries for good.
    *
    * @throws IllegalStateException if this timer was made by {@link Timers#afterFunc}, which runs a
    *     function instead (Go leaves its {@code C} nil)
    */
-  public Channel<Instant> channel() {
-    if (channel == null) {
+  public ReceiveChannel<Instant> channel() {
+    if (receiveView == null) {
       throw new IllegalStateException(
           "this timer was made by Timers.afterFunc and runs a function: it has no channel");
     }
-    return channel;
+    return receiveView;
   }
 
   /**
@@ -222,11 +223,8 @@ public final class Timer implements AutoCloseable {
   }
 
   private static void sendLocked(Channel<Instant> channel) {
-    try {
-      channel.trySend(Instant.now()); // full: a slow receiver misses this tick, as in Go
-    } catch (ChannelClosedException misuse) {
-      // someone closed the timer's channel; there is nobody to deliver to
-    }
+    // FULL: a slow receiver misses this tick, as in Go; Closed: its receiver cancelled the channel
+    channel.trySendOrClosed(Instant.now());
   }
 
   @Override

@@ -29,13 +29,13 @@ public final class Timers {
   private Timers() {}
 
   /**
-   * Returns a channel that receives the time once, after {@code delay} (Go's {@code time.After}).
-   * The scheduler entry lives until the delay has passed; to release it earlier, use {@link #timer}
-   * and stop it.
+   * Returns a receive-only channel that receives the time once, after {@code delay} (Go's {@code
+   * time.After}). The scheduler entry lives until the delay has passed; to release it earlier, use
+   * {@link #timer} and stop it.
    *
    * @throws IllegalArgumentException if {@code delay} is negative
    */
-  public static Channel<Instant> after(Duration delay) {
+  public static ReceiveChannel<Instant> after(Duration delay) {
     return timer(delay).channel();
   }
 

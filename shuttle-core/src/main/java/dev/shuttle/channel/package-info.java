@@ -7,6 +7,11 @@
  *       {@code receive} that honour the context's cancellation and thread interruption; {@code
  *       trySend}/{@code tryReceive}; {@code close} with Go's rules; {@code len}, {@code cap} and
  *       the number of blocked senders and receivers.
+ *   <li>{@link dev.shuttle.channel.ReceiveChannel} and {@link dev.shuttle.channel.SendChannel}: the
+ *       receive-only and send-only views (Go's {@code <-chan T} and {@code chan<- T}) that {@code
+ *       Channel} implements; a receiver may {@code cancel}. {@code sendOrClosed}, {@code
+ *       trySendOrClosed} and {@code onSendOrClosed} report a closed channel as {@link
+ *       dev.shuttle.channel.Closed}, the record a receive returns.
  *   <li>{@link dev.shuttle.channel.Select}: waits for the first ready of several cases (receive,
  *       send, a context's done signal, timers, a default) and chooses uniformly at random among the
  *       ready ones, as Go does.

@@ -1,6 +1,6 @@
 package dev.shuttle.flow;
 
-import dev.shuttle.channel.Channel;
+import dev.shuttle.channel.SendChannel;
 import java.util.Objects;
 
 /**
@@ -18,7 +18,7 @@ public sealed interface FailurePolicy {
    * blocks like any other (back-pressure): drain the channel while the pipeline runs. The pipeline
    * does not close it.
    */
-  static FailurePolicy sendTo(Channel<StageFailure> errors) {
+  static FailurePolicy sendTo(SendChannel<? super StageFailure> errors) {
     return new SendTo(Objects.requireNonNull(errors, "errors"));
   }
 
@@ -45,5 +45,5 @@ public sealed interface FailurePolicy {
    *
    * @param errors where failures go
    */
-  record SendTo(Channel<StageFailure> errors) implements FailurePolicy {}
+  record SendTo(SendChannel<? super StageFailure> errors) implements FailurePolicy {}
 }

@@ -3,9 +3,9 @@ package dev.shuttle.flow;
 import dev.shuttle.channel.Channel;
 import dev.shuttle.channel.ChannelClosedException;
 import dev.shuttle.channel.Message;
+import dev.shuttle.channel.ReceiveChannel;
 import dev.shuttle.context.CancelableContext;
 import dev.shuttle.context.Contexts;
-import dev.shuttle.internal.Checks;
 import dev.shuttle.internal.GoroutineRegistry;
 import dev.shuttle.internal.Rethrow;
 import dev.shuttle.internal.run.InterruptOnCancel;
@@ -23,37 +23,37 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Fan-out: spread the messages of one channel over N consumers, keeping each message's context.
+ * Configure and start one with {@link #builder}:
  *
  * <ul>
- *   <li>{@link #roundRobin}: a distributor deals messages to N channels in turn (Go's fan-out
- *       pattern); each worker owns one channel.
- *   <li>{@link #share}: N workers receive from the same channel — work-sharing, so a slow item does
- *       not hold up the items dealt after it — and their results are merged into one channel.
+ *   <li>{@link FanOutBuilder#roundRobin}: a distributor deals messages to N channels in turn (Go's
+ *       fan-out pattern); each worker owns one channel.
+ *   <li>{@link FanOutBuilder#share}: N workers receive from the same channel — work-sharing, so a
+ *       slow item does not hold up the items dealt after it — and their results are merged into one
+ *       channel.
  * </ul>
  *
- * <p>Thread-safe; each call starts virtual threads in the given context.
+ * {@snippet :
+ * List<ReceiveChannel<Order>> lanes = FanOut.builder(context, orders).buffer(10).roundRobin(3);
+ * }
+ *
+ * <p>Every channel it returns is a receive-only view. Thread-safe; each fan-out starts virtual
+ * threads in the given context.
  */
 public final class FanOut {
   private FanOut() {}
 
   /**
-   * Deals the messages of {@code input} to {@code n} new channels (buffer {@code buffer} each) in
-   * turn, and closes them all when {@code input} closes: with the same error as {@code input} (the
-   * object passed to its {@code close(error)}), if it had one, or with the {@link
-   * dev.shuttle.context.ContextDoneException} that says why, if {@code context} is done first.
-   *
-   * <p>An output whose consumer closes it leaves the rotation: the message that found it closed
-   * goes to the next output instead, so none is lost (messages already buffered in it stay there
-   * for its consumer to drain). Once every output is closed the distributor stops taking messages
-   * from {@code input}.
-   *
-   * @throws IllegalArgumentException if {@code n} is less than 1
+   * Returns a builder for a fan-out of {@code input}, whose threads run in {@code context}: its
+   * cancellation stops them and closes the outputs with the reason.
    */
-  public static <T> List<Channel<T>> roundRobin(
-      Context context, Channel<? extends T> input, int n, int buffer) {
-    Objects.requireNonNull(context, "context");
-    Objects.requireNonNull(input, "input");
-    Checks.positive(n, "n");
+  public static <T> FanOutBuilder<T> builder(Context context, ReceiveChannel<? extends T> input) {
+    return new FanOutBuilder<>(context, input);
+  }
+
+  /** See {@link FanOutBuilder#roundRobin}; the arguments are checked. */
+  static <T> List<ReceiveChannel<T>> roundRobin(
+      Context context, ReceiveChannel<? extends T> input, int n, int buffer) {
     List<Channel<T>> outputs = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       outputs.add(Channel.buffered(buffer));
@@ -101,33 +101,22 @@ public final class FanOut {
                         }
                       }
                     })));
-    return List.copyOf(outputs);
+    List<ReceiveChannel<T>> views = new ArrayList<>(n);
+    for (Channel<T> output : outputs) {
+      views.add(output.receiveOnly());
+    }
+    return List.copyOf(views);
   }
 
-  /**
-   * Starts {@code n} workers that take messages from {@code input} as they become free and apply
-   * {@code function} in a span named {@code spanName}, a child of the message's context (attribute
-   * {@code worker.index}); returns the channel (buffer {@code buffer}) of their results, each
-   * carrying its message's context, which closes when {@code input} is closed and every worker is
-   * done.
-   *
-   * <p>If {@code function} throws, the failure is recorded on its span, the other workers stop, and
-   * the result channel closes with the failure.
-   *
-   * @throws IllegalArgumentException if {@code n} is less than 1, or {@code spanName} is blank
-   */
-  public static <T, R> Channel<R> share(
+  /** See {@link FanOutBuilder#share}; the arguments are checked. */
+  static <T, R> ReceiveChannel<R> share(
       Context context,
-      Channel<? extends T> input,
+      ReceiveChannel<? extends T> input,
       int n,
       String spanName,
       StageFunction<? super T, ? extends R> function,
       int buffer) {
-    Objects.requireNonNull(input, "input");
-    Checks.spanName(spanName);
-    Objects.requireNonNull(function, "function");
-    Checks.positive(n, "n");
-    CancelableContext workers = Contexts.withCancel(Objects.requireNonNull(context, "context"));
+    CancelableContext workers = Contexts.withCancel(context);
     Channel<R> results = Channel.buffered(buffer);
     AtomicInteger remaining = new AtomicInteger(n);
     for (int w = 0; w < n; w++) {
@@ -160,7 +149,7 @@ public final class FanOut {
                             }
                           })));
     }
-    return results;
+    return results.receiveOnly();
   }
 
   /** Applies {@code function} in its span; its thread is interrupted if {@code workers} is done. */

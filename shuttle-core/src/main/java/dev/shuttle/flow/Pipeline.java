@@ -1,6 +1,6 @@
 package dev.shuttle.flow;
 
-import dev.shuttle.channel.Channel;
+import dev.shuttle.channel.ReceiveChannel;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.context.Context;
 import java.util.ArrayList;
@@ -85,7 +85,7 @@ public final class Pipeline<I, O> {
    */
   public PipelineRun<O> start(Context context, Iterable<? extends I> source) {
     Objects.requireNonNull(source, "source");
-    return PipelineRun.start(this, context, PipelineRun.Source.of(source));
+    return PipelineRun.start(this, context, PipelineSource.of(source));
   }
 
   /**
@@ -94,9 +94,9 @@ public final class Pipeline<I, O> {
    *
    * @param context its cancellation cancels the run
    */
-  public PipelineRun<O> start(Context context, Channel<? extends I> source) {
+  public PipelineRun<O> start(Context context, ReceiveChannel<? extends I> source) {
     Objects.requireNonNull(source, "source");
-    return PipelineRun.start(this, context, PipelineRun.Source.of(source));
+    return PipelineRun.start(this, context, PipelineSource.of(source));
   }
 
   /**

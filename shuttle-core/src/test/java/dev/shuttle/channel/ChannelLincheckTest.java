@@ -280,7 +280,7 @@ class ChannelLincheckTest {
     }
     AtomicReference<String> sent = new AtomicReference<>("");
     AtomicReference<String> drained = new AtomicReference<>("");
-    Thread sender = start(() -> sent.set(channel.sendOrClosed(2) ? "sent" : "closed"));
+    Thread sender = start(() -> sent.set(channel.sendOrClosed(2).isSent() ? "sent" : "closed"));
     Thread receiver =
         start(
             () -> {
@@ -304,7 +304,7 @@ class ChannelLincheckTest {
     Channel<Integer> channel = Channel.rendezvous();
     AtomicReference<String> sent = new AtomicReference<>("");
     AtomicReference<String> received = new AtomicReference<>("");
-    Thread sender = start(() -> sent.set(channel.sendOrClosed(1) ? "sent" : "closed"));
+    Thread sender = start(() -> sent.set(channel.sendOrClosed(1).isSent() ? "sent" : "closed"));
     Thread receiver = start(() -> received.set(describe(channel.receiveOrClosed())));
     channel.close();
     join(sender);
@@ -334,8 +334,8 @@ class ChannelLincheckTest {
     AtomicReference<String> sentA = new AtomicReference<>("");
     AtomicReference<String> sentB = new AtomicReference<>("");
     AtomicReference<String> selected = new AtomicReference<>("");
-    Thread senderA = start(() -> sentA.set(a.sendOrClosed(1) ? "sent" : "closed"));
-    Thread senderB = start(() -> sentB.set(b.sendOrClosed(2) ? "sent" : "closed"));
+    Thread senderA = start(() -> sentA.set(a.sendOrClosed(1).isSent() ? "sent" : "closed"));
+    Thread senderB = start(() -> sentB.set(b.sendOrClosed(2).isSent() ? "sent" : "closed"));
     Thread selector =
         start(
             () ->
@@ -369,7 +369,7 @@ class ChannelLincheckTest {
                 received.set("cancelled");
               }
             });
-    Thread sender = start(() -> sent.set(channel.sendOrClosed(1) ? "sent" : "closed"));
+    Thread sender = start(() -> sent.set(channel.sendOrClosed(1).isSent() ? "sent" : "closed"));
     context.cancel();
     join(receiver);
     channel.close();

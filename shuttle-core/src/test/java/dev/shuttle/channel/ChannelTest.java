@@ -143,7 +143,7 @@ class ChannelTest {
         .isInstanceOf(ChannelClosedException.class)
         .hasMessage("send on closed channel");
     assertThatThrownBy(() -> channel.trySend("x")).isInstanceOf(ChannelClosedException.class);
-    assertThat(channel.sendOrClosed("x")).isFalse();
+    assertThat(channel.sendOrClosed("x")).isEqualTo(new Closed<String>(null));
     assertThatThrownBy(channel::close)
         .isInstanceOf(ChannelClosedException.class)
         .hasMessage("close of closed channel");

@@ -942,7 +942,7 @@ class GoChanProgramsTest {
     CompletableFuture<Void> sender =
         go(
             () -> {
-              while (ch.sendOrClosed(5)) {
+              while (ch.sendOrClosed(5).isSent()) {
                 // for { ch <- 5 }: until the test closes the channel
               }
             });

@@ -71,7 +71,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GoSleepTest {
 
   /** Go's {@code newTimerFunc}: {@code AfterFunc} sending on a channel of capacity one. */
-  private record FuncTimer(Timer timer, Channel<Instant> c) {
+  private record FuncTimer(Timer timer, ReceiveChannel<Instant> c) {
     boolean stop() {
       return timer.stop();
     }
@@ -259,7 +259,7 @@ class GoSleepTest {
       FuncTimer t0 = newTimer.apply(Duration.ofMillis(50));
       Channel<Boolean> c1 = Channel.buffered(1);
       Timer t1 = Timers.afterFunc(Duration.ofMillis(150), () -> c1.trySend(true));
-      Channel<Instant> c2 = Timers.after(Duration.ofMillis(200));
+      ReceiveChannel<Instant> c2 = Timers.after(Duration.ofMillis(200));
       if (!t0.stop()) {
         errs.add("failed to stop event 0");
         continue;
@@ -294,7 +294,7 @@ class GoSleepTest {
   @ParameterizedTest(name = "impl={0}")
   @ValueSource(strings = {"chan", "func"})
   void testAfterQueuing(String impl) throws Exception {
-    Function<Duration, Channel<Instant>> after =
+    Function<Duration, ReceiveChannel<Instant>> after =
         impl.equals("chan") ? Timers::after : d -> newTimerFunc(d).c();
     // this test flakes out on some systems, so try it a few times before declaring failure
     String err = "!=nil";
@@ -306,12 +306,13 @@ class GoSleepTest {
   }
 
   private static @Nullable String testAfterQueuing1(
-      Duration delta, Function<Duration, Channel<Instant>> after) throws InterruptedException {
+      Duration delta, Function<Duration, ReceiveChannel<Instant>> after)
+      throws InterruptedException {
     // buffered so as not to depend on channel queuing semantics
     Channel<AfterResult> result = Channel.buffered(SLOTS.length);
     Instant t0 = Instant.now();
     for (int slot : SLOTS) {
-      Channel<Instant> ac = after.apply(delta.multipliedBy(slot));
+      ReceiveChannel<Instant> ac = after.apply(delta.multipliedBy(slot));
       async(
           () -> {
             result.send(new AfterResult(slot, ac.receive()));

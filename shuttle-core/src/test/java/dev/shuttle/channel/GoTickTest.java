@@ -180,7 +180,7 @@ class GoTickTest {
 
   /** Go's {@code testTimerChan} with {@code synctimerchan == true}. */
   private static void testTimerChan(GoTimer tim) throws Exception {
-    Channel<Instant> c = tim.channel();
+    ReceiveChannel<Instant> c = tim.channel();
     boolean isTicker = tim instanceof TickerAdapter;
 
     // test simple stop; timer never in heap
@@ -293,7 +293,7 @@ class GoTickTest {
   }
 
   private static Object selectTickOrStop(
-      Channel<Instant> c, Channel<Boolean> stop, Channel<Boolean> done)
+      ReceiveChannel<Instant> c, Channel<Boolean> stop, Channel<Boolean> done)
       throws InterruptedException {
     boolean ticked = Select.select(c.onReceive(t -> true), stop.onReceiveOrClosed(r -> false));
     if (ticked) {
@@ -302,11 +302,11 @@ class GoTickTest {
     return ticked;
   }
 
-  private static void noTick(Channel<Instant> c) {
+  private static void noTick(ReceiveChannel<Instant> c) {
     assertThat(c.tryReceive()).as("extra tick").isNull();
   }
 
-  private static void assertTick(Channel<Instant> c) throws InterruptedException {
+  private static void assertTick(ReceiveChannel<Instant> c) throws InterruptedException {
     if (c.tryReceive() != null) {
       return;
     }
@@ -350,7 +350,7 @@ class GoTickTest {
     // to avoid flakes due to very long scheduling delays, require 10 failures in a row
     for (int i = 0; i < 10; i++) {
       Instant start = Instant.now();
-      Channel<Instant> c = Timers.after(Duration.ofMillis(10));
+      ReceiveChannel<Instant> c = Timers.after(Duration.ofMillis(10));
       Thread.sleep(500);
       Duration dt = Duration.between(start, c.receive());
       if (dt.compareTo(Duration.ofMillis(400)) < 0) {
@@ -382,7 +382,7 @@ class GoTickTest {
 
     boolean reset(Duration d);
 
-    Channel<Instant> channel();
+    ReceiveChannel<Instant> channel();
   }
 
   private record TimerAdapter(Timer timer) implements GoTimer {
@@ -397,7 +397,7 @@ class GoTickTest {
     }
 
     @Override
-    public Channel<Instant> channel() {
+    public ReceiveChannel<Instant> channel() {
       return timer.channel();
     }
   }
@@ -428,7 +428,7 @@ class GoTickTest {
     }
 
     @Override
-    public Channel<Instant> channel() {
+    public ReceiveChannel<Instant> channel() {
       return ticker.channel();
     }
   }

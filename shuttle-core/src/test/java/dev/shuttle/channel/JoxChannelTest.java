@@ -36,7 +36,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * ChannelTest}, {@code ChannelTrySendReceiveTest}, {@code SourceOpsForEachTest}. Jox's {@code
  * done()} is Shuttle's {@code close()}, {@code error(e)} is {@code close(e)}, {@code
  * isClosedForSend()} is {@code isClosed()}, {@code isClosedForReceive()} is {@code isDrained()},
- * {@code ChannelDone}/{@code ChannelError} are {@link Closed} without/with an error. Jox's
+ * {@code ChannelDone}/{@code ChannelError} are {@link Closed} without/with an error, and {@code
+ * sendOrClosed}/{@code trySendOrClosed} return {@link SendStatus#SENT} where Jox returns {@code
+ * null}, {@link SendStatus#FULL} where it returns its not-sent sentinel. Jox's
  * {@code @TestWithCapacities} becomes a parameterised test over 0, 1, 2, 10, 100 and 1000. Where
  * Jox sleeps to let a thread suspend, the port waits until the channel shows it waiting.
  *
@@ -55,8 +57,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>{@code ChannelTrySendReceiveTest.tryReceive_closedDone_noValues_shouldThrow} and {@code
  *       tryReceive_closedError_shouldThrow}: Shuttle's {@code tryReceive} is Jox's {@code
  *       tryReceiveOrClosed} (it returns {@link Closed}); those cases are ported under that name.
- *   <li>{@code trySendOrClosed_*} (three tests): Shuttle has no {@code trySendOrClosed}; {@code
- *       trySend} throws {@link ChannelClosedException} on a closed channel, as ported.
  * </ul>
  *
  * <p>Not ported, because they do not apply: {@code ChannelUnlimitedTest}, {@code
@@ -185,15 +185,15 @@ class JoxChannelTest {
     void pendingSendsShouldGetNotifiedThatChannelIsErrored() throws Exception {
       // given
       Channel<Integer> c = Channel.rendezvous();
-      CompletableFuture<Boolean> f = TestThreads.async(() -> c.sendOrClosed(1));
+      CompletableFuture<SendResult> f = TestThreads.async(() -> c.sendOrClosed(1));
       awaitState(() -> c.waitingSenders() == 1);
       // when
       RuntimeException reason = new RuntimeException();
       c.close(reason);
       // then
-      assertThat(join(f)).as("sent").isFalse();
+      assertThat(join(f)).isEqualTo(new Closed<Integer>(reason));
       // should be rejected immediately
-      assertThat(c.sendOrClosed(2)).isFalse();
+      assertThat(c.sendOrClosed(2)).isEqualTo(new Closed<Integer>(reason));
       assertThatThrownBy(() -> c.send(3))
           .isInstanceOf(ChannelClosedException.class)
           .hasCause(reason);
@@ -496,6 +496,29 @@ class JoxChannelTest {
       assertThatThrownBy(() -> ch.trySend("x"))
           .isInstanceOf(ChannelClosedException.class)
           .hasCause(boom);
+    }
+
+    @Test
+    void trySendOrClosed_buffered_shouldReturnSentinelWhenFull() {
+      Channel<String> ch = Channel.buffered(1);
+      assertThat(ch.trySendOrClosed("a")).isEqualTo(SendStatus.SENT);
+      SendResult result = ch.trySendOrClosed("b");
+      assertThat(result).isEqualTo(SendStatus.FULL).isNotInstanceOf(Closed.class);
+    }
+
+    @Test
+    void trySendOrClosed_closedDone_shouldReturnChannelDone() {
+      Channel<String> ch = Channel.buffered(1);
+      ch.close();
+      assertThat(ch.trySendOrClosed("x")).isEqualTo(new Closed<String>(null));
+    }
+
+    @Test
+    void trySendOrClosed_closedError_shouldReturnChannelError() {
+      Channel<String> ch = Channel.buffered(1);
+      RuntimeException boom = new RuntimeException("boom");
+      ch.close(boom);
+      assertThat(ch.trySendOrClosed("x")).isEqualTo(new Closed<String>(boom));
     }
 
     @Test

@@ -149,7 +149,7 @@ class JoxStressTest {
       boolean shouldCancel = data.random().nextInt(4) == 0;
       Ports.Fork<Boolean> f;
       if (data.direct()) {
-        f = forkCancelable(() -> data.chs().get(0).sendOrClosed(msg));
+        f = forkCancelable(() -> data.chs().get(0).sendOrClosed(msg).isSent());
       } else {
         List<Channel<String>> channels = data.chs();
         Collections.shuffle(channels, data.random());

@@ -45,7 +45,7 @@ class TimersTest {
   @Test
   void afterDeliversTheTimeOnce() throws Exception {
     Instant before = Instant.now();
-    Channel<Instant> channel = Timers.after(Duration.ofMillis(10));
+    ReceiveChannel<Instant> channel = Timers.after(Duration.ofMillis(10));
     Instant fired = channel.receive();
     assertThat(fired).isAfterOrEqualTo(before.plusMillis(10));
     assertThat(channel.cap()).isEqualTo(1);

@@ -7,7 +7,9 @@ import dev.shuttle.channel.Channel;
 import dev.shuttle.channel.ChannelClosedException;
 import dev.shuttle.channel.Closed;
 import dev.shuttle.channel.Message;
+import dev.shuttle.channel.ReceiveChannel;
 import dev.shuttle.channel.Received;
+import dev.shuttle.channel.SendChannel;
 import dev.shuttle.channel.SpanRelation;
 import dev.shuttle.context.CancelableContext;
 import dev.shuttle.context.ContextDoneException;
@@ -49,16 +51,17 @@ class FanOutFanInTest {
     try (Scope ignored = root.makeCurrent()) {
       Context context = Context.current();
       Channel<String> input = Channel.buffered(buffer);
-      List<Channel<String>> workerInputs = FanOut.roundRobin(context, input, 3, buffer);
-      List<Channel<String>> workerOutputs = new ArrayList<>();
+      List<ReceiveChannel<String>> workerInputs =
+          FanOut.<String>builder(context, input).buffer(buffer).roundRobin(3);
+      List<ReceiveChannel<String>> workerOutputs = new ArrayList<>();
       for (int w = 0; w < 3; w++) {
-        Channel<String> in = workerInputs.get(w);
+        ReceiveChannel<String> in = workerInputs.get(w);
         Channel<String> out = Channel.buffered(buffer);
         workerOutputs.add(out);
         int id = w;
         Thread.ofVirtual().start(context.wrap(() -> worker(id, in, out)));
       }
-      Channel<String> merged = FanIn.merge(context, workerOutputs, buffer);
+      ReceiveChannel<String> merged = FanIn.merge(context, workerOutputs, buffer);
       Thread.ofVirtual()
           .start(
               context.wrap(
@@ -100,7 +103,7 @@ class FanOutFanInTest {
     assertThat(telemetry.spans("input-item")).hasSize(12);
   }
 
-  private static void worker(int id, Channel<String> in, Channel<String> out) {
+  private static void worker(int id, ReceiveChannel<String> in, SendChannel<String> out) {
     try (out) {
       for (Message<String> m : in.messages()) {
         String[] result = new String[1];
@@ -127,7 +130,8 @@ class FanOutFanInTest {
     }
     input.close();
 
-    List<Channel<Integer>> outputs = FanOut.roundRobin(Context.root(), input, 3, 3);
+    List<ReceiveChannel<Integer>> outputs =
+        FanOut.<Integer>builder(Context.root(), input).buffer(3).roundRobin(3);
 
     assertThat(outputs.get(0).stream().toList()).containsExactly(0, 3, 6);
     assertThat(outputs.get(1).stream().toList()).containsExactly(1, 4, 7);
@@ -137,7 +141,8 @@ class FanOutFanInTest {
   @Test
   void shareSpreadsWorkAndKeepsEachItemsTrace() throws Exception {
     Channel<Integer> input = Channel.buffered(4);
-    Channel<Integer> results = FanOut.share(Context.root(), input, 4, "square", i -> i * i, 4);
+    ReceiveChannel<Integer> results =
+        FanOut.<Integer>builder(Context.root(), input).buffer(4).share(4, "square", i -> i * i);
     Thread.ofVirtual()
         .start(
             () -> {
@@ -178,19 +183,18 @@ class FanOutFanInTest {
       input.send(i);
     }
     input.close();
-    Channel<Integer> results =
-        FanOut.share(
-            Context.root(),
-            input,
-            2,
-            "check",
-            i -> {
-              if (i == 5) {
-                throw new IllegalStateException("five");
-              }
-              return i;
-            },
-            10);
+    ReceiveChannel<Integer> results =
+        FanOut.<Integer>builder(Context.root(), input)
+            .buffer(10)
+            .share(
+                2,
+                "check",
+                i -> {
+                  if (i == 5) {
+                    throw new IllegalStateException("five");
+                  }
+                  return i;
+                });
 
     assertThatThrownBy(() -> results.stream().toList())
         .isInstanceOf(ChannelClosedException.class)
@@ -231,7 +235,7 @@ class FanOutFanInTest {
     failed.close(upstream);
 
     // when
-    Channel<Integer> merged = FanIn.merge(Context.root(), List.of(ok, failed), 1);
+    ReceiveChannel<Integer> merged = FanIn.merge(Context.root(), List.of(ok, failed), 1);
 
     // then the values forwarded before it, then the input's own error
     List<Received<Integer>> received = drain(merged);
@@ -251,10 +255,11 @@ class FanOutFanInTest {
     input.close(upstream);
 
     // when
-    List<Channel<Integer>> outputs = FanOut.roundRobin(Context.root(), input, 2, 2);
+    List<ReceiveChannel<Integer>> outputs =
+        FanOut.<Integer>builder(Context.root(), input).buffer(2).roundRobin(2);
 
     // then each output has its values, then the input's own error
-    for (Channel<Integer> output : outputs) {
+    for (ReceiveChannel<Integer> output : outputs) {
       List<Received<Integer>> received = drain(output);
       assertThat(received).hasSize(3);
       assertThat(((Closed<Integer>) received.getLast()).error()).isSameAs(upstream);
@@ -275,11 +280,11 @@ class FanOutFanInTest {
       // given a merge blocked on its inputs
       Channel<String> a = Channel.rendezvous();
       Channel<String> b = Channel.rendezvous();
-      Channel<String> merged = FanIn.merge(Context.root(), List.of(a, b), 0);
+      ReceiveChannel<String> merged = FanIn.merge(Context.root(), List.of(a, b), 0);
       awaitState(() -> a.waitingReceivers() == 1 && b.waitingReceivers() == 1);
 
       // when its consumer leaves, and then a message arrives that it cannot forward
-      merged.close();
+      merged.cancel();
       a.send("x");
 
       // then it takes nothing more, and nothing is thrown on its thread (one second: the defect
@@ -307,11 +312,12 @@ class FanOutFanInTest {
     try {
       // given two workers waiting for input
       Channel<Integer> input = Channel.rendezvous();
-      Channel<Integer> results = FanOut.share(Context.root(), input, 2, "double", x -> x * 2, 0);
+      ReceiveChannel<Integer> results =
+          FanOut.<Integer>builder(Context.root(), input).share(2, "double", x -> x * 2);
       awaitState(() -> input.waitingReceivers() == 2);
 
       // when the consumer leaves, and then an item arrives whose result cannot be delivered
-      results.close();
+      results.cancel();
       input.send(1);
 
       // then both workers stop, and nothing is thrown on their threads
@@ -338,8 +344,9 @@ class FanOutFanInTest {
     try {
       // given three outputs, the consumer of the second one gone
       Channel<Integer> input = Channel.rendezvous();
-      List<Channel<Integer>> outputs = FanOut.roundRobin(Context.root(), input, 3, 1);
-      outputs.get(1).close();
+      List<ReceiveChannel<Integer>> outputs =
+          FanOut.<Integer>builder(Context.root(), input).buffer(1).roundRobin(3);
+      outputs.get(1).cancel();
       CompletableFuture<List<Integer>> first = collect(outputs.get(0));
       CompletableFuture<List<Integer>> third = collect(outputs.get(2));
 
@@ -364,8 +371,9 @@ class FanOutFanInTest {
   void roundRobinStopsWhenEveryConsumerHasClosedItsOutput() throws Exception {
     // given
     Channel<Integer> input = Channel.rendezvous();
-    List<Channel<Integer>> outputs = FanOut.roundRobin(Context.root(), input, 2, 0);
-    outputs.forEach(Channel::close);
+    List<ReceiveChannel<Integer>> outputs =
+        FanOut.<Integer>builder(Context.root(), input).roundRobin(2);
+    outputs.forEach(ReceiveChannel::cancel);
 
     // when an item arrives that nobody can take
     input.send(1);
@@ -384,8 +392,9 @@ class FanOutFanInTest {
     IllegalStateException reason = new IllegalStateException("shutting down");
     CancelableContext run = Contexts.withCancelCause(Context.root());
     Channel<Integer> input = Channel.rendezvous();
-    List<Channel<Integer>> outputs = FanOut.roundRobin(run.context(), input, 2, 0);
-    Channel<Integer> merged = FanIn.merge(run.context(), outputs, 0);
+    List<ReceiveChannel<Integer>> outputs =
+        FanOut.<Integer>builder(run.context(), input).roundRobin(2);
+    ReceiveChannel<Integer> merged = FanIn.merge(run.context(), outputs, 0);
     input.send(1);
     assertThat(merged.receive()).isEqualTo(1);
 
@@ -393,7 +402,7 @@ class FanOutFanInTest {
     run.cancel(reason);
 
     // then
-    for (Channel<Integer> channel : List.of(outputs.get(0), outputs.get(1), merged)) {
+    for (ReceiveChannel<Integer> channel : List.of(outputs.get(0), outputs.get(1), merged)) {
       Received<Integer> last = drain(channel).getLast();
       assertThat(last).isInstanceOf(Closed.class);
       assertThat(((Closed<Integer>) last).error())
@@ -402,7 +411,8 @@ class FanOutFanInTest {
     }
   }
 
-  private static <T> List<Received<T>> drain(Channel<T> channel) throws InterruptedException {
+  private static <T> List<Received<T>> drain(ReceiveChannel<T> channel)
+      throws InterruptedException {
     List<Received<T>> received = new ArrayList<>();
     while (true) {
       Received<T> r = channel.receiveOrClosed();
@@ -413,7 +423,7 @@ class FanOutFanInTest {
     }
   }
 
-  private static CompletableFuture<List<Integer>> collect(Channel<Integer> channel) {
+  private static CompletableFuture<List<Integer>> collect(ReceiveChannel<Integer> channel) {
     CompletableFuture<List<Integer>> result = new CompletableFuture<>();
     Thread.ofVirtual()
         .start(
@@ -441,9 +451,47 @@ class FanOutFanInTest {
   void shareRejectsABlankSpanNameBeforeStartingAnyWorker() {
     Channel<Integer> input = Channel.buffered(1);
 
-    assertThatThrownBy(() -> FanOut.share(Context.root(), input, 2, " ", i -> i, 1))
+    assertThatThrownBy(
+            () -> FanOut.<Integer>builder(Context.root(), input).buffer(1).share(2, " ", i -> i))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("spanName must not be blank");
+    assertThat(input.waitingReceivers()).isZero();
+  }
+
+  @Test
+  void fanOutAndFanInHandOutReceiveOnlyViews() throws Exception {
+    Channel<Integer> input = Channel.buffered(2);
+    input.send(1);
+    input.close();
+    List<ReceiveChannel<Integer>> lanes =
+        FanOut.<Integer>builder(Context.root(), input).buffer(1).roundRobin(2);
+    ReceiveChannel<Integer> merged = FanIn.merge(Context.root(), lanes, 0);
+    Channel<Integer> other = Channel.buffered(0);
+    other.close();
+    ReceiveChannel<Integer> results =
+        FanOut.<Integer>builder(Context.root(), other).share(1, "copy", i -> i);
+
+    for (ReceiveChannel<Integer> view : List.of(lanes.get(0), lanes.get(1), merged, results)) {
+      assertThat(view).isNotInstanceOf(SendChannel.class).isNotInstanceOf(Channel.class);
+    }
+    assertThat(merged.stream().toList()).containsExactly(1);
+    assertThat(results.stream().toList()).isEmpty();
+  }
+
+  @Test
+  void fanOutRejectsACountBelowOneAndANegativeBuffer() {
+    Channel<Integer> input = Channel.buffered(1);
+    FanOutBuilder<Integer> builder = FanOut.builder(Context.root(), input);
+
+    assertThatThrownBy(() -> builder.roundRobin(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("outputs must be at least 1, but was 0");
+    assertThatThrownBy(() -> builder.share(0, "work", i -> i))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("workers must be at least 1, but was 0");
+    assertThatThrownBy(() -> builder.buffer(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("buffer must not be negative, but was -1");
     assertThat(input.waitingReceivers()).isZero();
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.shuttle.channel.Channel;
 import dev.shuttle.channel.ChannelClosedException;
 import dev.shuttle.channel.Message;
+import dev.shuttle.channel.SendChannel;
 import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.telemetry.ChannelAttributes;
 import dev.shuttle.testing.ForEachCapacity;
@@ -308,5 +309,31 @@ class PipelineTest {
       TimeUnit.MICROSECONDS.sleep(ThreadLocalRandom.current().nextInt(500));
     }
     return i;
+  }
+
+  @Test
+  void aRunsOutputIsReceiveOnlyAndFailuresGoToASendOnlyView() throws Exception {
+    Channel<StageFailure> errors = Channel.buffered(4);
+    Pipeline<Integer, Integer> pipeline =
+        Pipeline.<Integer>builder("views")
+            .stage(
+                "odd-only",
+                i -> {
+                  if (i % 2 == 0) {
+                    throw new IllegalArgumentException("even " + i);
+                  }
+                  return i;
+                })
+            .ordered(true)
+            .onFailure(FailurePolicy.sendTo(errors.sendOnly()))
+            .build();
+
+    try (PipelineRun<Integer> run = pipeline.start(Context.root(), List.of(1, 2, 3))) {
+      assertThat(run.output()).isNotInstanceOf(SendChannel.class).isNotInstanceOf(Channel.class);
+      assertThat(run.output().stream().toList()).containsExactly(1, 3);
+      run.await();
+    }
+    assertThat(errors.receive().input()).isEqualTo(2);
+    assertThat(errors.len()).isZero();
   }
 }

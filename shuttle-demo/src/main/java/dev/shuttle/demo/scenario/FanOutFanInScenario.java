@@ -4,9 +4,12 @@ import static io.opentelemetry.api.common.AttributeKey.longKey;
 
 import dev.shuttle.channel.Channel;
 import dev.shuttle.channel.Message;
+import dev.shuttle.channel.ReceiveChannel;
+import dev.shuttle.channel.SendChannel;
 import dev.shuttle.channel.SpanRelation;
 import dev.shuttle.flow.FanIn;
 import dev.shuttle.flow.FanOut;
+import dev.shuttle.flow.FanOutBuilder;
 import dev.shuttle.sync.WaitGroup;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -20,11 +23,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The guide's "扇入扇出模式" (FanOutFanIn.Process) on Shuttle's {@link FanOut#roundRobin} and {@link
- * FanIn#merge}: under {@code fan-out-fan-in}, items are dealt in turn to {@value #WORKERS} workers
- * ({@code worker-N} spans) and their outputs merged back. Each item's {@code input-item} span is
- * the parent of the one {@code worker-process} span of the worker that handled it, because every
- * message carries its item's context through both hops; the collector ends it, as the guide does.
+ * The guide's "扇入扇出模式" (FanOutFanIn.Process) on Shuttle's {@link FanOutBuilder#roundRobin} and
+ * {@link FanIn#merge}: under {@code fan-out-fan-in}, items are dealt in turn to {@value #WORKERS}
+ * workers ({@code worker-N} spans) and their outputs merged back. Each item's {@code input-item}
+ * span is the parent of the one {@code worker-process} span of the worker that handled it, because
+ * every message carries its item's context through both hops; the collector ends it, as the guide
+ * does.
  *
  * <p>The guide's item type has a context and a span field; here the channels carry the context.
  * {@code fan-out} is the context the distributor runs in; it ends once every worker has drained its
@@ -68,11 +72,13 @@ public final class FanOutFanInScenario implements Scenario {
       Channel<String> input = Channel.buffered(data.size());
 
       Span fanOut = tracer.spanBuilder("fan-out").startSpan();
-      List<Channel<String>> workerInputs =
-          FanOut.roundRobin(Context.current().with(fanOut), input, workers, 10);
+      List<ReceiveChannel<String>> workerInputs =
+          FanOut.<String>builder(Context.current().with(fanOut), input)
+              .buffer(10)
+              .roundRobin(workers);
 
       WaitGroup wg = WaitGroup.create();
-      List<Channel<String>> workerOutputs = new ArrayList<>();
+      List<ReceiveChannel<String>> workerOutputs = new ArrayList<>();
       for (int i = 0; i < workers; i++) {
         int id = i;
         Channel<String> output = Channel.buffered(10);
@@ -81,7 +87,7 @@ public final class FanOutFanInScenario implements Scenario {
       }
 
       Span fanIn = tracer.spanBuilder("fan-in").startSpan();
-      Channel<String> merged = FanIn.merge(Context.current().with(fanIn), workerOutputs, 10);
+      ReceiveChannel<String> merged = FanIn.merge(Context.current().with(fanIn), workerOutputs, 10);
 
       try (input) {
         for (int i = 0; i < data.size(); i++) {
@@ -107,7 +113,7 @@ public final class FanOutFanInScenario implements Scenario {
   }
 
   /** The guide's worker: one worker-process span per item, a child of the item's span. */
-  private static void worker(int id, Channel<String> input, Channel<String> output)
+  private static void worker(int id, ReceiveChannel<String> input, SendChannel<String> output)
       throws InterruptedException {
     long processed = 0;
     try (output) {
