@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Shuttle's channel against Jox's and {@code java.util.concurrent}'s ({@code SynchronousQueue} for
  * capacity 0, {@code ArrayBlockingQueue} otherwise), all on virtual threads. Scores are average
- * time per message.
+ * time per message. The chain of channels is {@link ChainBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -28,8 +28,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 1)
 public class ChannelBenchmark {
   private static final int MESSAGES = 100_000;
-  private static final int CHAIN = 1_000;
-  private static final int CHAIN_MESSAGES = 100;
   private static final int PAIRS = 1_000;
   private static final int PAIR_MESSAGES = 100;
 
@@ -56,43 +54,6 @@ public class ChannelBenchmark {
                 queue.receive();
               }
             }));
-  }
-
-  /**
-   * {@value #CHAIN_MESSAGES} messages through a chain of {@value #CHAIN} channels, one virtual
-   * thread forwarding between each pair; score per message per hop.
-   */
-  @Benchmark
-  @OperationsPerInvocation(CHAIN * CHAIN_MESSAGES)
-  public void chain() throws InterruptedException {
-    List<Queue> queues = new ArrayList<>(CHAIN + 1);
-    for (int i = 0; i <= CHAIN; i++) {
-      queues.add(Queue.create(impl, capacity));
-    }
-    List<VirtualThreads.Body> bodies = new ArrayList<>(CHAIN + 2);
-    bodies.add(
-        () -> {
-          for (int i = 0; i < CHAIN_MESSAGES; i++) {
-            queues.get(0).send(i);
-          }
-        });
-    for (int c = 0; c < CHAIN; c++) {
-      Queue in = queues.get(c);
-      Queue out = queues.get(c + 1);
-      bodies.add(
-          () -> {
-            for (int i = 0; i < CHAIN_MESSAGES; i++) {
-              out.send(in.receive());
-            }
-          });
-    }
-    bodies.add(
-        () -> {
-          for (int i = 0; i < CHAIN_MESSAGES; i++) {
-            queues.get(CHAIN).receive();
-          }
-        });
-    VirtualThreads.runAll(bodies);
   }
 
   /** {@value #PAIRS} producer/consumer pairs at once, {@value #PAIR_MESSAGES} messages each. */

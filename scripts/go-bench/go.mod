@@ -1,0 +1,3 @@
+module shuttle.dev/gobench
+
+go 1.19
