@@ -2,7 +2,6 @@ package dev.shuttle.channel;
 
 import io.opentelemetry.context.Context;
 import java.util.Iterator;
-import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -12,11 +11,9 @@ import org.jspecify.annotations.Nullable;
  * so the view cannot be cast back to a {@link Channel} and used to send. Stateless; thread-safe as
  * the channel is. Its select cases are the channel's own, so {@link Select} sees the channel.
  */
-final class ReceiveOnly<T> implements ReceiveChannel<T> {
-  private final Channel<T> channel;
-
+final class ReceiveOnly<T> extends ChannelView<T> implements ReceiveChannel<T> {
   ReceiveOnly(Channel<T> channel) {
-    this.channel = Objects.requireNonNull(channel, "channel");
+    super(channel);
   }
 
   @Override
@@ -90,38 +87,8 @@ final class ReceiveOnly<T> implements ReceiveChannel<T> {
   }
 
   @Override
-  public boolean isClosed() {
-    return channel.isClosed();
-  }
-
-  @Override
   public boolean isDrained() {
     return channel.isDrained();
-  }
-
-  @Override
-  public int len() {
-    return channel.len();
-  }
-
-  @Override
-  public int cap() {
-    return channel.cap();
-  }
-
-  @Override
-  public int waitingSenders() {
-    return channel.waitingSenders();
-  }
-
-  @Override
-  public int waitingReceivers() {
-    return channel.waitingReceivers();
-  }
-
-  @Override
-  public @Nullable String name() {
-    return channel.name();
   }
 
   @Override

@@ -1,21 +1,17 @@
 package dev.shuttle.channel;
 
 import io.opentelemetry.context.Context;
-import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The view {@link Channel#sendOnly()} returns: every call goes to the channel, which it hides, so
  * the view cannot be cast back to a {@link Channel} and used to receive. Stateless; thread-safe as
  * the channel is. Its select cases are the channel's own, so {@link Select} sees the channel.
  */
-final class SendOnly<T> implements SendChannel<T> {
-  private final Channel<T> channel;
-
+final class SendOnly<T> extends ChannelView<T> implements SendChannel<T> {
   SendOnly(Channel<T> channel) {
-    this.channel = Objects.requireNonNull(channel, "channel");
+    super(channel);
   }
 
   @Override
@@ -72,36 +68,6 @@ final class SendOnly<T> implements SendChannel<T> {
   @Override
   public void close(Throwable error) {
     channel.close(error);
-  }
-
-  @Override
-  public boolean isClosed() {
-    return channel.isClosed();
-  }
-
-  @Override
-  public int len() {
-    return channel.len();
-  }
-
-  @Override
-  public int cap() {
-    return channel.cap();
-  }
-
-  @Override
-  public int waitingSenders() {
-    return channel.waitingSenders();
-  }
-
-  @Override
-  public int waitingReceivers() {
-    return channel.waitingReceivers();
-  }
-
-  @Override
-  public @Nullable String name() {
-    return channel.name();
   }
 
   @Override
