@@ -238,7 +238,7 @@ class BoundedPoolTest {
     try (BoundedPool pool = BoundedPool.create(1)) {
       assertThatThrownBy(() -> pool.submit(null))
           .isInstanceOf(NullPointerException.class)
-          .hasMessage("task");
+          .hasMessage("job");
       assertThatThrownBy(() -> pool.await(Duration.ofSeconds(-1)))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("timeout must not be negative, but was PT-1S");
