@@ -18,9 +18,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,17 +40,17 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Implementation note</h2>
  *
- * <p>One {@link ReentrantLock} guards the queue, the worker set, the sizing parameters and the
- * moves of the {@link PoolState} (which is volatile so that workers can read it without the lock).
- * Conditions: {@code notEmpty} (idle workers wait), {@code notFull} (blocked submitters wait),
- * {@code workerExited} ({@link #awaitWorkersAtMost} waits; signalled by every worker that leaves
- * the set), and the state's {@code terminated} ({@link #awaitTermination} waits). No {@code
- * synchronized}: a virtual thread parked here does not pin its carrier.
+ * <p>One {@link ReentrantLock} guards the {@link JobQueue}, the {@link WorkerSet} (with the sizing
+ * parameters) and the moves of the {@link PoolState} (which is volatile so that workers can read it
+ * without the lock). Conditions: {@code notEmpty} (idle workers wait), {@code notFull} (blocked
+ * submitters wait), {@code workerExited} ({@link #awaitWorkersAtMost} waits; signalled by every
+ * worker that leaves the set), and the state's {@code terminated} ({@link #awaitTermination}
+ * waits). No {@code synchronized}: a virtual thread parked here does not pin its carrier.
  *
  * <p>Invariants while the lock is free: {@code queue.size() <= capacity}; {@code workers.size() >=
  * 1} whenever the queue is not empty and the state is RUNNING or STOPPING (a submission that finds
  * no worker starts one); TERMINATED only when the worker set is empty and the queue is empty;
- * {@code idleWorkers} counts the workers inside {@code notEmpty.await}.
+ * {@code workers.idle()} counts the workers inside {@code notEmpty.await}.
  *
  * <p>Linearisation points: a submission is accepted when its job is appended to the queue under the
  * lock, and refused if it finds the state not RUNNING under the lock, so "accepted before {@code
@@ -94,7 +92,6 @@ public abstract sealed class AbstractWorkerPool implements Pool
   private final String name;
   private final String owner;
   private final int capacity;
-  private final int growThreshold;
   private final PoolMetrics metrics;
   private final CancelableContext lifetime = Contexts.withCancel(Context.root());
 
@@ -106,28 +103,10 @@ public abstract sealed class AbstractWorkerPool implements Pool
   private final JobRunner runner;
 
   @GuardedBy("lock")
-  private final ArrayDeque<Job<?>> queue;
+  private final JobQueue queue;
 
   @GuardedBy("lock")
-  private final HashSet<Worker> workers = new HashSet<>();
-
-  @GuardedBy("lock")
-  private int idleWorkers;
-
-  @GuardedBy("lock")
-  private int minWorkers;
-
-  @GuardedBy("lock")
-  private int maxWorkers;
-
-  @GuardedBy("lock")
-  private long idleTimeoutNanos;
-
-  @GuardedBy("lock")
-  private long nextWorkerId;
-
-  @GuardedBy("lock")
-  private long nextJobId;
+  private final WorkerSet workers;
 
   // the threads of the workers alive when the pool was stopped, joined by awaitTermination so
   // that no worker thread is alive once it returns
@@ -148,11 +127,8 @@ public abstract sealed class AbstractWorkerPool implements Pool
     this.name = name;
     this.owner = "pool " + name;
     this.capacity = capacity;
-    this.minWorkers = minWorkers;
-    this.maxWorkers = maxWorkers;
-    this.growThreshold = growThreshold;
-    this.idleTimeoutNanos = idleTimeout.toNanos();
-    this.queue = new ArrayDeque<>(Math.min(capacity, 1024));
+    this.queue = new JobQueue(capacity);
+    this.workers = new WorkerSet(minWorkers, maxWorkers, idleTimeout, growThreshold);
     this.metrics = new PoolMetrics(name, type);
     this.runner = new JobRunner(name, metrics, state, this::addSpanAttributes, lifetime.context());
     metrics.opened(capacity);
@@ -160,7 +136,7 @@ public abstract sealed class AbstractWorkerPool implements Pool
     lock.lock();
     try {
       for (int i = 0; i < minWorkers; i++) {
-        initial.add(newWorkerLocked());
+        initial.add(workers.add(this));
       }
     } finally {
       lock.unlock();
@@ -297,7 +273,7 @@ public abstract sealed class AbstractWorkerPool implements Pool
           metrics.rejected(PoolMetrics.Rejection.STOPPED);
           throw new PoolStoppedException(name);
         }
-        if (queue.size() < capacity) {
+        if (queue.hasRoom()) {
           break;
         }
         if (!block) {
@@ -352,15 +328,13 @@ public abstract sealed class AbstractWorkerPool implements Pool
         metrics.enqueued(); // after a wait only: under the lock, before a worker can take it
         counted = true;
       }
-      job.id = ++nextJobId;
-      job.enqueuedNanos = waited ? System.nanoTime() : now;
-      queue.addLast(job);
+      queue.add(job, waited ? System.nanoTime() : now);
       queued = queue.size();
       accepted = true;
-      if (idleWorkers > 0) {
+      if (workers.idle() > 0) {
         notEmpty.signal();
       }
-      toStart = growLocked();
+      toStart = workers.growFor(this, queue.size());
     } finally {
       lock.unlock();
       if (wakeUp != null) {
@@ -379,7 +353,7 @@ public abstract sealed class AbstractWorkerPool implements Pool
   /** A submitter leaving without enqueuing hands the room it was woken for to the next one. */
   @GuardedBy("lock")
   private void passOnSignalLocked() {
-    if (queue.size() < capacity) {
+    if (queue.hasRoom()) {
       notFull.signal();
     }
   }
@@ -391,26 +365,6 @@ public abstract sealed class AbstractWorkerPool implements Pool
     } finally {
       lock.unlock();
     }
-  }
-
-  /** Returns a new worker to start if the pool should grow, or {@code null}. */
-  @GuardedBy("lock")
-  private @Nullable Worker growLocked() {
-    int size = workers.size();
-    if (size >= maxWorkers) {
-      return null;
-    }
-    if (size == 0 || size < minWorkers || queue.size() > growThreshold) {
-      return newWorkerLocked();
-    }
-    return null;
-  }
-
-  @GuardedBy("lock")
-  private Worker newWorkerLocked() {
-    Worker worker = new Worker(this, ++nextWorkerId);
-    workers.add(worker);
-    return worker;
   }
 
   // ------------------------------------------------------------------ workers
@@ -427,16 +381,16 @@ public abstract sealed class AbstractWorkerPool implements Pool
     try {
       while (true) {
         int s = state.get();
-        if (s >= PoolState.STOPPED_NOW || workers.size() > maxWorkers) {
+        if (s >= PoolState.STOPPED_NOW || workers.overMax()) {
           return exitLocked(worker);
         }
-        Job<?> job = queue.pollFirst();
+        Job<?> job = queue.poll();
         if (job != null) {
           queued = queue.size();
           notFull.signal();
           return job;
         }
-        boolean timed = workers.size() > minWorkers;
+        boolean timed = workers.aboveMin();
         if (s == PoolState.STOPPING || (timed && timedOut)) {
           return exitLocked(worker);
         }
@@ -453,18 +407,18 @@ public abstract sealed class AbstractWorkerPool implements Pool
           continue;
         }
         spun = false;
-        idleWorkers++;
+        workers.idleStarted();
         LiveGoroutine blocked = GoroutineRegistry.block(this, WAITING_FOR_JOB);
         try {
           if (timed) {
-            timedOut = notEmpty.awaitNanos(idleTimeoutNanos) <= 0;
+            timedOut = notEmpty.awaitNanos(workers.idleTimeoutNanos()) <= 0;
           } else {
             notEmpty.await();
           }
         } catch (InterruptedException e) {
           // stopNow interrupts idle workers; the loop re-reads the state
         } finally {
-          idleWorkers--;
+          workers.idleEnded();
           GoroutineRegistry.unblock(blocked);
         }
       }
@@ -487,7 +441,7 @@ public abstract sealed class AbstractWorkerPool implements Pool
     try {
       if (workers.contains(worker)) {
         exitLocked(worker);
-        replacement = state.get() == PoolState.RUNNING ? growLocked() : null;
+        replacement = state.get() == PoolState.RUNNING ? workers.growFor(this, queue.size()) : null;
       }
     } finally {
       lock.unlock();
@@ -512,15 +466,6 @@ public abstract sealed class AbstractWorkerPool implements Pool
   }
 
   @GuardedBy("lock")
-  private List<Thread> threadsLocked() {
-    List<Thread> threads = new ArrayList<>(workers.size());
-    for (Worker worker : workers) {
-      threads.add(worker.thread);
-    }
-    return threads;
-  }
-
-  @GuardedBy("lock")
   private void terminateLocked() {
     if (state.get() == PoolState.TERMINATED) {
       return;
@@ -540,7 +485,7 @@ public abstract sealed class AbstractWorkerPool implements Pool
         return;
       }
       state.moveTo(PoolState.STOPPING);
-      stoppedThreads = threadsLocked();
+      stoppedThreads = workers.threads();
       notEmpty.signalAll();
       notFull.signalAll();
       if (workers.isEmpty()) {
@@ -565,14 +510,13 @@ public abstract sealed class AbstractWorkerPool implements Pool
         return List.of();
       }
       if (state.get() == PoolState.RUNNING) {
-        stoppedThreads = threadsLocked();
+        stoppedThreads = workers.threads();
       }
       state.moveTo(PoolState.STOPPED_NOW);
-      unstarted = new ArrayList<>(queue);
-      queue.clear();
+      unstarted = queue.drain();
       queued = 0;
       metrics.discarded(unstarted.size());
-      running = new ArrayList<>(workers);
+      running = workers.snapshot();
       notEmpty.signalAll();
       notFull.signalAll();
       if (workers.isEmpty()) {
@@ -689,7 +633,7 @@ public abstract sealed class AbstractWorkerPool implements Pool
   public final int idleWorkerCount() {
     lock.lock();
     try {
-      return idleWorkers;
+      return workers.idle();
     } finally {
       lock.unlock();
     }
@@ -709,7 +653,7 @@ public abstract sealed class AbstractWorkerPool implements Pool
   final int currentMin() {
     lock.lock();
     try {
-      return minWorkers;
+      return workers.min();
     } finally {
       lock.unlock();
     }
@@ -719,7 +663,7 @@ public abstract sealed class AbstractWorkerPool implements Pool
   final int currentMax() {
     lock.lock();
     try {
-      return maxWorkers;
+      return workers.max();
     } finally {
       lock.unlock();
     }
@@ -733,12 +677,10 @@ public abstract sealed class AbstractWorkerPool implements Pool
     List<Worker> toStart = new ArrayList<>();
     lock.lock();
     try {
-      minWorkers = min;
-      maxWorkers = max;
-      idleTimeoutNanos = idleTimeout.toNanos();
+      workers.resize(min, max, idleTimeout);
       if (state.get() == PoolState.RUNNING) {
-        while (workers.size() < minWorkers) {
-          toStart.add(newWorkerLocked());
+        while (workers.belowMin()) {
+          toStart.add(workers.add(this));
         }
       }
       notEmpty.signalAll(); // idle workers re-read the bounds
@@ -751,7 +693,7 @@ public abstract sealed class AbstractWorkerPool implements Pool
   final Duration currentIdleTimeout() {
     lock.lock();
     try {
-      return Duration.ofNanos(idleTimeoutNanos);
+      return Duration.ofNanos(workers.idleTimeoutNanos());
     } finally {
       lock.unlock();
     }
@@ -787,7 +729,7 @@ public abstract sealed class AbstractWorkerPool implements Pool
           + ", workers="
           + workers.size()
           + ", idle="
-          + idleWorkers
+          + workers.idle()
           + ", queued="
           + queue.size()
           + "/"
