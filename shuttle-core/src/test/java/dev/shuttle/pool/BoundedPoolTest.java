@@ -1,6 +1,5 @@
 package dev.shuttle.pool;
 
-import static dev.shuttle.pool.PoolTesting.eventually;
 import static dev.shuttle.telemetry.PoolAttributes.JOB_OUTCOME;
 import static dev.shuttle.telemetry.PoolAttributes.REJECTION_REASON;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shuttle.telemetry.PoolMetricNames;
 import dev.shuttle.testing.TelemetryExtension;
+import dev.shuttle.testing.Waits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,7 +86,7 @@ class BoundedPoolTest {
                       third.completeExceptionally(e);
                     }
                   });
-      eventually(
+      Waits.until(
           LIMIT, () -> "submitter waits", () -> submitter.getState() == Thread.State.WAITING);
 
       // then: the submitter waits, and the third task has no thread yet

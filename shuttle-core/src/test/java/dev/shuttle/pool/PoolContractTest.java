@@ -1,7 +1,5 @@
 package dev.shuttle.pool;
 
-import static dev.shuttle.pool.PoolTesting.eventually;
-import static dev.shuttle.pool.PoolTesting.histogramCount;
 import static dev.shuttle.telemetry.PoolAttributes.JOB_OUTCOME;
 import static dev.shuttle.telemetry.PoolAttributes.POOL_NAME;
 import static dev.shuttle.telemetry.PoolAttributes.REJECTION_REASON;
@@ -16,6 +14,7 @@ import dev.shuttle.context.Contexts;
 import dev.shuttle.telemetry.PoolMetricNames;
 import dev.shuttle.telemetry.ShuttleAttributes;
 import dev.shuttle.testing.TelemetryExtension;
+import dev.shuttle.testing.Waits;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -89,7 +88,7 @@ abstract class PoolContractTest {
     long tried = futures.get(42).isDone() ? 1 : 0; // trySubmit may find the pool full
     assertThat(telemetry.longSum(PoolMetricNames.JOBS_PROCESSED, JOB_OUTCOME, "success"))
         .isEqualTo(42 + tried);
-    assertThat(histogramCount(telemetry, PoolMetricNames.QUEUE_WAIT_DURATION, POOL_NAME, "results"))
+    assertThat(telemetry.histogramCount(PoolMetricNames.QUEUE_WAIT_DURATION, POOL_NAME, "results"))
         .isEqualTo(42 + tried);
     assertThat(telemetry.longSum(PoolMetricNames.ACTIVE_WORKERS)).isZero();
   }
@@ -119,7 +118,7 @@ abstract class PoolContractTest {
     assertThat(span.getEvents()).extracting(EventData::getName).contains("exception");
     assertThat(telemetry.longSum(PoolMetricNames.JOBS_PROCESSED, JOB_OUTCOME, "failure"))
         .isEqualTo(1);
-    assertThat(histogramCount(telemetry, PoolMetricNames.JOB_DURATION, JOB_OUTCOME, "failure"))
+    assertThat(telemetry.histogramCount(PoolMetricNames.JOB_DURATION, JOB_OUTCOME, "failure"))
         .isEqualTo(1);
   }
 
@@ -242,7 +241,7 @@ abstract class PoolContractTest {
 
     // when
     Thread closer = Thread.ofVirtual().start(pool::close);
-    eventually(LIMIT, () -> "close waits", () -> closer.getState() == Thread.State.WAITING);
+    Waits.until(LIMIT, () -> "close waits", () -> closer.getState() == Thread.State.WAITING);
 
     // then: stopped, still waiting, and every accepted job runs once released
     assertThat(pool.isStopped()).isTrue();
@@ -381,7 +380,7 @@ abstract class PoolContractTest {
                   pool.close();
                   interruptKept.set(Thread.currentThread().isInterrupted());
                 });
-    eventually(LIMIT, () -> "close waits", () -> closer.getState() == Thread.State.WAITING);
+    Waits.until(LIMIT, () -> "close waits", () -> closer.getState() == Thread.State.WAITING);
 
     // when
     closer.interrupt();
@@ -548,7 +547,7 @@ abstract class PoolContractTest {
                     outcome.complete(t);
                   }
                 });
-    eventually(LIMIT, () -> "submitter waits", () -> submitter.getState() == Thread.State.WAITING);
+    Waits.until(LIMIT, () -> "submitter waits", () -> submitter.getState() == Thread.State.WAITING);
     return outcome;
   }
 

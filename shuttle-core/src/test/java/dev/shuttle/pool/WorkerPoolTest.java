@@ -1,7 +1,5 @@
 package dev.shuttle.pool;
 
-import static dev.shuttle.pool.PoolTesting.eventually;
-import static dev.shuttle.pool.PoolTesting.histogramCount;
 import static dev.shuttle.telemetry.PoolAttributes.JOB_ID;
 import static dev.shuttle.telemetry.PoolAttributes.JOB_OUTCOME;
 import static dev.shuttle.telemetry.PoolAttributes.JOB_QUEUE_WAIT_NS;
@@ -15,6 +13,7 @@ import dev.shuttle.channel.Channel;
 import dev.shuttle.telemetry.PoolAttributes;
 import dev.shuttle.telemetry.PoolMetricNames;
 import dev.shuttle.testing.TelemetryExtension;
+import dev.shuttle.testing.Waits;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
@@ -117,15 +116,15 @@ class WorkerPoolTest {
         .isEqualTo(jobs - failing);
     assertThat(telemetry.longSum(PoolMetricNames.JOBS_PROCESSED, JOB_OUTCOME, "failure"))
         .isEqualTo(failing);
-    assertThat(histogramCount(telemetry, PoolMetricNames.JOB_DURATION, JOB_OUTCOME, "success"))
+    assertThat(telemetry.histogramCount(PoolMetricNames.JOB_DURATION, JOB_OUTCOME, "success"))
         .isEqualTo(jobs - failing);
-    assertThat(histogramCount(telemetry, PoolMetricNames.QUEUE_WAIT_DURATION, POOL_NAME, "counted"))
+    assertThat(telemetry.histogramCount(PoolMetricNames.QUEUE_WAIT_DURATION, POOL_NAME, "counted"))
         .isEqualTo(jobs);
     assertThat(telemetry.longSum(PoolMetricNames.ACTIVE_WORKERS)).isZero();
     assertThat(telemetry.longSum(PoolMetricNames.QUEUE_SIZE)).isZero();
     assertThat(telemetry.longSum(PoolMetricNames.WORKERS)).isZero();
     assertThat(telemetry.longSum(PoolMetricNames.QUEUE_CAPACITY)).isZero();
-    assertThat(PoolTesting.metric(telemetry, PoolMetricNames.JOB_DURATION).getUnit())
+    assertThat(telemetry.metric(PoolMetricNames.JOB_DURATION).orElseThrow().getUnit())
         .isEqualTo("s");
   }
 
@@ -187,7 +186,7 @@ class WorkerPoolTest {
                       blocked.completeExceptionally(t);
                     }
                   });
-      eventually(
+      Waits.until(
           LIMIT, () -> "submitter blocks", () -> submitter.getState() == Thread.State.WAITING);
 
       // then
@@ -375,7 +374,7 @@ class WorkerPoolTest {
       futures.add(pool.submit(Context.root(), () -> n, results));
     }
     // two workers: one result fits in the channel, two workers then block on it, one job waits
-    eventually(
+    Waits.until(
         LIMIT, () -> "three jobs ran", () -> futures.stream().filter(f -> f.isDone()).count() == 3);
 
     // when
