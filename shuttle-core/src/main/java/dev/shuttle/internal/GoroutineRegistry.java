@@ -48,6 +48,14 @@ public final class GoroutineRegistry {
   }
 
   /**
+   * The record of the goroutine running this code, or {@code null} if it is not a Shuttle goroutine
+   * or the registry is off; for code that runs inside a goroutine another class registered.
+   */
+  public static @Nullable LiveGoroutine current() {
+    return ENABLED ? CURRENT.get() : null;
+  }
+
+  /**
    * Registers the current thread as a goroutine started by {@code owner} (and by the goroutine
    * {@code parentId}), running in {@code context}'s span: its own span named {@code spanName},
    * child of {@code parent}'s span, or, when {@code spanName} is {@code null}, an inherited one.

@@ -1,30 +1,18 @@
 package dev.shuttle.pool;
 
-import static dev.shuttle.pool.PoolTesting.eventually;
 import static dev.shuttle.telemetry.PoolAttributes.JOB_OUTCOME;
-import static dev.shuttle.telemetry.PoolAttributes.POOL_NAME;
-import static dev.shuttle.telemetry.PoolAttributes.POOL_SIZE;
 import static dev.shuttle.telemetry.PoolAttributes.REJECTION_REASON;
-import static dev.shuttle.telemetry.PoolAttributes.TASK_ID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.shuttle.context.CancelableContext;
-import dev.shuttle.context.ContextDoneException;
-import dev.shuttle.context.Contexts;
-import dev.shuttle.telemetry.PoolAttributes;
 import dev.shuttle.telemetry.PoolMetricNames;
 import dev.shuttle.testing.TelemetryExtension;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.sdk.trace.data.SpanData;
+import dev.shuttle.testing.Waits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -98,7 +86,7 @@ class BoundedPoolTest {
                       third.completeExceptionally(e);
                     }
                   });
-      eventually(
+      Waits.until(
           LIMIT, () -> "submitter waits", () -> submitter.getState() == Thread.State.WAITING);
 
       // then: the submitter waits, and the third task has no thread yet
@@ -113,118 +101,30 @@ class BoundedPoolTest {
   }
 
   @Test
-  void aWaitingSubmitterGivesUpWhenItsContextIsCancelled() throws Exception {
-    // given
+  void awaitWaitsForTheRunningJobsWithoutStoppingThePool() throws Exception {
+    // given: one job held back
     CountDownLatch release = new CountDownLatch(1);
-    try (BoundedPool pool = BoundedPool.create(1);
-        CancelableContext request = Contexts.withCancel(Context.root())) {
-      pool.submit(
-          () -> {
-            release.await();
-            return null;
-          });
-      CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-      Thread submitter =
-          Thread.ofVirtual()
-              .start(
-                  () -> {
-                    try {
-                      pool.submit(request.context(), () -> 2);
-                      outcome.complete(null);
-                    } catch (Throwable t) {
-                      outcome.complete(t);
-                    }
-                  });
-      eventually(
-          LIMIT, () -> "submitter waits", () -> submitter.getState() == Thread.State.WAITING);
-
-      // when
-      request.cancel();
-
-      // then
-      assertThat(outcome.get()).isInstanceOf(ContextDoneException.class);
-      release.countDown();
-    }
-  }
-
-  @Test
-  void eachTaskSpanIsAChildOfItsSubmittersContextWithTheGuidesAttributes() throws Exception {
-    // given
-    Span request = telemetry.sdk().getTracer("test").spanBuilder("request").startSpan();
-
-    // when
-    try (BoundedPool pool = BoundedPool.builder().name("traced").maxConcurrency(2).build()) {
-      pool.submit(Context.root().with(request), () -> "ok").get();
-      CompletableFuture<Object> failed =
+    try (BoundedPool pool = BoundedPool.builder().name("waiting").maxConcurrency(2).build()) {
+      CompletableFuture<Object> held =
           pool.submit(
-              Context.root().with(request),
               () -> {
-                throw new IllegalStateException("broken");
+                release.await();
+                return "released";
               });
-      assertThatThrownBy(failed::get)
-          .isInstanceOf(ExecutionException.class)
-          .hasCauseInstanceOf(IllegalStateException.class);
+
+      // when / then: await sees it running, and returns once it has ended
+      assertThat(pool.await(Duration.ZERO)).isFalse();
+      release.countDown();
+      pool.await();
+      assertThat(held).isCompletedWithValue("released");
+      assertThat(pool.running()).isZero();
+
+      // then: the pool still accepts jobs, and stopNow has no queue to report
+      assertThat(pool.isStopped()).isFalse();
+      assertThat(pool.submit(() -> "again").get()).isEqualTo("again");
+      assertThat(pool.stopNow()).isEmpty();
+      assertThat(pool.awaitTermination(LIMIT)).isTrue();
     }
-    request.end();
-
-    // then
-    List<SpanData> tasks =
-        telemetry.spans().stream()
-            .filter(s -> s.getName().equals(PoolAttributes.SPAN_POOL_TASK))
-            .toList();
-    assertThat(tasks).hasSize(2);
-    assertThat(tasks)
-        .allSatisfy(
-            s -> {
-              assertThat(s.getParentSpanId()).isEqualTo(request.getSpanContext().getSpanId());
-              assertThat(s.getAttributes().get(POOL_SIZE)).isEqualTo(2L);
-              assertThat(s.getAttributes().get(POOL_NAME)).isEqualTo("traced");
-            });
-    assertThat(tasks).extracting(s -> s.getAttributes().get(TASK_ID)).containsOnly(1L, 2L);
-    assertThat(tasks)
-        .extracting(s -> s.getStatus().getStatusCode())
-        .containsOnly(StatusCode.UNSET, StatusCode.ERROR);
-    assertThat(telemetry.longSum(PoolMetricNames.JOBS_PROCESSED, JOB_OUTCOME, "failure"))
-        .isEqualTo(1);
-  }
-
-  @Test
-  void aStoppedPoolRefusesTasksAndTellsWaitingSubmitters() throws Exception {
-    // given
-    CountDownLatch release = new CountDownLatch(1);
-    BoundedPool pool = BoundedPool.builder().name("stopping").maxConcurrency(1).build();
-    CompletableFuture<Object> running =
-        pool.submit(
-            () -> {
-              release.await();
-              return "finished";
-            });
-    CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-    Thread submitter =
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  try {
-                    pool.submit(() -> 2);
-                    outcome.complete(null);
-                  } catch (Throwable t) {
-                    outcome.complete(t);
-                  }
-                });
-    eventually(LIMIT, () -> "submitter waits", () -> submitter.getState() == Thread.State.WAITING);
-
-    // when
-    pool.stop();
-
-    // then
-    assertThat(outcome.get()).isInstanceOf(PoolStoppedException.class);
-    assertThatThrownBy(() -> pool.submit(() -> 3))
-        .isInstanceOf(PoolStoppedException.class)
-        .hasMessage("pool 'stopping' is stopped and accepts no new jobs");
-    release.countDown();
-    pool.close();
-    assertThat(running).isCompletedWithValue("finished");
-    assertThat(pool.isStopped()).isTrue();
   }
 
   @Test
@@ -235,10 +135,7 @@ class BoundedPoolTest {
     assertThatThrownBy(() -> BoundedPool.builder().maxConcurrency(1).maxConcurrency(2))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("maxConcurrency was already set to 1");
-    try (BoundedPool pool = BoundedPool.create(1)) {
-      assertThatThrownBy(() -> pool.submit(null))
-          .isInstanceOf(NullPointerException.class)
-          .hasMessage("task");
+    try (BoundedPool pool = BoundedPool.create(1)) { // the rest: PoolContractTest
       assertThatThrownBy(() -> pool.await(Duration.ofSeconds(-1)))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("timeout must not be negative, but was PT-1S");

@@ -1,12 +1,12 @@
 package dev.shuttle.pool;
 
-import static dev.shuttle.pool.PoolTesting.eventually;
 import static dev.shuttle.telemetry.PoolAttributes.JOB_OUTCOME;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shuttle.telemetry.PoolMetricNames;
 import dev.shuttle.testing.TelemetryExtension;
+import dev.shuttle.testing.Waits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,8 +55,8 @@ class DynamicWorkerPoolTest {
       }
 
       // then: it grows to the maximum, and no further
-      eventually(LIMIT, () -> "grows to 4: " + pool, () -> pool.workerCount() == 4);
-      eventually(LIMIT, () -> "4 busy: " + pool, () -> concurrent.get() == 4);
+      Waits.until(LIMIT, () -> "grows to 4: " + pool, () -> pool.workerCount() == 4);
+      Waits.until(LIMIT, () -> "4 busy: " + pool, () -> concurrent.get() == 4);
       assertThat(telemetry.longSum(PoolMetricNames.WORKERS)).isEqualTo(4);
 
       // when: the burst is over
@@ -90,7 +90,7 @@ class DynamicWorkerPoolTest {
 
       // when
       assertThat(pool.submit(() -> "first").get()).isEqualTo("first");
-      eventually(LIMIT, () -> "empties: " + pool, () -> pool.workerCount() == 0);
+      Waits.until(LIMIT, () -> "empties: " + pool, () -> pool.workerCount() == 0);
 
       // then: the next job starts a worker again
       assertThat(pool.submit(() -> "second").get()).isEqualTo("second");
@@ -120,7 +120,7 @@ class DynamicWorkerPoolTest {
       pool.resize(1, 2, Duration.ofMillis(50));
 
       // then: idle workers retire down to the new maximum, then to the minimum
-      eventually(LIMIT, () -> "shrinks to 1: " + pool, () -> pool.workerCount() == 1);
+      Waits.until(LIMIT, () -> "shrinks to 1: " + pool, () -> pool.workerCount() == 1);
       assertThat(pool.idleTimeout()).isEqualTo(Duration.ofMillis(50));
       assertThat(pool.submit(() -> 42).get()).isEqualTo(42);
     }

@@ -238,30 +238,16 @@ class JobSpanTest {
   }
 
   @Test
-  void aBlankOrMissingSpanNameIsRejectedWithAClearMessage() {
+  void aBlankSpanNameIsRejectedByTheResultsChannelFormAndBeforeABoundedPoolTakesAPermit() {
+    // the other forms: PoolContractTest
     try (WorkerPool pool = WorkerPool.create(1);
         BoundedPool bounded = BoundedPool.create(1)) {
       Context root = Context.root();
       Attributes none = Attributes.empty();
-      assertThatThrownBy(() -> pool.submit(root, " ", none, () -> 1))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("spanName must not be blank");
-      assertThatThrownBy(() -> pool.trySubmit(root, "", none, () -> 1))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("spanName must not be blank");
       assertThatThrownBy(() -> pool.submit(root, "\t", none, () -> 1, Channel.buffered(1)))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("spanName must not be blank");
-      assertThatThrownBy(() -> pool.submit(root, null, none, () -> 1))
-          .isInstanceOf(NullPointerException.class)
-          .hasMessage("spanName");
-      assertThatThrownBy(() -> pool.submit(root, "job", null, () -> 1))
-          .isInstanceOf(NullPointerException.class)
-          .hasMessage("attributes");
       assertThatThrownBy(() -> bounded.submit(root, " ", none, () -> 1))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("spanName must not be blank");
-      assertThatThrownBy(() -> bounded.trySubmit(root, " ", none, () -> 1))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("spanName must not be blank");
       assertThat(bounded.running()).isZero(); // refused before taking a permit

@@ -1,7 +1,5 @@
 package dev.shuttle.pool;
 
-import static dev.shuttle.pool.PoolTesting.eventually;
-import static dev.shuttle.pool.PoolTesting.histogramCount;
 import static dev.shuttle.telemetry.PoolAttributes.JOB_ID;
 import static dev.shuttle.telemetry.PoolAttributes.JOB_OUTCOME;
 import static dev.shuttle.telemetry.PoolAttributes.JOB_QUEUE_WAIT_NS;
@@ -12,20 +10,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shuttle.channel.Channel;
-import dev.shuttle.context.CancelableContext;
-import dev.shuttle.context.ContextDoneException;
-import dev.shuttle.context.Contexts;
 import dev.shuttle.telemetry.PoolAttributes;
 import dev.shuttle.telemetry.PoolMetricNames;
 import dev.shuttle.testing.TelemetryExtension;
+import dev.shuttle.testing.Waits;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,12 +29,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.stream.Collectors;
-import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -54,25 +45,6 @@ class WorkerPoolTest {
   @RegisterExtension final TelemetryExtension telemetry = new TelemetryExtension();
 
   @Test
-  void runsEveryJobAndCompletesItsFuture() throws Exception {
-    // given
-    List<CompletableFuture<Integer>> futures = new ArrayList<>();
-
-    // when
-    try (WorkerPool pool = WorkerPool.builder().name("squares").size(3).build()) {
-      for (int i = 0; i < 50; i++) {
-        int n = i;
-        futures.add(pool.submit(() -> n * n));
-      }
-    }
-
-    // then
-    for (int i = 0; i < 50; i++) {
-      assertThat(futures.get(i)).isCompletedWithValue(i * i);
-    }
-  }
-
-  @Test
   void defaultsFollowTheGuide() {
     // given / when
     try (WorkerPool pool = WorkerPool.builder().build()) {
@@ -83,28 +55,6 @@ class WorkerPoolTest {
       assertThat(pool.queueCapacity()).isEqualTo(2 * cpus);
       assertThat(pool.name()).startsWith("worker-pool-");
     }
-  }
-
-  @Test
-  void aFailingJobFailsItsFutureWithItsOwnExceptionAndMarksItsSpan() throws Exception {
-    // given
-    IOException failure = new IOException("disk full");
-
-    // when
-    CompletableFuture<Object> future;
-    try (WorkerPool pool = WorkerPool.builder().name("failing").size(1).build()) {
-      future =
-          pool.submit(
-              () -> {
-                throw failure;
-              });
-      assertThatThrownBy(future::get).isInstanceOf(ExecutionException.class).hasCause(failure);
-    }
-
-    // then
-    SpanData span = telemetry.span(PoolAttributes.SPAN_PROCESS_JOB);
-    assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
-    assertThat(span.getStatus().getDescription()).isEqualTo("disk full");
   }
 
   @Test
@@ -142,27 +92,6 @@ class WorkerPoolTest {
   }
 
   @Test
-  void theJobSeesItsOwnSpanAndTheSubmittersValuesAsCurrent() throws Exception {
-    // given
-    io.opentelemetry.context.ContextKey<String> request =
-        io.opentelemetry.context.ContextKey.named("request");
-    Context submitter = Context.root().with(request, "r-7");
-
-    // when
-    String seen;
-    try (WorkerPool pool = WorkerPool.builder().name("values").size(1).build()) {
-      seen =
-          pool.submit(
-                  submitter,
-                  () -> Context.current().get(request) + ":" + Span.current().isRecording())
-              .get();
-    }
-
-    // then
-    assertThat(seen).isEqualTo("r-7:true");
-  }
-
-  @Test
   void metricsCountEveryJobByOutcomeAndReturnToZeroAfterStop() throws Exception {
     // given
     int jobs = 30;
@@ -187,15 +116,15 @@ class WorkerPoolTest {
         .isEqualTo(jobs - failing);
     assertThat(telemetry.longSum(PoolMetricNames.JOBS_PROCESSED, JOB_OUTCOME, "failure"))
         .isEqualTo(failing);
-    assertThat(histogramCount(telemetry, PoolMetricNames.JOB_DURATION, JOB_OUTCOME, "success"))
+    assertThat(telemetry.histogramCount(PoolMetricNames.JOB_DURATION, JOB_OUTCOME, "success"))
         .isEqualTo(jobs - failing);
-    assertThat(histogramCount(telemetry, PoolMetricNames.QUEUE_WAIT_DURATION, POOL_NAME, "counted"))
+    assertThat(telemetry.histogramCount(PoolMetricNames.QUEUE_WAIT_DURATION, POOL_NAME, "counted"))
         .isEqualTo(jobs);
     assertThat(telemetry.longSum(PoolMetricNames.ACTIVE_WORKERS)).isZero();
     assertThat(telemetry.longSum(PoolMetricNames.QUEUE_SIZE)).isZero();
     assertThat(telemetry.longSum(PoolMetricNames.WORKERS)).isZero();
     assertThat(telemetry.longSum(PoolMetricNames.QUEUE_CAPACITY)).isZero();
-    assertThat(PoolTesting.metric(telemetry, PoolMetricNames.JOB_DURATION).getUnit())
+    assertThat(telemetry.metric(PoolMetricNames.JOB_DURATION).orElseThrow().getUnit())
         .isEqualTo("s");
   }
 
@@ -257,7 +186,7 @@ class WorkerPoolTest {
                       blocked.completeExceptionally(t);
                     }
                   });
-      eventually(
+      Waits.until(
           LIMIT, () -> "submitter blocks", () -> submitter.getState() == Thread.State.WAITING);
 
       // then
@@ -271,117 +200,6 @@ class WorkerPoolTest {
     }
     assertThat(telemetry.longSum(PoolMetricNames.JOBS_REJECTED, REJECTION_REASON, "queue_full"))
         .isEqualTo(1);
-  }
-
-  @Test
-  void aBlockedSubmitGivesUpPromptlyWhenItsContextIsCancelled() throws Exception {
-    // given
-    CountDownLatch release = new CountDownLatch(1);
-    try (WorkerPool pool = WorkerPool.builder().name("cancel").size(1).queueCapacity(1).build();
-        CancelableContext request = Contexts.withCancel(Context.root())) {
-      pool.submit(
-          () -> {
-            release.await();
-            return 1;
-          });
-      pool.submit(() -> 2); // fills the queue (or runs if the worker has not started: fill again)
-      while (pool.trySubmit(() -> 3).isPresent()) {
-        // keep filling until a submission would block
-      }
-      CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-      Thread submitter =
-          Thread.ofVirtual()
-              .start(
-                  () -> {
-                    try {
-                      pool.submit(request.context(), () -> 4);
-                      outcome.complete(null);
-                    } catch (Throwable t) {
-                      outcome.complete(t);
-                    }
-                  });
-      eventually(
-          LIMIT, () -> "submitter blocks", () -> submitter.getState() == Thread.State.WAITING);
-
-      // when
-      long cancelledAt = System.nanoTime();
-      request.cancel();
-
-      // then
-      assertThat(outcome.get()).isInstanceOf(ContextDoneException.class);
-      assertThat(Duration.ofNanos(System.nanoTime() - cancelledAt)).isLessThan(LIMIT);
-      release.countDown();
-    }
-    assertThat(telemetry.longSum(PoolMetricNames.JOBS_REJECTED, REJECTION_REASON, "context_done"))
-        .isEqualTo(1);
-  }
-
-  @Test
-  void aSubmitUnderADoneContextIsRefusedEvenWithRoom() throws Exception {
-    // given
-    CancelableContext done = Contexts.withCancel(Context.root());
-    done.cancel();
-
-    // when / then
-    try (WorkerPool pool = WorkerPool.builder().name("done").size(1).build()) {
-      assertThatThrownBy(() -> pool.submit(done.context(), () -> 1))
-          .isInstanceOf(ContextDoneException.class);
-    }
-  }
-
-  @Test
-  void submitAfterStopIsAClearException() throws Exception {
-    // given
-    WorkerPool pool = WorkerPool.builder().name("stopped").size(1).build();
-    pool.stop();
-
-    // when / then
-    assertThatThrownBy(() -> pool.submit(() -> 1))
-        .isInstanceOf(PoolStoppedException.class)
-        .hasMessage("pool 'stopped' is stopped and accepts no new jobs");
-    assertThatThrownBy(() -> pool.trySubmit(() -> 1)).isInstanceOf(PoolStoppedException.class);
-    assertThat(pool.awaitTermination(LIMIT)).isTrue();
-    assertThat(telemetry.longSum(PoolMetricNames.JOBS_REJECTED, REJECTION_REASON, "stopped"))
-        .isEqualTo(2);
-  }
-
-  @Test
-  void aSubmitterWaitingForRoomIsToldWhenThePoolStops() throws Exception {
-    // given
-    CountDownLatch release = new CountDownLatch(1);
-    CountDownLatch running = new CountDownLatch(1);
-    WorkerPool pool = WorkerPool.builder().name("stop-waiters").size(1).queueCapacity(1).build();
-    pool.submit(
-        () -> {
-          running.countDown();
-          release.await();
-          return 1;
-        });
-    running.await();
-    while (pool.trySubmit(() -> 2).isPresent()) {
-      // fill the queue
-    }
-    CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-    Thread submitter =
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  try {
-                    pool.submit(() -> 3);
-                    outcome.complete(null);
-                  } catch (Throwable t) {
-                    outcome.complete(t);
-                  }
-                });
-    eventually(LIMIT, () -> "submitter blocks", () -> submitter.getState() == Thread.State.WAITING);
-
-    // when
-    pool.stop();
-
-    // then
-    assertThat(outcome.get()).isInstanceOf(PoolStoppedException.class);
-    release.countDown();
-    assertThat(pool.awaitTermination(LIMIT)).isTrue();
   }
 
   @Test
@@ -416,57 +234,6 @@ class WorkerPoolTest {
     assertThat(telemetry.longSum(PoolMetricNames.JOBS_PROCESSED, JOB_OUTCOME, "success"))
         .isEqualTo(jobs);
     assertThat(pool.workerCount()).isZero();
-  }
-
-  @Test
-  void stopNowReturnsExactlyTheUnstartedJobsAndCancelsTheRunningOnes() throws Exception {
-    // given: 2 workers running jobs that wait for their context, 100 more jobs queued
-    int queued = 100;
-    WorkerPool pool = WorkerPool.builder().name("stop-now").size(2).queueCapacity(queued).build();
-    CountDownLatch running = new CountDownLatch(2);
-    List<CompletableFuture<String>> futures = new ArrayList<>();
-    for (int i = 0; i < 2 + queued; i++) {
-      futures.add(
-          pool.submit(
-              () -> {
-                running.countDown();
-                Contexts.cancellation(Context.current()).await();
-                Contexts.cancellation(Context.current()).throwIfDone();
-                return "unreachable";
-              }));
-    }
-    running.await();
-    eventually(LIMIT, () -> "both running", () -> pool.queueSize() == queued);
-
-    // when
-    List<UnstartedJob> unstarted = pool.stopNow();
-
-    // then
-    assertThat(pool.awaitTermination(LIMIT)).isTrue();
-    assertThat(unstarted).hasSize(queued);
-    assertThat(unstarted).extracting(UnstartedJob::jobId).doesNotHaveDuplicates();
-    for (CompletableFuture<String> f : futures) {
-      assertThat(f).isDone();
-    }
-    Set<Long> unstartedIds =
-        unstarted.stream().map(UnstartedJob::jobId).collect(Collectors.toSet());
-    assertThat(unstartedIds)
-        .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(3, 102).boxed().toList());
-    for (int i = 0; i < futures.size(); i++) {
-      CompletableFuture<String> f = futures.get(i);
-      if (i < 2) { // ids 1 and 2: the running jobs, ended by their cancelled context
-        assertThatThrownBy(f::get)
-            .cause()
-            .isInstanceOfAny(ContextDoneException.class, InterruptedException.class);
-      } else {
-        assertThat(f).isCancelled();
-      }
-    }
-    assertThat(telemetry.longSum(PoolMetricNames.JOBS_PROCESSED, JOB_OUTCOME, "canceled"))
-        .isEqualTo(2);
-    assertThat(telemetry.longSum(PoolMetricNames.QUEUE_SIZE)).isZero();
-    assertThat(telemetry.longSum(PoolMetricNames.ACTIVE_WORKERS)).isZero();
-    assertThatThrownBy(() -> pool.submit(() -> "late")).isInstanceOf(PoolStoppedException.class);
   }
 
   @Test
@@ -607,7 +374,7 @@ class WorkerPoolTest {
       futures.add(pool.submit(Context.root(), () -> n, results));
     }
     // two workers: one result fits in the channel, two workers then block on it, one job waits
-    eventually(
+    Waits.until(
         LIMIT, () -> "three jobs ran", () -> futures.stream().filter(f -> f.isDone()).count() == 3);
 
     // when
@@ -640,41 +407,10 @@ class WorkerPoolTest {
     assertThatThrownBy(() -> WorkerPool.builder().name(" "))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("name must not be blank");
-    try (WorkerPool pool = WorkerPool.create(1)) {
-      assertThatThrownBy(() -> pool.submit(null))
-          .isInstanceOf(NullPointerException.class)
-          .hasMessage("job");
-      assertThatThrownBy(() -> pool.submit(null, () -> 1))
-          .isInstanceOf(NullPointerException.class)
-          .hasMessage("context");
+    try (WorkerPool pool = WorkerPool.create(1)) { // the rest: PoolContractTest
       assertThatThrownBy(() -> pool.submit(Context.root(), () -> 1, null))
           .isInstanceOf(NullPointerException.class)
           .hasMessage("results");
-      assertThatThrownBy(() -> pool.awaitTermination(Duration.ofMillis(-1)))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("timeout must not be negative, but was PT-0.001S");
     }
-  }
-
-  @Test
-  void closeIsStopThenAwaitAndIsIdempotent() throws Exception {
-    // given
-    WorkerPool pool = WorkerPool.create(2);
-    CompletableFuture<String> slow =
-        pool.submit(
-            () -> {
-              Thread.sleep(50);
-              return "done";
-            });
-
-    // when
-    pool.close();
-    pool.close();
-
-    // then
-    assertThat(slow).isCompletedWithValue("done");
-    assertThat(pool.isStopped()).isTrue();
-    assertThat(pool.isTerminated()).isTrue();
-    assertThat(pool.toString()).contains("terminated");
   }
 }

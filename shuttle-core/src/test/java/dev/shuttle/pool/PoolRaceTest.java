@@ -16,13 +16,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The life-cycle claims of {@link AbstractWorkerPool} under races, with lost/duplicate detection:
- * every accepted job either runs or is returned by {@code stopNow}, never both and never neither;
- * after {@code stop} every accepted job runs; a refused job never runs. The default configuration
- * is short; {@code -Pstress} runs the long one (and {@code CI} scales both up).
+ * The life-cycle claims of every {@link Pool} under races, with lost/duplicate detection: every
+ * accepted job either runs or is returned by {@code stopNow}, never both and never neither; after
+ * {@code stop} every accepted job runs; a refused job never runs. Rounds rotate over the fixed,
+ * dynamic and bounded pools. The default configuration is short; {@code -Pstress} runs the long one
+ * (and {@code CI} scales both up).
  */
 @Timeout(120)
-class AbstractWorkerPoolTest {
+class PoolRaceTest {
   private static final boolean CI = System.getenv("CI") != null;
 
   @Test
@@ -51,7 +52,7 @@ class AbstractWorkerPoolTest {
     long totalReturned = 0;
     long totalRan = 0;
     for (int round = 0; round < rounds; round++) {
-      Round r = new Round(round % 2 == 0 ? fixed() : dynamic());
+      Round r = new Round(pool(round));
       r.startSubmitters();
       r.waitAMoment();
       List<UnstartedJob> unstarted = r.pool.stopNow();
@@ -82,7 +83,7 @@ class AbstractWorkerPoolTest {
 
   private static void stopRounds(int rounds) throws Exception {
     for (int round = 0; round < rounds; round++) {
-      Round r = new Round(round % 2 == 0 ? fixed() : dynamic());
+      Round r = new Round(pool(round));
       r.startSubmitters();
       r.waitAMoment();
       r.pool.stop();
@@ -97,11 +98,19 @@ class AbstractWorkerPoolTest {
     }
   }
 
-  private static AbstractWorkerPool fixed() {
+  private static Pool pool(int round) {
+    return switch (round % 3) {
+      case 0 -> fixed();
+      case 1 -> dynamic();
+      default -> BoundedPool.builder().name("race-bounded").maxConcurrency(2).build();
+    };
+  }
+
+  private static Pool fixed() {
     return WorkerPool.builder().name("race-fixed").size(2).queueCapacity(8).build();
   }
 
-  private static AbstractWorkerPool dynamic() {
+  private static Pool dynamic() {
     return DynamicWorkerPool.builder()
         .name("race-dynamic")
         .minWorkers(0)
@@ -118,12 +127,12 @@ class AbstractWorkerPoolTest {
 
   /** One round: submitters that submit distinct jobs until the pool refuses them. */
   private static final class Round {
-    final AbstractWorkerPool pool;
+    final Pool pool;
     final Set<Callable<?>> accepted = ConcurrentHashMap.newKeySet();
     final List<Callable<?>> ran = Collections.synchronizedList(new ArrayList<>());
     final List<Thread> submitters = new ArrayList<>();
 
-    Round(AbstractWorkerPool pool) {
+    Round(Pool pool) {
       this.pool = pool;
     }
 
