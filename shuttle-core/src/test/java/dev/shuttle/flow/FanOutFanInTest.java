@@ -288,6 +288,7 @@ class FanOutFanInTest {
 
       // then its thread ends (after its uncaught-exception handler, had it thrown), having thrown
       // nothing and taking nothing more
+      assertThat(merge).hasSize(1);
       assertThat(Goroutines.awaitEnd(merge, Waits.LIMIT)).as("the merge ended").isTrue();
       assertThat(uncaught).isEmpty();
       assertThat(a.waitingReceivers() + b.waitingReceivers()).isZero();
