@@ -1,7 +1,6 @@
 package dev.shuttle.channel;
 
 import static dev.shuttle.channel.TestThreads.async;
-import static dev.shuttle.channel.TestThreads.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +8,7 @@ import dev.shuttle.context.CancelableContext;
 import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.context.Contexts;
 import dev.shuttle.testing.ForEachCapacity;
+import dev.shuttle.testing.Waits;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,7 +82,7 @@ class ChannelTest {
               channel.send(-1);
               return "sent";
             });
-    awaitTrue(() -> channel.waitingSenders() == 1);
+    Waits.until(() -> channel.waitingSenders() == 1);
 
     channel.close();
 
@@ -99,7 +99,7 @@ class ChannelTest {
   void closeReleasesBlockedReceivers(int capacity) throws Exception {
     Channel<Integer> channel = Channel.buffered(capacity);
     CompletableFuture<Received<Integer>> blocked = async(channel::receiveOrClosed);
-    awaitTrue(() -> channel.waitingReceivers() == 1);
+    Waits.until(() -> channel.waitingReceivers() == 1);
 
     channel.close();
 
@@ -161,7 +161,7 @@ class ChannelTest {
     assertThat(rendezvous.tryReceive()).isNull(); // nobody sending
 
     CompletableFuture<Integer> receiver = async(rendezvous::receive);
-    awaitTrue(() -> rendezvous.waitingReceivers() == 1);
+    Waits.until(() -> rendezvous.waitingReceivers() == 1);
     assertThat(rendezvous.trySend(7)).isTrue();
     assertThat(receiver.get()).isEqualTo(7);
 
@@ -183,7 +183,7 @@ class ChannelTest {
     channel.send(2);
     CompletableFuture<Void> s1 = async(() -> sendAndReturn(channel, 3));
     CompletableFuture<Void> s2 = async(() -> sendAndReturn(channel, 4));
-    awaitTrue(() -> channel.waitingSenders() == 2);
+    Waits.until(() -> channel.waitingSenders() == 2);
     assertThat(channel.toString())
         .isEqualTo("Channel{name=jobs, len=2, cap=2, waitingSenders=2, waitingReceivers=0}");
 
@@ -204,20 +204,19 @@ class ChannelTest {
   }
 
   @ForEachCapacity
-  void cancellingTheContextReleasesABlockedReceiverPromptly(int capacity) throws Exception {
+  void cancellingTheContextReleasesABlockedReceiver(int capacity) throws Exception {
     Channel<Integer> channel = Channel.buffered(capacity);
     CancelableContext context = Contexts.withCancel(Context.root());
     CompletableFuture<Integer> receiver = async(() -> channel.receive(context.context()));
-    awaitTrue(() -> channel.waitingReceivers() == 1);
+    Waits.until(() -> channel.waitingReceivers() == 1);
 
-    long start = System.nanoTime();
     context.cancel(new IllegalStateException("shutting down"));
 
-    assertThatThrownBy(() -> receiver.get(1, TimeUnit.SECONDS))
+    // nothing is ever sent: only the cancel can release it (the limit only guards a hang)
+    assertThatThrownBy(() -> receiver.get(Waits.LIMIT.toSeconds(), TimeUnit.SECONDS))
         .cause()
         .isInstanceOf(ContextDoneException.class)
         .hasRootCauseMessage("shutting down");
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
     assertThat(channel.waitingReceivers()).isZero();
     assertThat(channel.trySend(1)).isEqualTo(capacity > 0); // nobody is left to take it
   }
@@ -260,7 +259,7 @@ class ChannelTest {
               }
             });
     Thread receiver = started.get();
-    awaitTrue(() -> channel.waitingReceivers() == 1);
+    Waits.until(() -> channel.waitingReceivers() == 1);
 
     receiver.interrupt();
 
@@ -289,7 +288,7 @@ class ChannelTest {
                     outcome.complete("cancelled, flag " + Thread.currentThread().isInterrupted());
                   }
                 });
-    awaitTrue(() -> channel.waitingReceivers() == 1);
+    Waits.until(() -> channel.waitingReceivers() == 1);
     consumer.interrupt();
     assertThat(outcome.get()).isEqualTo("cancelled, flag true");
   }

@@ -1,7 +1,6 @@
 package dev.shuttle.channel;
 
 import static dev.shuttle.channel.Ports.PATIENCE;
-import static dev.shuttle.channel.Ports.awaitState;
 import static dev.shuttle.channel.Ports.go;
 import static dev.shuttle.channel.Ports.gosched;
 import static dev.shuttle.channel.Ports.join;
@@ -13,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.shuttle.context.CancelableContext;
 import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.context.Contexts;
+import dev.shuttle.testing.Waits;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -856,7 +856,7 @@ class GoChanProgramsTest {
     Channel<Boolean> c2 = Channel.rendezvous();
     Channel<Boolean> c3 = Channel.rendezvous();
     CompletableFuture<Void> first = go(c1::receive);
-    awaitState(() -> c1.waitingReceivers() == 1);
+    Waits.until(() -> c1.waitingReceivers() == 1);
     CompletableFuture<Void> second =
         go(
             () -> {
@@ -869,7 +869,7 @@ class GoChanProgramsTest {
               c3.send(true);
               c1.receive();
             });
-    awaitState(() -> c1.waitingReceivers() == 2); // the select is last in c1's queue
+    Waits.until(() -> c1.waitingReceivers() == 2); // the select is last in c1's queue
     go(() -> c2.send(true));
     c3.receive();
     c1.send(true);

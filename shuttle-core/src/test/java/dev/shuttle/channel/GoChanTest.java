@@ -1,6 +1,5 @@
 package dev.shuttle.channel;
 
-import static dev.shuttle.channel.Ports.awaitState;
 import static dev.shuttle.channel.Ports.go;
 import static dev.shuttle.channel.Ports.gosched;
 import static dev.shuttle.channel.Ports.join;
@@ -9,6 +8,7 @@ import static dev.shuttle.channel.Ports.scaled;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shuttle.testing.Waits;
 import io.opentelemetry.context.Context;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -98,7 +98,7 @@ class GoChanTest {
               recv2.set(true);
             });
     // when both receivers have blocked
-    awaitState(() -> c.waitingReceivers() == 2);
+    Waits.until(() -> c.waitingReceivers() == 2);
     // then
     assertThat(recv1).as("chan[%d]: receive from empty chan", chanCap).isFalse();
     assertThat(recv2).as("chan[%d]: receive from empty chan", chanCap).isFalse();
@@ -131,7 +131,7 @@ class GoChanTest {
               sent.set(true);
             });
     // when the sender has blocked
-    awaitState(() -> c.waitingSenders() == 1);
+    Waits.until(() -> c.waitingSenders() == 1);
     // then
     assertThat(sent).as("chan[%d]: send to full chan", chanCap).isFalse();
     // and a non-blocking send does not block
@@ -163,7 +163,7 @@ class GoChanTest {
     // given
     Channel<Integer> c = Channel.buffered(chanCap);
     CompletableFuture<Received<Integer>> receiver = TestThreads.async(c::receiveOrClosed);
-    awaitState(() -> c.waitingReceivers() == 1);
+    Waits.until(() -> c.waitingReceivers() == 1);
     // when
     c.close();
     // then
@@ -526,7 +526,7 @@ class GoChanTest {
     for (int i = 0; i < n; i++) {
       CompletableFuture<Void> sender =
           go(() -> Select.select(c.onSend(1, () -> 1), c.onSend(0, () -> 0)));
-      awaitState(() -> c.waitingSenders() == 2);
+      Waits.until(() -> c.waitingSenders() == 2);
       n1 += c.receive();
       join(sender);
     }
@@ -607,10 +607,10 @@ class GoChanTest {
               Select.select(c.onReceive(v -> v), c.onReceive(v -> v), d.onReceive(v -> v));
               e.send(9);
             });
-    awaitState(() -> c.waitingReceivers() == 2); // A is queued first on c, twice
+    Waits.until(() -> c.waitingReceivers() == 2); // A is queued first on c, twice
     // goroutine B
     CompletableFuture<Integer> b = TestThreads.async(c::receive);
-    awaitState(() -> c.waitingReceivers() == 3); // B is queued on c behind A
+    Waits.until(() -> c.waitingReceivers() == 3); // B is queued on c behind A
     d.send(7); // wakes A, which dequeues itself from c
     assertThat(e.receive()).isEqualTo(9); // A is done
     c.send(8); // wakes B

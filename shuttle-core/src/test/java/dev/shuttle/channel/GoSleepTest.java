@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.shuttle.testing.Waits;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,9 +46,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       in it: a chain run on the timer thread would deadlock rather than just be slow.
  *   <li>{@code TestTimerStopStress} also asserts that every {@code stop} returned {@code true}.
  *   <li>{@code TestZeroTimer} runs 10,000 iterations (20,000 with {@code CI} set), not 1,000,000
- *       (Go skips it in {@code -short} mode); {@code TestAdjustTimers} allows 5 s instead of 750 ms
- *       for a due timer, for a loaded two-core machine; {@code TestReset} gives up after 640 ms
- *       steps.
+ *       (Go skips it in {@code -short} mode). It and {@code TestTimerModifiedEarlier} and {@code
+ *       TestAdjustTimers} check that a due timer fires, not how soon: Go fails a timer later than 2
+ *       s, 8 s or 750 ms; here a dropped timer hangs until the test's timeout, or the 10 s deadline
+ *       of {@link #receiveFired}. {@code TestReset} gives up after 640 ms steps.
  *   <li>{@code TestTickerStress} and {@code TestTickerConcurrentStress} allocate garbage in the
  *       background instead of calling {@code runtime.GC()} in a loop: {@code System.gc()} stops the
  *       world for a full collection and, looped, starves the JVM on a loaded machine.
@@ -360,7 +362,8 @@ class GoSleepTest {
     for (CompletableFuture<Boolean> stop : stops) {
       assertThat(stop.get(10, TimeUnit.SECONDS)).isTrue();
     }
-    // Go sleeps 3 s; past the 2 s due time and the scheduler, a stray run would have started
+    // time passes on purpose (Go sleeps 3 s): past the 2 s due time and the scheduler, a stray
+    // run would have started, and 50 ms more for it to count
     Thread.sleep(Math.max(0, 2_100 - (System.nanoTime() - start) / 1_000_000));
     Timers.after(Duration.ZERO).receive();
     Thread.sleep(50);
@@ -448,13 +451,8 @@ class GoSleepTest {
     }
     int iterations = System.getenv("CI") != null ? 20_000 : 10_000;
     for (int i = 0; i < iterations; i++) {
-      long s = System.nanoTime();
       FuncTimer ti = newTimer.apply(Duration.ZERO);
-      ti.c().receive();
-      Duration diff = Duration.ofNanos(System.nanoTime() - s);
-      assertThat(diff)
-          .as("time to get a value from the timer channel")
-          .isLessThan(Duration.ofSeconds(2));
+      ti.c().receive(); // a missed timer hangs here, and the test's timeout fails it
     }
   }
 
@@ -473,19 +471,23 @@ class GoSleepTest {
         timer.reset(past);
       }
 
-      try (Timer deadline = Timers.timer(Duration.ofSeconds(10))) {
-        long now = System.nanoTime();
-        String outcome =
-            Select.select(
-                timer.c().onReceive(t -> "fired"),
-                deadline.channel().onReceive(t -> "deadline expired"));
-        assertThat(outcome).isEqualTo("fired");
-        if (System.nanoTime() - now > Duration.ofSeconds(8).toNanos()) {
-          fail++;
-        }
+      if (!receiveFired(timer.c())) {
+        fail++;
       }
     }
-    assertThat(fail).as("timers that took too long").isZero();
+    assertThat(fail).as("timers dropped").isZero();
+  }
+
+  /**
+   * Receives a value from a timer's channel, or gives up after ten seconds: a bound that only tells
+   * a dropped timer from a late one (Go also fails a timer that is merely late).
+   *
+   * @return whether the timer fired
+   */
+  private static boolean receiveFired(ReceiveChannel<Instant> c) throws InterruptedException {
+    try (Timer deadline = Timers.timer(Waits.LIMIT)) {
+      return Select.select(c.onReceive(t -> true), deadline.channel().onReceive(t -> false));
+    }
   }
 
   /** Rapidly moving timers earlier and later doesn't lose sleep times (Go issue 47762). */
@@ -520,13 +522,7 @@ class GoSleepTest {
         }
         // start a short-duration timer we expect to select without blocking
         case 8 -> assertThat(timer.reset(Duration.ZERO)).as("timer.Reset returned true").isFalse();
-        case 9 -> {
-          long now = System.nanoTime();
-          timer.c().receive();
-          assertThat(Duration.ofNanos(System.nanoTime() - now))
-              .as("timer %d took too long to complete", i)
-              .isLessThan(Duration.ofSeconds(5));
-        }
+        case 9 -> assertThat(receiveFired(timer.c())).as("timer %d fired", i).isTrue();
         // timer is done: swap with tail and remove
         case 10 -> {
           indices.set(ii, indices.get(indices.size() - 1));

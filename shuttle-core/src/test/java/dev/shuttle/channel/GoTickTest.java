@@ -1,11 +1,11 @@
 package dev.shuttle.channel;
 
 import static dev.shuttle.channel.TestThreads.async;
-import static dev.shuttle.channel.TestThreads.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.shuttle.testing.Waits;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -161,7 +161,7 @@ class GoTickTest {
     for (int j = 0; j < n; j++) {
       Timers.ticker(Duration.ofHours(1)).stop(); // "NewTickerStop"
     }
-    awaitTrue(() -> TimerScheduler.pending() == 0); // other tests' short timers may still be due
+    Waits.until(() -> TimerScheduler.pending() == 0); // other tests' short timers may still be due
   }
 
   @ParameterizedTest(name = "{0}")

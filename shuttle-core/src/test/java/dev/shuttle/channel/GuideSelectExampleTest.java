@@ -2,21 +2,15 @@ package dev.shuttle.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shuttle.telemetry.ShuttleTelemetry;
-import dev.shuttle.test.ShuttleLeakCheck;
+import dev.shuttle.testing.TelemetryExtension;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The guide's "select multiplexing" example, without its defects: every producer span ends, both
@@ -26,27 +20,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 @SuppressWarnings("try") // scopes are only closed
 class GuideSelectExampleTest {
-  private final InMemorySpanExporter spans = InMemorySpanExporter.create();
-  private final OpenTelemetrySdk otel =
-      OpenTelemetrySdk.builder()
-          .setTracerProvider(
-              SdkTracerProvider.builder()
-                  .addSpanProcessor(ShuttleLeakCheck.spanProcessor())
-                  .addSpanProcessor(SimpleSpanProcessor.create(spans))
-                  .build())
-          .build();
-  private final Tracer tracer = otel.getTracer("select-multiplexing");
-
-  @AfterEach
-  void tearDown() {
-    ShuttleTelemetry.useGlobal();
-    otel.close();
-  }
+  @RegisterExtension final TelemetryExtension telemetry = new TelemetryExtension();
 
   @Test
   void multiplexesTwoProducersAndKeepsEachMessagesTrace() throws Exception {
-    ShuttleTelemetry.use(otel);
-    Span operation = tracer.spanBuilder("select-operation").startSpan();
+    Span operation = telemetry.tracer().spanBuilder("select-operation").startSpan();
     int handled = 0;
     try (Scope ignored = operation.makeCurrent()) {
       Channel<String> ch1 = Channel.buffered(1);
@@ -75,10 +53,10 @@ class GuideSelectExampleTest {
     }
 
     assertThat(handled).isEqualTo(10);
-    List<SpanData> produced = named("produce-message");
+    List<SpanData> produced = telemetry.spans("produce-message");
     assertThat(produced).hasSize(10); // every producer span ended
     for (String handler : List.of("handle-ch1", "handle-ch2")) {
-      assertThat(named(handler))
+      assertThat(telemetry.spans(handler))
           .hasSize(5)
           .allSatisfy(
               h ->
@@ -86,7 +64,7 @@ class GuideSelectExampleTest {
                       .filteredOn(p -> p.getSpanId().equals(h.getParentSpanId()))
                       .hasSize(1));
     }
-    assertThat(spans.getFinishedSpanItems())
+    assertThat(telemetry.spans())
         .allSatisfy(
             s -> assertThat(s.getTraceId()).isEqualTo(operation.getSpanContext().getTraceId()));
   }
@@ -95,7 +73,8 @@ class GuideSelectExampleTest {
     try (channel) {
       for (int i = 0; i < 5; i++) {
         Span span =
-            tracer
+            telemetry
+                .tracer()
                 .spanBuilder("produce-message")
                 .setAttribute("producer", name)
                 .setAttribute("index", i)
@@ -117,9 +96,5 @@ class GuideSelectExampleTest {
       return "handled " + spanName;
     }
     return "closed " + spanName;
-  }
-
-  private List<SpanData> named(String name) {
-    return spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals(name)).toList();
   }
 }

@@ -1,6 +1,5 @@
 package dev.shuttle.channel;
 
-import static dev.shuttle.channel.Ports.awaitState;
 import static dev.shuttle.channel.Ports.forkCancelable;
 import static dev.shuttle.channel.Ports.go;
 import static dev.shuttle.channel.Ports.gosched;
@@ -9,6 +8,7 @@ import static dev.shuttle.channel.Ports.joinAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shuttle.testing.Waits;
 import io.opentelemetry.context.Context;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,10 +154,10 @@ class JoxChannelTest {
                 channel.send(2);
                 trail.add("S");
               });
-      awaitState(() -> channel.waitingSenders() == 2); // Jox: sleep(100)
+      Waits.until(() -> channel.waitingSenders() == 2); // Jox: sleep(100)
       trail.add("R1");
       int r1 = channel.receive();
-      awaitState(() -> trail.size() == 2);
+      Waits.until(() -> trail.size() == 2);
       assertThat(channel.waitingSenders()).isEqualTo(1); // the other send still waits
       trail.add("R2");
       int r2 = channel.receive();
@@ -172,7 +172,7 @@ class JoxChannelTest {
       // given
       Channel<Integer> c = Channel.rendezvous();
       CompletableFuture<Received<Integer>> f = TestThreads.async(c::receiveOrClosed);
-      awaitState(() -> c.waitingReceivers() == 1);
+      Waits.until(() -> c.waitingReceivers() == 1);
       // when
       c.close();
       // then
@@ -186,7 +186,7 @@ class JoxChannelTest {
       // given
       Channel<Integer> c = Channel.rendezvous();
       CompletableFuture<SendResult> f = TestThreads.async(() -> c.sendOrClosed(1));
-      awaitState(() -> c.waitingSenders() == 1);
+      Waits.until(() -> c.waitingSenders() == 1);
       // when
       RuntimeException reason = new RuntimeException();
       c.close(reason);
@@ -235,9 +235,9 @@ class JoxChannelTest {
       // when
       CompletableFuture<Void> sender = go(() -> sendRange(channel, 1, 4));
       // then
-      awaitState(() -> channel.len() == 2 && channel.waitingSenders() == 1);
+      Waits.until(() -> channel.len() == 2 && channel.waitingSenders() == 1);
       assertThat(channel.receive()).isEqualTo(1);
-      awaitState(() -> channel.len() == 2 && channel.waitingSenders() == 1);
+      Waits.until(() -> channel.len() == 2 && channel.waitingSenders() == 1);
       assertThat(channel.receive()).isEqualTo(2);
       join(sender);
       assertThat(channel.receive()).isEqualTo(3);
@@ -376,7 +376,7 @@ class JoxChannelTest {
       Set<String> received = ConcurrentHashMap.newKeySet();
       // starting with a single receive
       CompletableFuture<Void> first = go(() -> received.add(channel.receive()));
-      awaitState(() -> channel.waitingReceivers() == 1);
+      Waits.until(() -> channel.waitingReceivers() == 1);
       // then, starting subsequent receives, and interrupting them
       for (int i = 0; i < 1000; i++) {
         Semaphore s = new Semaphore(0);
@@ -391,7 +391,7 @@ class JoxChannelTest {
       }
       // then, starting one more receive
       CompletableFuture<Void> last = go(() -> received.add(channel.receive()));
-      awaitState(() -> channel.waitingReceivers() == 2);
+      Waits.until(() -> channel.waitingReceivers() == 2);
       // send two elements, wait for completion
       channel.send("a");
       channel.send("b");
@@ -407,7 +407,7 @@ class JoxChannelTest {
       for (int i = 0; i < 300; i++) {
         forks.add(forkCancelable(ch::receive));
       }
-      awaitState(() -> ch.waitingReceivers() == 300); // waiting for all forks to suspend
+      Waits.until(() -> ch.waitingReceivers() == 300); // waiting for all forks to suspend
       for (Ports.Fork<String> f : forks) {
         f.cancel();
       }
@@ -428,7 +428,7 @@ class JoxChannelTest {
                   return "sent";
                 }));
       }
-      awaitState(() -> ch.waitingSenders() == 300); // waiting for all forks to suspend
+      Waits.until(() -> ch.waitingSenders() == 300); // waiting for all forks to suspend
       for (Ports.Fork<String> f : forks) {
         f.cancel();
       }
@@ -474,7 +474,7 @@ class JoxChannelTest {
     void trySend_rendezvous_shouldSendWhenReceiverWaiting() throws Exception {
       Channel<String> ch = Channel.rendezvous();
       CompletableFuture<String> f = TestThreads.async(ch::receive);
-      awaitState(() -> ch.waitingReceivers() == 1); // Jox: retries every 10 ms
+      Waits.until(() -> ch.waitingReceivers() == 1); // Jox: retries every 10 ms
       assertThat(ch.trySend("x"))
           .as("trySend should succeed once the receiver is waiting")
           .isTrue();
@@ -553,7 +553,7 @@ class JoxChannelTest {
     void tryReceive_rendezvous_shouldReceiveWhenSenderWaiting() throws Exception {
       Channel<String> ch = Channel.rendezvous();
       CompletableFuture<Void> sender = go(() -> ch.send("x"));
-      awaitState(() -> ch.waitingSenders() == 1); // Jox: retries every 10 ms
+      Waits.until(() -> ch.waitingSenders() == 1); // Jox: retries every 10 ms
       assertThat(valueOf(ch.tryReceive()))
           .as("tryReceive should succeed once the sender is waiting")
           .isEqualTo("x");

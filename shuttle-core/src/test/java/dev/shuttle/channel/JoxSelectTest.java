@@ -1,6 +1,5 @@
 package dev.shuttle.channel;
 
-import static dev.shuttle.channel.Ports.awaitState;
 import static dev.shuttle.channel.Ports.forkCancelable;
 import static dev.shuttle.channel.Ports.go;
 import static dev.shuttle.channel.Ports.join;
@@ -11,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.shuttle.context.CancelableContext;
 import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.context.Contexts;
+import dev.shuttle.testing.Waits;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -177,7 +177,7 @@ class JoxSelectTest {
       // when
       CompletableFuture<String> f =
           TestThreads.async(() -> Select.select(ch1.onReceive(v -> v), ch2.onReceive(v -> v)));
-      awaitState(() -> ch1.waitingReceivers() == 1); // making sure the receive suspends
+      Waits.until(() -> ch1.waitingReceivers() == 1); // making sure the receive suspends
       ch1.send("v");
       // then
       assertThat(join(f)).isEqualTo("v");
@@ -191,7 +191,7 @@ class JoxSelectTest {
       CompletableFuture<Void> sender =
           go(
               () -> {
-                awaitState(() -> ch2.waitingReceivers() == 1); // making sure receive suspends
+                Waits.until(() -> ch2.waitingReceivers() == 1); // making sure receive suspends
                 ch2.send("v");
               });
       // when
@@ -208,7 +208,7 @@ class JoxSelectTest {
       Channel<String> ch2 = Channel.rendezvous();
       CompletableFuture<Void> sender = go(() -> ch2.send("v"));
       // when
-      awaitState(() -> ch2.waitingSenders() == 1); // making sure send is ready
+      Waits.until(() -> ch2.waitingSenders() == 1); // making sure send is ready
       String received = Select.select(ch1.onReceive(v -> v), ch2.onReceive(v -> v));
       // then
       assertThat(received).isEqualTo("v");
@@ -331,7 +331,7 @@ class JoxSelectTest {
       CompletableFuture<String> f =
           TestThreads.async(
               () -> Select.select(ch1.onSend("v1", () -> "1"), ch2.onSend("v2", () -> "2")));
-      awaitState(() -> ch1.waitingSenders() == 1 && ch2.waitingSenders() == 1); // send suspends
+      Waits.until(() -> ch1.waitingSenders() == 1 && ch2.waitingSenders() == 1); // send suspends
       // then
       String received = Select.select(ch1.onReceive(v -> v), ch2.onReceive(v -> v));
       assertThat(received).isEqualTo(join(f).equals("1") ? "v1" : "v2");
@@ -540,7 +540,7 @@ class JoxSelectTest {
       CompletableFuture<String> receiver =
           TestThreads.async(
               () -> {
-                awaitState(() -> ch1.waitingSenders() == 1);
+                Waits.until(() -> ch1.waitingSenders() == 1);
                 return ch1.receive();
               });
       // when
@@ -564,7 +564,7 @@ class JoxSelectTest {
               () ->
                   selectWithin(
                       Duration.ofSeconds(10), ch1.onReceive(v -> v), ch2.onReceive(v -> v)));
-      awaitState(() -> ch1.waitingReceivers() == 1);
+      Waits.until(() -> ch1.waitingReceivers() == 1);
       // when
       Object result = future.cancel();
       // then
@@ -668,7 +668,7 @@ class JoxSelectTest {
       CompletableFuture<Void> sender =
           go(
               () -> {
-                awaitState(() -> ch2.waitingReceivers() == 1);
+                Waits.until(() -> ch2.waitingReceivers() == 1);
                 ch2.send("rendezvous_value");
               });
       // when
@@ -708,7 +708,7 @@ class JoxSelectTest {
                       (Object) "timeout",
                       ch1.onReceiveOrClosed(JoxSelectTest::valueOrClosed),
                       ch2.onReceiveOrClosed(JoxSelectTest::valueOrClosed)));
-      awaitState(() -> ch1.waitingReceivers() == 1);
+      Waits.until(() -> ch1.waitingReceivers() == 1);
       // when
       Object result = future.cancel();
       // then the select ended, and left nothing waiting (Jox: its timeout thread; Shuttle: the

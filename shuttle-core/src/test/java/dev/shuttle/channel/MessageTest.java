@@ -5,60 +5,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shuttle.telemetry.ChannelAttributes;
-import dev.shuttle.telemetry.ShuttleTelemetry;
-import dev.shuttle.test.ShuttleLeakCheck;
+import dev.shuttle.testing.TelemetryExtension;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Timeout(10)
 @SuppressWarnings("try") // scopes are only closed
 class MessageTest {
-  private final InMemorySpanExporter spans = InMemorySpanExporter.create();
-  private OpenTelemetrySdk otel = OpenTelemetrySdk.builder().build();
-  private Tracer tracer = otel.getTracer("test");
-
-  @BeforeEach
-  void setUp() {
-    otel =
-        OpenTelemetrySdk.builder()
-            .setTracerProvider(
-                SdkTracerProvider.builder()
-                    .addSpanProcessor(ShuttleLeakCheck.spanProcessor())
-                    .addSpanProcessor(SimpleSpanProcessor.create(spans))
-                    .build())
-            .build();
-    tracer = otel.getTracer("test");
-    ShuttleTelemetry.use(otel);
-  }
-
-  @AfterEach
-  void tearDown() {
-    ShuttleTelemetry.useGlobal();
-    otel.close();
-  }
+  @RegisterExtension final TelemetryExtension telemetry = new TelemetryExtension();
 
   @Test
   void eachValueCarriesTheSendersContext() throws Exception {
     Channel<String> channel = Channel.buffered(2);
-    Span producer = tracer.spanBuilder("produce").startSpan();
+    Span producer = telemetry.tracer().spanBuilder("produce").startSpan();
     try (Scope ignored = producer.makeCurrent()) {
       channel.send("a");
     }
@@ -76,7 +47,7 @@ class MessageTest {
   @Test
   void aChannelWithoutMessageContextCarriesTheRootContext() throws Exception {
     Channel<String> channel = Channel.builder().capacity(1).messageContext(false).build();
-    Span producer = tracer.spanBuilder("produce").startSpan();
+    Span producer = telemetry.tracer().spanBuilder("produce").startSpan();
     try (Scope ignored = producer.makeCurrent()) {
       channel.send("a");
     }
@@ -88,7 +59,7 @@ class MessageTest {
   @Test
   void processLinksAConsumerSpanToTheProducerByDefault() throws Exception {
     Channel<String> channel = Channel.rendezvous();
-    Span producer = tracer.spanBuilder("produce").startSpan();
+    Span producer = telemetry.tracer().spanBuilder("produce").startSpan();
     CompletableFuture<Void> sender =
         async(
             () -> {
@@ -97,7 +68,7 @@ class MessageTest {
               }
               return null;
             });
-    Span receiverSpan = tracer.spanBuilder("consumer-loop").startSpan();
+    Span receiverSpan = telemetry.tracer().spanBuilder("consumer-loop").startSpan();
     try (Scope ignored = receiverSpan.makeCurrent()) {
       channel
           .receiveMessage()
@@ -109,7 +80,7 @@ class MessageTest {
     producer.end();
     sender.get();
 
-    SpanData consumer = span("process-message");
+    SpanData consumer = telemetry.span("process-message");
     assertThat(consumer.getKind()).isEqualTo(SpanKind.CONSUMER);
     assertThat(consumer.getParentSpanId()).isEqualTo(receiverSpan.getSpanContext().getSpanId());
     assertThat(consumer.getLinks()).hasSize(1);
@@ -126,7 +97,7 @@ class MessageTest {
   @Test
   void processCanParentTheConsumerSpanAndRecordsAFailure() throws Exception {
     Channel<String> channel = Channel.buffered(1);
-    Span producer = tracer.spanBuilder("produce").startSpan();
+    Span producer = telemetry.tracer().spanBuilder("produce").startSpan();
     try (Scope ignored = producer.makeCurrent()) {
       channel.send("x");
     }
@@ -143,7 +114,7 @@ class MessageTest {
                     }))
         .hasMessage("bad x");
 
-    SpanData consumer = span("process-message");
+    SpanData consumer = telemetry.span("process-message");
     assertThat(consumer.getTraceId()).isEqualTo(producer.getSpanContext().getTraceId());
     assertThat(consumer.getParentSpanId()).isEqualTo(producer.getSpanContext().getSpanId());
     assertThat(consumer.getLinks()).isEmpty();
@@ -161,7 +132,7 @@ class MessageTest {
   void reproducesTheGuidesBasicChannelExample() throws Exception {
     Channel<String> input = Channel.buffered(10);
     Channel<String> output = Channel.buffered(10);
-    Span pipeline = tracer.spanBuilder("channel-pipeline").startSpan();
+    Span pipeline = telemetry.tracer().spanBuilder("channel-pipeline").startSpan();
     int results = 0;
     try (Scope ignored = pipeline.makeCurrent()) {
       Thread processor =
@@ -194,10 +165,7 @@ class MessageTest {
     }
 
     assertThat(results).isEqualTo(5);
-    List<SpanData> processed =
-        spans.getFinishedSpanItems().stream()
-            .filter(s -> s.getName().equals("process-message"))
-            .toList();
+    List<SpanData> processed = telemetry.spans("process-message");
     assertThat(processed).hasSize(5);
     assertThat(processed)
         .allSatisfy(
@@ -214,14 +182,6 @@ class MessageTest {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-  }
-
-  private SpanData span(String name) {
-    return spans.getFinishedSpanItems().stream()
-        .filter(s -> s.getName().equals(name))
-        .findFirst()
-        .orElseThrow(
-            () -> new AssertionError("no span " + name + " in " + spans.getFinishedSpanItems()));
   }
 
   @Test
@@ -241,7 +201,7 @@ class MessageTest {
                       throw failure;
                     }))
         .isSameAs(failure);
-    SpanData span = spans.getFinishedSpanItems().getFirst();
+    SpanData span = telemetry.spans().getFirst();
     assertThat(span.getName()).isEqualTo("store-order");
     assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
     assertThat(span.getStatus().getDescription()).isEqualTo("disk full");
@@ -251,7 +211,7 @@ class MessageTest {
   void processCanBeTheCallersOneConsumerSpanWithItsAttributes() throws Exception {
     // given: a message sent under a producer span
     Channel<String> channel = Channel.buffered(1);
-    Span producer = tracer.spanBuilder("produce").startSpan();
+    Span producer = telemetry.tracer().spanBuilder("produce").startSpan();
     try (Scope ignored = producer.makeCurrent()) {
       channel.send("item-1");
     }
@@ -268,8 +228,8 @@ class MessageTest {
         value -> currentSpan[0] = Span.current().getSpanContext().getSpanId());
 
     // then: one span, the caller's, child of the producer's, current while the handler ran
-    assertThat(spans.getFinishedSpanItems()).hasSize(2);
-    SpanData span = span("worker-process");
+    assertThat(telemetry.spans()).hasSize(2);
+    SpanData span = telemetry.span("worker-process");
     assertThat(span.getSpanId()).isEqualTo(currentSpan[0]);
     assertThat(span.getKind()).isEqualTo(SpanKind.CONSUMER);
     assertThat(span.getParentSpanId()).isEqualTo(producer.getSpanContext().getSpanId());
@@ -295,6 +255,6 @@ class MessageTest {
             () -> message.process("\t", Attributes.empty(), SpanRelation.PARENT, value -> {}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("spanName must not be blank");
-    assertThat(spans.getFinishedSpanItems()).isEmpty();
+    assertThat(telemetry.spans()).isEmpty();
   }
 }

@@ -9,12 +9,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 
 /**
  * Helpers for the ports of Go's and Jox's channel tests: Go's {@code go f()} as a virtual thread
- * whose outcome can be joined, Go's {@code testing.Short()} scaling as the {@code CI} switch, and
- * waiting on a state instead of Go's {@code time.Sleep}.
+ * whose outcome can be joined, and Go's {@code testing.Short()} scaling as the {@code CI} switch.
+ * Where Go sleeps for a state, the ports wait on it with {@link dev.shuttle.testing.Waits}.
  */
 final class Ports {
   /** Whether the environment variable {@code CI} is set: the long variants run. */
@@ -103,16 +102,5 @@ final class Ports {
   @SuppressWarnings("ThreadPriorityCheck") // the ports reproduce Go's explicit yields on purpose
   static void gosched() {
     Thread.yield();
-  }
-
-  /** Waits until {@code condition} holds (Go's tests sleep and hope instead). */
-  static void awaitState(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("state not reached within " + PATIENCE);
-      }
-      Thread.sleep(1);
-    }
   }
 }

@@ -1,7 +1,6 @@
 package dev.shuttle.channel;
 
 import static dev.shuttle.channel.TestThreads.async;
-import static dev.shuttle.channel.TestThreads.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -10,6 +9,7 @@ import dev.shuttle.context.CancelableContext;
 import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.context.Contexts;
 import dev.shuttle.testing.ForEachCapacity;
+import dev.shuttle.testing.Waits;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -130,7 +130,7 @@ class SelectTest {
     Channel<Integer> b = Channel.buffered(capacity);
     CompletableFuture<String> selector =
         async(() -> Select.select(a.onReceive(v -> "a" + v), b.onReceive(v -> "b" + v)));
-    awaitTrue(() -> a.waitingReceivers() == 1 && b.waitingReceivers() == 1);
+    Waits.until(() -> a.waitingReceivers() == 1 && b.waitingReceivers() == 1);
 
     b.send(7);
 
@@ -145,7 +145,7 @@ class SelectTest {
     Channel<String> in = Channel.rendezvous();
     CompletableFuture<String> selector =
         async(() -> Select.select(out.onSend("hello", () -> "sent"), in.onReceive(v -> v)));
-    awaitTrue(() -> out.waitingSenders() == 1);
+    Waits.until(() -> out.waitingSenders() == 1);
 
     assertThat(out.receive()).isEqualTo("hello");
     assertThat(selector.get()).isEqualTo("sent");
@@ -175,7 +175,7 @@ class SelectTest {
                     channel.onReceive(v -> v),
                     Select.onDone(
                         request.context(), () -> "cancelled: " + request.cancellation().err())));
-    awaitTrue(() -> channel.waitingReceivers() == 1);
+    Waits.until(() -> channel.waitingReceivers() == 1);
 
     request.cancel();
 
@@ -218,7 +218,7 @@ class SelectTest {
                     Select.onDone(parent.context(), () -> "parent done"));
               }
             });
-    awaitTrue(() -> channel.waitingReceivers() == 1);
+    Waits.until(() -> channel.waitingReceivers() == 1);
 
     // when
     parent.cancel();
@@ -259,7 +259,7 @@ class SelectTest {
                       channel.onReceive(v -> v),
                       Select.onDone(child.context(), () -> "child"),
                       Select.onDone(parent.context(), () -> "parent")));
-      awaitTrue(() -> channel.waitingReceivers() == 1);
+      Waits.until(() -> channel.waitingReceivers() == 1);
 
       // when both become done at once
       parent.cancel();
@@ -278,7 +278,7 @@ class SelectTest {
     CancelableContext context = Contexts.withCancel(Context.root());
     CompletableFuture<String> selector =
         async(() -> Select.select(context.context(), channel.onReceive(v -> v)));
-    awaitTrue(() -> channel.waitingReceivers() == 1);
+    Waits.until(() -> channel.waitingReceivers() == 1);
 
     context.cancel();
 

@@ -1,11 +1,9 @@
 package dev.shuttle.channel;
 
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
 
-/** Helpers for tests that start virtual threads and wait for a state without blind sleeps. */
+/** Starts a test's virtual threads with an outcome to join. */
 final class TestThreads {
   private TestThreads() {}
 
@@ -22,16 +20,5 @@ final class TestThreads {
               }
             });
     return result;
-  }
-
-  /** Polls {@code condition} until it holds, failing after five seconds. */
-  static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not reached within 5 s");
-      }
-      Thread.sleep(1);
-    }
   }
 }

@@ -1,11 +1,11 @@
 package dev.shuttle.channel;
 
-import static dev.shuttle.channel.TestThreads.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shuttle.context.CancelableContext;
 import dev.shuttle.context.Contexts;
+import dev.shuttle.testing.Waits;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
@@ -60,9 +60,10 @@ class TimersTest {
     String outcome =
         Select.select(
             timer.channel().onReceive(t -> "fired"),
+            // time passes on purpose: twice the stopped timer's delay
             Timers.after(Duration.ofMillis(60)).onReceive(t -> "not fired"));
     assertThat(outcome).isEqualTo("not fired");
-    awaitTrue(() -> TimerScheduler.pending() == 0);
+    Waits.until(() -> TimerScheduler.pending() == 0);
   }
 
   @Test
@@ -71,16 +72,22 @@ class TimersTest {
       for (int i = 0; i < 3; i++) {
         ticker.channel().receive();
       }
-      Thread.sleep(40); // about eight periods pass without a receiver
-      assertThat(ticker.channel().len()).isEqualTo(1);
+      // time passes on purpose: about eight periods without a receiver, so ticks must be dropped
+      Thread.sleep(40);
+      Waits.until(() -> ticker.channel().len() == 1); // the one tick the buffer holds
+      assertThat(ticker.channel().cap()).isEqualTo(1);
+
+      // and the ticker goes on: the kept tick, then new ones
+      ticker.channel().receive();
+      ticker.channel().receive();
     }
-    awaitTrue(() -> TimerScheduler.pending() == 0);
+    Waits.until(() -> TimerScheduler.pending() == 0);
   }
 
   @Test
   void theSchedulerThreadExitsWhenIdle() throws Exception {
     Timers.after(Duration.ofMillis(1)).receive();
-    awaitTrue(
+    Waits.until(
         () ->
             Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.getName().equals("shuttle-channel-timer")));
@@ -192,7 +199,7 @@ class TimersTest {
     }
     assertThat(stale).isZero();
     assertThat(inactive).isZero();
-    awaitTrue(() -> TimerScheduler.pending() == 0);
+    Waits.until(() -> TimerScheduler.pending() == 0);
   }
 
   @Test
@@ -255,14 +262,14 @@ class TimersTest {
         ticker.channel().receive();
       }
     }
-    awaitTrue(() -> TimerScheduler.pending() == 0);
+    Waits.until(() -> TimerScheduler.pending() == 0);
   }
 
   @Test
   void aTickerKeepsOneSchedulerEntryAndAStoppedOneNone() throws Exception {
     Ticker ticker = Timers.ticker(Duration.ofHours(1));
     Timer timer = Timers.timer(Duration.ofHours(1));
-    awaitTrue(() -> TimerScheduler.pending() == 2); // other tests' timers may still be pending
+    Waits.until(() -> TimerScheduler.pending() == 2); // other tests' timers may still be pending
     for (int i = 0; i < 100; i++) {
       ticker.reset(Duration.ofHours(1));
       timer.reset(Duration.ofHours(1));
@@ -313,7 +320,8 @@ class TimersTest {
           () -> {
             try {
               requestOver.await();
-              Thread.sleep(10); // would fail at once if the request's cancellation interrupted it
+              // time passes on purpose: a blocking call the request's cancellation would interrupt
+              Thread.sleep(10);
               outcome.complete(Contexts.isDone(Context.current()) ? "done context" : "slept");
             } catch (InterruptedException e) {
               outcome.complete("interrupted");
@@ -367,7 +375,7 @@ class TimersTest {
 
     assertThat(timer.stop()).isFalse();
     assertThat(TimerScheduler.pending()).isZero();
-    Timers.after(Duration.ofMillis(40)).receive();
+    Timers.after(Duration.ofMillis(40)).receive(); // time passes on purpose: past its due time
     assertThat(runs).hasValue(0);
   }
 
@@ -420,7 +428,7 @@ class TimersTest {
       started += s ? 0 : 1;
     }
     int expected = started;
-    awaitTrue(() -> sum(runs) >= expected);
+    Waits.until(() -> sum(runs) >= expected);
     schedulerFence();
     for (int i = 0; i < count; i++) {
       assertThat(runs.get(i))

@@ -3,6 +3,7 @@ package dev.shuttle.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shuttle.Goroutines;
 import dev.shuttle.channel.Channel;
 import dev.shuttle.channel.ChannelClosedException;
 import dev.shuttle.channel.Closed;
@@ -14,8 +15,11 @@ import dev.shuttle.channel.SpanRelation;
 import dev.shuttle.context.CancelableContext;
 import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.context.Contexts;
+import dev.shuttle.inspect.GoroutineInfo;
 import dev.shuttle.telemetry.ChannelAttributes;
 import dev.shuttle.testing.ForEachCapacity;
+import dev.shuttle.testing.TelemetryExtension;
+import dev.shuttle.testing.Waits;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
@@ -25,20 +29,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Timeout(20)
 @SuppressWarnings("try") // scopes are only closed
 class FanOutFanInTest {
-  private final TestTelemetry telemetry = new TestTelemetry();
-
-  @AfterEach
-  void tearDown() {
-    telemetry.close();
-  }
+  @RegisterExtension final TelemetryExtension telemetry = new TelemetryExtension();
 
   /**
    * The guide's fan-out/fan-in: input items with spans, dealt round-robin to three workers, each
@@ -281,18 +279,17 @@ class FanOutFanInTest {
       Channel<String> a = Channel.rendezvous();
       Channel<String> b = Channel.rendezvous();
       ReceiveChannel<String> merged = FanIn.merge(Context.root(), List.of(a, b), 0);
-      awaitState(() -> a.waitingReceivers() == 1 && b.waitingReceivers() == 1);
+      Waits.until(() -> a.waitingReceivers() == 1 && b.waitingReceivers() == 1);
+      List<GoroutineInfo> merge = goroutines("fan-in");
 
       // when its consumer leaves, and then a message arrives that it cannot forward
       merged.cancel();
       a.send("x");
 
-      // then it takes nothing more, and nothing is thrown on its thread (one second: the defect
-      // threw within microseconds of the send)
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-      while (uncaught.isEmpty() && System.nanoTime() < deadline) {
-        Thread.sleep(5);
-      }
+      // then its thread ends (after its uncaught-exception handler, had it thrown), having thrown
+      // nothing and taking nothing more
+      assertThat(merge).hasSize(1);
+      assertThat(Goroutines.awaitEnd(merge, Waits.LIMIT)).as("the merge ended").isTrue();
       assertThat(uncaught).isEmpty();
       assertThat(a.waitingReceivers() + b.waitingReceivers()).isZero();
     } finally {
@@ -314,19 +311,18 @@ class FanOutFanInTest {
       Channel<Integer> input = Channel.rendezvous();
       ReceiveChannel<Integer> results =
           FanOut.<Integer>builder(Context.root(), input).share(2, "double", x -> x * 2);
-      awaitState(() -> input.waitingReceivers() == 2);
+      Waits.until(() -> input.waitingReceivers() == 2);
+      List<GoroutineInfo> workers = goroutines("fan-out double");
 
       // when the consumer leaves, and then an item arrives whose result cannot be delivered
       results.cancel();
       input.send(1);
 
-      // then both workers stop, and nothing is thrown on their threads
-      awaitState(() -> input.waitingReceivers() == 0);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-      while (uncaught.isEmpty() && System.nanoTime() < deadline) {
-        Thread.sleep(5);
-      }
+      // then both workers' threads end, and nothing is thrown on them
+      assertThat(workers).hasSize(2);
+      assertThat(Goroutines.awaitEnd(workers, Waits.LIMIT)).as("the workers ended").isTrue();
       assertThat(uncaught).isEmpty();
+      assertThat(input.waitingReceivers()).isZero();
     } finally {
       Thread.setDefaultUncaughtExceptionHandler(previous);
     }
@@ -375,15 +371,15 @@ class FanOutFanInTest {
         FanOut.<Integer>builder(Context.root(), input).roundRobin(2);
     outputs.forEach(ReceiveChannel::cancel);
 
-    // when an item arrives that nobody can take
+    // when an item arrives that nobody can take (a rendezvous: the fan-out has taken it)
     input.send(1);
 
-    // then the fan-out stops taking items from the input
-    try (CancelableContext shortly =
-        Contexts.withTimeout(Context.root(), java.time.Duration.ofMillis(200))) {
-      assertThatThrownBy(() -> input.send(shortly.context(), 2))
-          .isInstanceOf(ContextDoneException.class);
-    }
+    // then the fan-out ends, and takes no more items from the input
+    assertThat(Goroutines.awaitEnd(goroutines("fan-out"), Waits.LIMIT))
+        .as("the fan-out ended")
+        .isTrue();
+    assertThat(input.waitingReceivers()).isZero();
+    assertThat(input.trySend(2)).isFalse();
   }
 
   @Test
@@ -437,14 +433,9 @@ class FanOutFanInTest {
     return result;
   }
 
-  private static void awaitState(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("state not reached within 10 s");
-      }
-      Thread.sleep(1);
-    }
+  /** The live goroutines {@code owner} started (as {@code "fan-in"}, {@code "fan-out work"}). */
+  private static List<GoroutineInfo> goroutines(String owner) {
+    return Goroutines.snapshot().filter(g -> g.owner().equals(owner)).goroutines();
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shuttle.telemetry.ChannelAttributes;
+import dev.shuttle.testing.TelemetryExtension;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -13,9 +14,9 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** An item span that the pipeline's builder names and attributes: one span per item. */
 @Timeout(20)
@@ -23,12 +24,7 @@ import org.junit.jupiter.api.Timeout;
 class PipelineItemSpanTest {
   private static final AttributeKey<String> DATA = stringKey("data");
 
-  private final TestTelemetry telemetry = new TestTelemetry();
-
-  @AfterEach
-  void tearDown() {
-    telemetry.close();
-  }
+  @RegisterExtension final TelemetryExtension telemetry = new TelemetryExtension();
 
   @Test
   void eachItemIsOneSpanNamedAndAttributedByTheCallerParentOfItsStages() throws Exception {
@@ -68,7 +64,7 @@ class PipelineItemSpanTest {
           .isEqualTo("completed");
       assertThat(childNames(item)).containsExactly("stage-1-process", "stage-2-process");
     }
-    assertThat(telemetry.exporter.getFinishedSpanItems()).hasSize(1 + 3 + 3 * 2);
+    assertThat(telemetry.spans()).hasSize(1 + 3 + 3 * 2);
   }
 
   @Test
@@ -155,7 +151,7 @@ class PipelineItemSpanTest {
         .hasRootCauseMessage("no attributes for x");
     SpanData item = telemetry.spans("data-item").getFirst();
     assertThat(item.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
-    assertThat(telemetry.started.get()).isEqualTo(telemetry.ended.get());
+    assertThat(telemetry.startedSpans()).isEqualTo(telemetry.endedSpans());
   }
 
   @Test
@@ -172,7 +168,7 @@ class PipelineItemSpanTest {
   }
 
   private List<String> childNames(SpanData parent) {
-    return telemetry.exporter.getFinishedSpanItems().stream()
+    return telemetry.spans().stream()
         .filter(s -> s.getParentSpanId().equals(parent.getSpanId()))
         .map(SpanData::getName)
         .sorted()

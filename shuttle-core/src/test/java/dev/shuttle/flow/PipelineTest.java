@@ -2,14 +2,19 @@ package dev.shuttle.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.shuttle.Goroutines;
 import dev.shuttle.channel.Channel;
 import dev.shuttle.channel.ChannelClosedException;
 import dev.shuttle.channel.Message;
 import dev.shuttle.channel.SendChannel;
 import dev.shuttle.context.ContextDoneException;
+import dev.shuttle.inspect.GoroutineInfo;
 import dev.shuttle.telemetry.ChannelAttributes;
 import dev.shuttle.testing.ForEachCapacity;
+import dev.shuttle.testing.TelemetryExtension;
+import dev.shuttle.testing.Waits;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
@@ -25,19 +30,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Timeout(20)
 @SuppressWarnings("try") // scopes are only closed
 class PipelineTest {
-  private final TestTelemetry telemetry = new TestTelemetry();
-
-  @AfterEach
-  void tearDown() {
-    telemetry.close();
-  }
+  @RegisterExtension final TelemetryExtension telemetry = new TelemetryExtension();
 
   /**
    * The guide's multi-stage pipeline: three stages, a span per item ending when it leaves the last
@@ -79,7 +79,7 @@ class PipelineTest {
             .satisfies(s -> assertThat(s.getTraceId()).isEqualTo(item.getTraceId()));
       }
     }
-    assertThat(telemetry.started.get()).isEqualTo(telemetry.ended.get());
+    assertThat(telemetry.startedSpans()).isEqualTo(telemetry.endedSpans());
   }
 
   @ForEachCapacity
@@ -149,7 +149,7 @@ class PipelineTest {
     assertThat(telemetry.spans("check"))
         .filteredOn(s -> s.getStatus().getStatusCode() == StatusCode.ERROR)
         .hasSize(10);
-    assertThat(telemetry.started.get()).isEqualTo(telemetry.ended.get());
+    assertThat(telemetry.startedSpans()).isEqualTo(telemetry.endedSpans());
   }
 
   @Test
@@ -215,7 +215,7 @@ class PipelineTest {
         .hasMessageContaining("fail-fast")
         .hasCauseInstanceOf(IllegalStateException.class);
     assertThat(run.isDone()).isTrue();
-    assertThat(telemetry.started.get()).isEqualTo(telemetry.ended.get()); // every item span ended
+    assertThat(telemetry.startedSpans()).isEqualTo(telemetry.endedSpans()); // every item span ended
     assertThat(telemetry.spans(ChannelAttributes.SPAN_PIPELINE_ITEM))
         .filteredOn(
             s -> "failed".equals(s.getAttributes().get(ChannelAttributes.PIPELINE_ITEM_OUTCOME)))
@@ -238,14 +238,25 @@ class PipelineTest {
       assertThat(output.next()).isEqualTo(i);
     }
 
-    long start = System.nanoTime();
-    run.cancel();
-    run.close();
+    // the run's seven threads: source, two of stage a, three of stage b, sink
+    Waits.until(() -> threadsOf("cancel").size() == 7);
+    List<GoroutineInfo> threads = threadsOf("cancel");
+    assertThat(threads)
+        .extracting(GoroutineInfo::owner)
+        .contains(
+            "pipeline cancel source",
+            "pipeline cancel stage a",
+            "pipeline cancel stage b",
+            "pipeline cancel sink");
 
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+    // the source is endless: only the cancel can end the run (the limit only guards a hang)
+    run.cancel();
+    assertTimeoutPreemptively(Duration.ofSeconds(10), run::close);
+
+    assertThat(Goroutines.awaitEnd(threads, Waits.LIMIT)).as("every thread ended").isTrue();
     assertThat(run.isDone()).isTrue();
     assertThatThrownBy(run::await).isInstanceOf(ContextDoneException.class);
-    assertThat(telemetry.started.get()).isEqualTo(telemetry.ended.get());
+    assertThat(telemetry.startedSpans()).isEqualTo(telemetry.endedSpans());
     assertThat(telemetry.spans(ChannelAttributes.SPAN_PIPELINE_ITEM))
         .filteredOn(
             s -> "canceled".equals(s.getAttributes().get(ChannelAttributes.PIPELINE_ITEM_OUTCOME)))
@@ -302,6 +313,13 @@ class PipelineTest {
     assertThatThrownBy(() -> Pipeline.<String>builder("p").build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("pipeline p needs at least one stage");
+  }
+
+  /** The live threads of the runs of the pipeline named {@code pipeline}. */
+  private static List<GoroutineInfo> threadsOf(String pipeline) {
+    return Goroutines.snapshot()
+        .filter(g -> g.owner().startsWith("pipeline " + pipeline + " "))
+        .goroutines();
   }
 
   private static int jitter(int i) throws InterruptedException {
