@@ -4,6 +4,7 @@ import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The listeners of a {@link TelemetryStore} — of spans, metrics and the live view's rounds — and
@@ -55,31 +56,24 @@ final class StoreListeners {
   }
 
   void spansStored(List<StoredSpan> arrived) {
-    for (SpanListener listener : spans) {
-      try {
-        listener.onSpans(arrived);
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "span listener " + listener + " failed", e);
-      }
-    }
+    tell(spans, "span", listener -> listener.onSpans(arrived));
   }
 
   void metricsStored(List<ResourceMetrics> batches) {
-    for (MetricListener listener : metrics) {
-      try {
-        listener.onMetrics(batches);
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "metric listener " + listener + " failed", e);
-      }
-    }
+    tell(metrics, "metric", listener -> listener.onMetrics(batches));
   }
 
   void roundsClosed(List<RunningProcess> rounds) {
-    for (RunningListener listener : running) {
+    tell(running, "running", listener -> listener.onRunning(rounds));
+  }
+
+  /** Calls each listener; one that throws is logged and does not stop the others. */
+  private static <L> void tell(List<L> listeners, String kind, Consumer<L> call) {
+    for (L listener : listeners) {
       try {
-        listener.onRunning(rounds);
+        call.accept(listener);
       } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "running listener " + listener + " failed", e);
+        LOG.log(System.Logger.Level.WARNING, kind + " listener " + listener + " failed", e);
       }
     }
   }
