@@ -6,6 +6,7 @@ import dev.shuttle.otel.ShuttleOtel;
 import dev.shuttle.otel.ShuttleOtelBuilder;
 import dev.shuttle.receiver.OtlpReceiver;
 import dev.shuttle.receiver.ReceiverConfig;
+import dev.shuttle.receiver.ReceiverConfigBuilder;
 import dev.shuttle.receiver.SpanListener;
 import dev.shuttle.receiver.StoredSpan;
 import dev.shuttle.receiver.StoredTrace;
@@ -109,7 +110,7 @@ final class DemoSession implements AutoCloseable {
     OtlpReceiver receiver = null;
     var local = export.exportsOtlp() ? export.loopbackReceiver() : Optional.<HostPort>empty();
     if (local.isPresent()) {
-      ReceiverConfig.Builder config = ReceiverConfig.builder().bindAddress(local.get().host());
+      ReceiverConfigBuilder config = ReceiverConfig.builder().bindAddress(local.get().host());
       if (export.grpc()) {
         config.grpcPort(local.get().port()).httpPort(ReceiverConfig.DISABLED);
       } else {
@@ -150,7 +151,7 @@ final class DemoSession implements AutoCloseable {
   static DemoSession embedded(
       OtlpProtocol protocol,
       @Nullable Duration metricInterval,
-      ReceiverConfig.Builder receiverConfig)
+      ReceiverConfigBuilder receiverConfig)
       throws IOException {
     OtlpReceiver receiver = OtlpReceiver.start(receiverConfig.httpPort(0).grpcPort(0).build());
     String endpoint =

@@ -90,122 +90,14 @@ public record ReceiverConfig(
    *
    * @return a new builder
    */
-  public static Builder builder() {
-    return new Builder();
+  public static ReceiverConfigBuilder builder() {
+    return new ReceiverConfigBuilder();
   }
 
-  private static void checkPort(int port, String name) {
+  static void checkPort(int port, String name) {
     if (port < DISABLED || port > 65_535) {
       throw new IllegalArgumentException(
           name + " must be within [0, 65535] or -1 to disable, was " + port);
-    }
-  }
-
-  /**
-   * Builds a {@link ReceiverConfig}, validating each setting at once.
-   *
-   * <p>Thread-safety: not thread-safe; use on one thread.
-   */
-  public static final class Builder {
-    private String bindAddress = "127.0.0.1";
-    private int httpPort = DEFAULT_HTTP_PORT;
-    private int grpcPort = DEFAULT_GRPC_PORT;
-    private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
-    private StoreLimits storeLimits = StoreLimits.defaults();
-    private ServerOptions serverOptions = ServerOptions.defaults();
-
-    private Builder() {}
-
-    /**
-     * Sets the address to bind, for example {@code 0.0.0.0} to accept remote senders.
-     *
-     * <p>On a loopback address (the default) OTLP/HTTP answers only requests whose {@code Host} is
-     * {@code localhost}, {@code 127.0.0.1}, {@code [::1]} or this address, which defeats DNS
-     * rebinding from web pages; on any other address it accepts every {@code Host}, and anyone who
-     * can reach the port can send to it.
-     *
-     * @param bindAddress a host name or IP literal
-     * @return this builder
-     */
-    public Builder bindAddress(String bindAddress) {
-      Objects.requireNonNull(bindAddress, "bindAddress");
-      if (bindAddress.isBlank()) {
-        throw new IllegalArgumentException("bindAddress must not be blank");
-      }
-      this.bindAddress = bindAddress;
-      return this;
-    }
-
-    /**
-     * Sets the OTLP/HTTP port: 0 for an ephemeral port, -1 to disable.
-     *
-     * @param port the port
-     * @return this builder
-     */
-    public Builder httpPort(int port) {
-      checkPort(port, "httpPort");
-      this.httpPort = port;
-      return this;
-    }
-
-    /**
-     * Sets the OTLP/gRPC port: 0 for an ephemeral port, -1 to disable.
-     *
-     * @param port the port
-     * @return this builder
-     */
-    public Builder grpcPort(int port) {
-      checkPort(port, "grpcPort");
-      this.grpcPort = port;
-      return this;
-    }
-
-    /**
-     * Sets the body limit, applied to the compressed and to the decompressed size.
-     *
-     * @param maxBodyBytes the limit in bytes, positive
-     * @return this builder
-     */
-    public Builder maxBodyBytes(int maxBodyBytes) {
-      if (maxBodyBytes <= 0 || maxBodyBytes > MAX_BODY_BYTES_LIMIT) {
-        throw new IllegalArgumentException(
-            "maxBodyBytes must be within [1, " + MAX_BODY_BYTES_LIMIT + "], was " + maxBodyBytes);
-      }
-      this.maxBodyBytes = maxBodyBytes;
-      return this;
-    }
-
-    /**
-     * Sets the limits of the in-memory store.
-     *
-     * @param storeLimits the limits
-     * @return this builder
-     */
-    public Builder storeLimits(StoreLimits storeLimits) {
-      this.storeLimits = Objects.requireNonNull(storeLimits, "storeLimits");
-      return this;
-    }
-
-    /**
-     * Sets the servers' backlog, timeouts, decode budget and CORS origins.
-     *
-     * @param serverOptions the options
-     * @return this builder
-     */
-    public Builder serverOptions(ServerOptions serverOptions) {
-      this.serverOptions = Objects.requireNonNull(serverOptions, "serverOptions");
-      return this;
-    }
-
-    /**
-     * Builds the configuration.
-     *
-     * @return the configuration
-     * @throws IllegalArgumentException if both protocols are disabled
-     */
-    public ReceiverConfig build() {
-      return new ReceiverConfig(
-          bindAddress, httpPort, grpcPort, maxBodyBytes, storeLimits, serverOptions);
     }
   }
 }

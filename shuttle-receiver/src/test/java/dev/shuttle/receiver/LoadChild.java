@@ -24,7 +24,7 @@ final class LoadChild {
    * @throws Exception if the receiver cannot start
    */
   public static void main(String[] args) throws Exception {
-    ReceiverConfig.Builder config =
+    ReceiverConfigBuilder config =
         ReceiverConfig.builder().httpPort(0).grpcPort(ReceiverConfig.DISABLED);
     if (args.length > 0) {
       config.maxBodyBytes(Integer.parseInt(args[0]));

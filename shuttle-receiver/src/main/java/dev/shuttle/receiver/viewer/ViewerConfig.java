@@ -49,83 +49,20 @@ public record ViewerConfig(String bindAddress, int port, ServerOptions serverOpt
    *
    * @return a new builder
    */
-  public static Builder builder() {
-    return new Builder();
+  public static ViewerConfigBuilder builder() {
+    return new ViewerConfigBuilder();
   }
 
-  private static void checkPort(int port) {
+  static void checkPort(int port) {
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException(
           "port must be within [0, 65535] (0 for any free port), was " + port);
     }
   }
 
-  private static void checkBindAddress(String bindAddress) {
+  static void checkBindAddress(String bindAddress) {
     if (bindAddress.isBlank()) {
       throw new IllegalArgumentException("bindAddress must not be blank");
-    }
-  }
-
-  /**
-   * Builds a {@link ViewerConfig}, validating each setting at once.
-   *
-   * <p>Thread-safety: not thread-safe; use on one thread.
-   */
-  public static final class Builder {
-    private String bindAddress = "127.0.0.1";
-    private int port = DEFAULT_PORT;
-    private ServerOptions serverOptions = ServerOptions.defaults();
-
-    private Builder() {}
-
-    /**
-     * Sets the address to bind.
-     *
-     * <p>On a loopback address (the default) the viewer answers only requests whose {@code Host} is
-     * {@code localhost}, {@code 127.0.0.1}, {@code [::1]} or this address, which defeats DNS
-     * rebinding; on any other address anyone who can reach the port can read everything the store
-     * holds.
-     *
-     * @param bindAddress a host name or IP literal
-     * @return this builder
-     */
-    public Builder bindAddress(String bindAddress) {
-      Objects.requireNonNull(bindAddress, "bindAddress");
-      checkBindAddress(bindAddress);
-      this.bindAddress = bindAddress;
-      return this;
-    }
-
-    /**
-     * Sets the port: 0 for an ephemeral port.
-     *
-     * @param port the port
-     * @return this builder
-     */
-    public Builder port(int port) {
-      checkPort(port);
-      this.port = port;
-      return this;
-    }
-
-    /**
-     * Sets the backlog and timeouts (see {@link ViewerConfig} for the options that apply).
-     *
-     * @param serverOptions the options
-     * @return this builder
-     */
-    public Builder serverOptions(ServerOptions serverOptions) {
-      this.serverOptions = Objects.requireNonNull(serverOptions, "serverOptions");
-      return this;
-    }
-
-    /**
-     * Builds the configuration.
-     *
-     * @return the configuration
-     */
-    public ViewerConfig build() {
-      return new ViewerConfig(bindAddress, port, serverOptions);
     }
   }
 }
