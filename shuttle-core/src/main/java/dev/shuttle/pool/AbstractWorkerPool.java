@@ -1,7 +1,7 @@
 package dev.shuttle.pool;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
-import dev.shuttle.channel.Channel;
+import dev.shuttle.channel.SendChannel;
 import dev.shuttle.context.CancelableContext;
 import dev.shuttle.context.Cancellation;
 import dev.shuttle.context.ContextDoneException;
@@ -35,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  * consistency) is {@link Pool}'s; what this class adds is the queue: {@code submit} waits while it
  * is full, {@code trySubmit} refuses, {@link #stopNow()} returns the jobs still in it, and a job
  * may also deliver its {@link JobResult} to a channel ({@link #submit(Context, Callable,
- * Channel)}). {@link #awaitTermination()} also waits until the worker threads alive at the stop
+ * SendChannel)}). {@link #awaitTermination()} also waits until the worker threads alive at the stop
  * have ended.
  *
  * <h2>Implementation note</h2>
@@ -199,14 +199,15 @@ public abstract sealed class AbstractWorkerPool implements Pool
    * @throws InterruptedException if the thread is interrupted before the job is accepted
    */
   public final <T> CompletableFuture<T> submit(
-      Context context, Callable<T> job, Channel<? super JobResult<T>> results)
+      Context context, Callable<T> job, SendChannel<? super JobResult<T>> results)
       throws InterruptedException {
     return submit(context, PoolAttributes.SPAN_PROCESS_JOB, Attributes.empty(), job, results);
   }
 
   /**
-   * Submits {@code job} as {@link #submit(Context, Callable, Channel)} does, in a span named and
-   * attributed by the caller as {@link #submit(Context, String, Attributes, Callable)} describes.
+   * Submits {@code job} as {@link #submit(Context, Callable, SendChannel)} does, in a span named
+   * and attributed by the caller as {@link #submit(Context, String, Attributes, Callable)}
+   * describes.
    *
    * @throws IllegalArgumentException if {@code spanName} is blank
    * @throws PoolStoppedException if the pool is stopped, or is stopped while this call waits
@@ -218,7 +219,7 @@ public abstract sealed class AbstractWorkerPool implements Pool
       String spanName,
       Attributes attributes,
       Callable<T> job,
-      Channel<? super JobResult<T>> results)
+      SendChannel<? super JobResult<T>> results)
       throws InterruptedException {
     Objects.requireNonNull(results, "results");
     Job<T> accepted = enqueue(new Job<>(context, spanName, attributes, job, results), true);

@@ -1,6 +1,6 @@
 package dev.shuttle.pool;
 
-import dev.shuttle.channel.Channel;
+import dev.shuttle.channel.SendChannel;
 import dev.shuttle.internal.Checks;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.context.Context;
@@ -23,7 +23,7 @@ final class Job<T> {
   final String spanName;
   final Attributes attributes;
   final Callable<T> callable;
-  final @Nullable Channel<? super JobResult<T>> results;
+  final @Nullable SendChannel<? super JobResult<T>> results;
   final CompletableFuture<T> future = new CompletableFuture<>();
   long id;
   long enqueuedNanos;
@@ -33,7 +33,7 @@ final class Job<T> {
       String spanName,
       Attributes attributes,
       Callable<T> callable,
-      @Nullable Channel<? super JobResult<T>> results) {
+      @Nullable SendChannel<? super JobResult<T>> results) {
     this.context = Objects.requireNonNull(context, "context");
     this.spanName = Checks.spanName(spanName);
     this.attributes = Objects.requireNonNull(attributes, "attributes");

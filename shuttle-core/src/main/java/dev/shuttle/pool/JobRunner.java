@@ -1,8 +1,8 @@
 package dev.shuttle.pool;
 
-import dev.shuttle.channel.Channel;
 import dev.shuttle.channel.ChannelClosedException;
 import dev.shuttle.channel.Message;
+import dev.shuttle.channel.SendChannel;
 import dev.shuttle.context.CancelableContext;
 import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.context.ContextError;
@@ -134,7 +134,7 @@ final class JobRunner {
     } else {
       job.future.completeExceptionally(failure);
     }
-    Channel<? super JobResult<T>> results = job.results;
+    SendChannel<? super JobResult<T>> results = job.results;
     if (results != null) {
       deliver(results, job, value, failure);
     }
@@ -149,7 +149,7 @@ final class JobRunner {
   }
 
   private <T> void deliver(
-      Channel<? super JobResult<T>> results,
+      SendChannel<? super JobResult<T>> results,
       Job<T> job,
       @Nullable T value,
       @Nullable Throwable failure) {

@@ -17,6 +17,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class GroupLimit {
   private final AtomicLong running = new AtomicLong();
+
+  /** The slot of every task while there is no limit: it holds no semaphore, so one serves all. */
+  private final Slot unlimited = new Slot(null);
+
   private volatile @Nullable Semaphore slots;
   private volatile int value;
 
@@ -60,7 +64,7 @@ final class GroupLimit {
       }
     }
     running.incrementAndGet();
-    return new Slot(from);
+    return from == null ? unlimited : new Slot(from);
   }
 
   /** Sets the limit to {@code n} tasks. */
