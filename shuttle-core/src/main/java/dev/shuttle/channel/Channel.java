@@ -121,6 +121,9 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
   private final @Nullable String name;
   private final boolean carriesContext;
 
+  /** Rounds a blocked operation spins before parking (see {@link Waiter#SPINS}). */
+  final int spins;
+
   // The ring buffer, its parallel ring of contexts, and the waiter queues.
   @GuardedBy("lock")
   private final @Nullable Object[] items;
@@ -140,6 +143,13 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
   @GuardedBy("lock")
   private final NodeQueue receivers = new NodeQueue();
 
+  /**
+   * A waiter that the current critical section claimed; woken once the lock is released ({@link
+   * #takeClaimed}).
+   */
+  @GuardedBy("lock")
+  private @Nullable Waiter claimed;
+
   /** The context of the value that the last locked receive returned; read before unlocking. */
   @GuardedBy("lock")
   private @Nullable Context polledContext;
@@ -152,6 +162,7 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
     this.capacity = Checks.capacity(capacity);
     this.name = name;
     this.carriesContext = carriesContext;
+    this.spins = capacity == 0 ? Waiter.SPINS : 0;
     this.items = new Object[capacity];
     this.contexts = new Context[carriesContext ? capacity : 0];
   }
@@ -235,7 +246,9 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
       }
       return offerLocked(value, messageContext) ? SendStatus.SENT : SendStatus.FULL;
     } finally {
+      Waiter toWake = takeClaimed();
       lock.unlock();
+      wake(toWake);
     }
   }
 
@@ -259,7 +272,9 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
       node = new Node(new Waiter(), 0, true, value, carried);
       senders.add(node);
     } finally {
+      Waiter toWake = takeClaimed();
       lock.unlock();
+      wake(toWake);
     }
     awaitSingle(node, cancellation);
     return node.item != CLOSED;
@@ -315,7 +330,9 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
       item = receiveLocked();
       carried = takePolledContext();
     } finally {
+      Waiter toWake = takeClaimed();
       lock.unlock();
+      wake(toWake);
     }
     return item == NONE ? null : received(item, carried);
   }
@@ -342,7 +359,9 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
       node = new Node(new Waiter(), 0, false, null, null);
       receivers.add(node);
     } finally {
+      Waiter toWake = takeClaimed();
       lock.unlock();
+      wake(toWake);
     }
     awaitSingle(node, cancellation);
     if (carriedOut != null) {
@@ -364,7 +383,7 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
     LiveGoroutine blocked =
         GoroutineRegistry.block(this, node.sender ? BlockSites.SEND : BlockSites.RECEIVE);
     try {
-      state = node.waiter.await(cancellation);
+      state = node.waiter.await(cancellation, spins);
     } catch (InterruptedException e) {
       unlink(node);
       throw e;
@@ -671,7 +690,7 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
       r.item = item;
       r.context = carried;
       if (r.waiter.tryClaim(r.caseIndex)) {
-        r.waiter.wake();
+        wakeOnUnlock(r.waiter);
         return true;
       }
     }
@@ -714,7 +733,7 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
         Object sent = Objects.requireNonNull(s.item);
         Context sentContext = s.context;
         if (s.waiter.tryClaim(s.caseIndex)) {
-          s.waiter.wake();
+          wakeOnUnlock(s.waiter);
           offerLocked(sent, sentContext); // a free slot exists, no receiver waits: buffers it
           break;
         }
@@ -725,7 +744,7 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
       Object sent = Objects.requireNonNull(s.item);
       Context sentContext = s.context;
       if (s.waiter.tryClaim(s.caseIndex)) {
-        s.waiter.wake();
+        wakeOnUnlock(s.waiter);
         if (sentContext != null) {
           polledContext = sentContext;
         }
@@ -733,6 +752,38 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
       }
     }
     return closed ? CLOSED : NONE;
+  }
+
+  /** Wakes {@code waiter}, which this critical section claimed, once the lock is released. */
+  @GuardedBy("lock")
+  private void wakeOnUnlock(Waiter waiter) {
+    Waiter earlier = claimed;
+    claimed = waiter;
+    if (earlier != null) { // one claim per critical section today; never lose a wake-up anyway
+      earlier.wake();
+    }
+  }
+
+  /**
+   * Returns and clears the waiter this critical section claimed. Callers release the lock, then
+   * {@linkplain #wake wake} it: the woken thread does not run into a lock its waker still holds,
+   * and the unpark (a task submitted to the carrier pool, for a virtual thread) is off the critical
+   * path.
+   */
+  // Called in finally blocks just before lock.unlock(), where Error Prone does not see the lock
+  // as held: the assertion checks instead (tests run with -ea).
+  @SuppressWarnings("GuardedBy")
+  @Nullable Waiter takeClaimed() {
+    assert lock.isHeldByCurrentThread();
+    Waiter toWake = claimed;
+    claimed = null;
+    return toWake;
+  }
+
+  static void wake(@Nullable Waiter toWake) {
+    if (toWake != null) {
+      toWake.wake();
+    }
   }
 
   /** Returns and clears the context of the value last taken by {@link #receiveLocked}. */

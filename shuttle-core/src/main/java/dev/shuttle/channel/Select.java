@@ -204,7 +204,7 @@ public final class Select {
       return finish(cases.get(chosen), item, carried);
     }
     @Nullable Node[] queued = Objects.requireNonNull(nodes, "queued nodes");
-    int state = awaitCases(cases, queued, waiter, cancellation);
+    int state = awaitCases(cases, queued, waiter, cancellation, spins(channels));
     SelectCase<? extends R> c = cases.get(state);
     Node node = queued[state];
     if (node == null) {
@@ -217,7 +217,8 @@ public final class Select {
       List<? extends SelectCase<?>> cases,
       @Nullable Node[] nodes,
       Waiter waiter,
-      Cancellation cancellation)
+      Cancellation cancellation,
+      int spins)
       throws InterruptedException {
     int n = cases.size();
     @Nullable Stoppable[] registrations = null;
@@ -236,7 +237,7 @@ public final class Select {
       }
       LiveGoroutine blocked = GoroutineRegistry.block(cases, BlockSites.SELECT);
       try {
-        state = waiter.await(cancellation);
+        state = waiter.await(cancellation, spins);
       } finally {
         GoroutineRegistry.unblock(blocked);
       }
@@ -324,6 +325,15 @@ public final class Select {
     return channels;
   }
 
+  /** A select spins before parking as long as its most eager channel would. */
+  private static int spins(Channel<?>[] channels) {
+    int spins = 0;
+    for (Channel<?> channel : channels) {
+      spins = Math.max(spins, channel.spins);
+    }
+    return spins;
+  }
+
   private static void lockAll(Channel<?>[] channels) {
     for (Channel<?> channel : channels) {
       channel.lock.lock();
@@ -332,7 +342,10 @@ public final class Select {
 
   private static void unlockAll(Channel<?>[] channels) {
     for (int i = channels.length - 1; i >= 0; i--) {
-      channels[i].lock.unlock();
+      Channel<?> channel = channels[i];
+      Waiter toWake = channel.takeClaimed();
+      channel.lock.unlock();
+      Channel.wake(toWake);
     }
   }
 
