@@ -121,8 +121,8 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
   private final @Nullable String name;
   private final boolean carriesContext;
 
-  /** Rounds a blocked operation spins before parking (see {@link Waiter#SPINS}). */
-  final int spins;
+  /** Rounds the first blocked operation in line spins before parking (see {@link Waiter#SPINS}). */
+  private final int spins;
 
   // The ring buffer, its parallel ring of contexts, and the waiter queues.
   @GuardedBy("lock")
@@ -261,6 +261,7 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
     }
     Context carried = carried(messageContext);
     Node node;
+    int spinRounds;
     lock.lock();
     try {
       if (closed) {
@@ -270,13 +271,14 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
         return true;
       }
       node = new Node(new Waiter(), 0, true, value, carried);
+      spinRounds = spinRoundsLocked(senders);
       senders.add(node);
     } finally {
       Waiter toWake = takeClaimed();
       lock.unlock();
       wake(toWake);
     }
-    awaitSingle(node, cancellation);
+    awaitSingle(node, cancellation, spinRounds);
     return node.item != CLOSED;
   }
 
@@ -346,6 +348,7 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
       throw new InterruptedException();
     }
     Node node;
+    int spinRounds;
     lock.lock();
     try {
       Object item = receiveLocked();
@@ -357,13 +360,14 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
         return item;
       }
       node = new Node(new Waiter(), 0, false, null, null);
+      spinRounds = spinRoundsLocked(receivers);
       receivers.add(node);
     } finally {
       Waiter toWake = takeClaimed();
       lock.unlock();
       wake(toWake);
     }
-    awaitSingle(node, cancellation);
+    awaitSingle(node, cancellation, spinRounds);
     if (carriedOut != null) {
       carriedOut[0] = node.context;
     }
@@ -378,12 +382,13 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
   }
 
   /** Parks until {@code node}'s waiter is claimed; on cancellation removes the node and throws. */
-  private void awaitSingle(Node node, Cancellation cancellation) throws InterruptedException {
+  private void awaitSingle(Node node, Cancellation cancellation, int spinRounds)
+      throws InterruptedException {
     int state;
     LiveGoroutine blocked =
         GoroutineRegistry.block(this, node.sender ? BlockSites.SEND : BlockSites.RECEIVE);
     try {
-      state = node.waiter.await(cancellation, spins);
+      state = node.waiter.await(cancellation, spinRounds);
     } catch (InterruptedException e) {
       unlink(node);
       throw e;
@@ -805,10 +810,28 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
     return closeError;
   }
 
-  /** Queues a blocked case; requires the lock. */
+  /**
+   * Queues a blocked case; requires the lock.
+   *
+   * @return how many rounds its waiter should spin before parking (see {@link #spinRoundsLocked})
+   */
   @GuardedBy("lock")
-  void enqueueLocked(Node node) {
-    (node.sender ? senders : receivers).add(node);
+  int enqueueLocked(Node node) {
+    NodeQueue queue = node.sender ? senders : receivers;
+    int spinRounds = spinRoundsLocked(queue);
+    queue.add(node);
+    return spinRounds;
+  }
+
+  /**
+   * How long a waiter about to join {@code queue} spins: only the first in line, as in {@link
+   * java.util.concurrent.LinkedTransferQueue}. Whoever queues behind another waiter will not be met
+   * within a spin, and a crowd of spinners (a million goroutines blocking on one channel) would
+   * only burn the carriers their counterparts need.
+   */
+  @GuardedBy("lock")
+  private int spinRoundsLocked(NodeQueue queue) {
+    return queue.isEmpty() ? spins : 0;
   }
 
   /** Removes a node of a waiter that gave up or completed elsewhere, if it is still queued. */

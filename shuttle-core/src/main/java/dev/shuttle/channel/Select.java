@@ -147,6 +147,7 @@ public final class Select {
     int chosen = -1;
     Object item = Channel.NONE;
     Context carried = null;
+    int spinRounds = 0; // a select spins if it is first in line on any of its channels
     lockAll(channels);
     try {
       for (int k = 0; k < n && chosen < 0; k++) {
@@ -192,7 +193,8 @@ public final class Select {
           if (c.kind == SelectCase.Kind.RECEIVE || c.kind == SelectCase.Kind.SEND) {
             boolean sender = c.kind == SelectCase.Kind.SEND;
             Node node = new Node(waiter, i, sender, c.value, c.sendContext);
-            Objects.requireNonNull(c.channel).enqueueLocked(node);
+            spinRounds =
+                Math.max(spinRounds, Objects.requireNonNull(c.channel).enqueueLocked(node));
             nodes[i] = node;
           }
         }
@@ -204,7 +206,7 @@ public final class Select {
       return finish(cases.get(chosen), item, carried);
     }
     @Nullable Node[] queued = Objects.requireNonNull(nodes, "queued nodes");
-    int state = awaitCases(cases, queued, waiter, cancellation, spins(channels));
+    int state = awaitCases(cases, queued, waiter, cancellation, spinRounds);
     SelectCase<? extends R> c = cases.get(state);
     Node node = queued[state];
     if (node == null) {
@@ -323,15 +325,6 @@ public final class Select {
       }
     }
     return channels;
-  }
-
-  /** A select spins before parking as long as its most eager channel would. */
-  private static int spins(Channel<?>[] channels) {
-    int spins = 0;
-    for (Channel<?> channel : channels) {
-      spins = Math.max(spins, channel.spins);
-    }
-    return spins;
   }
 
   private static void lockAll(Channel<?>[] channels) {

@@ -21,10 +21,11 @@ import java.util.concurrent.locks.LockSupport;
  * never needs to be undone.
  *
  * <p>Before parking, {@link #await} may spin briefly ({@link #SPINS} rounds of {@link
- * Thread#onSpinWait}, none on one CPU): on a rendezvous channel the counterpart is often already on
- * its way, and meeting it without a park and an unpark saves the two hops through the carrier pool
- * that dominate a hand-off between virtual threads. Claimers {@linkplain #wake() wake} after
- * releasing the channel's lock, so a woken thread never finds the lock still held.
+ * Thread#onSpinWait}, none on one CPU; only the first waiter in a channel's queue): on a rendezvous
+ * channel the counterpart is often already on its way, and meeting it without a park and an unpark
+ * saves the two hops through the carrier pool that dominate a hand-off between virtual threads.
+ * Claimers {@linkplain #wake() wake} after releasing the channel's lock, so a woken thread never
+ * finds the lock still held.
  */
 final class Waiter {
   static final int WAITING = -1;
