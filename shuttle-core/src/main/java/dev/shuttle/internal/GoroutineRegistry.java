@@ -7,7 +7,6 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,11 +18,11 @@ import org.jspecify.annotations.Nullable;
  * after. Off with {@code -Dshuttle.goroutines.registry=false}: then every call here returns at once
  * and the JIT folds it away.
  *
- * <p>Implementation note: {@code live} is a {@link ConcurrentHashMap} keyed by goroutine id, so
- * registering is lock-free in the common case and a snapshot iterates it weakly consistently (a
- * goroutine that starts or ends during a snapshot may or may not be in it). {@code CURRENT} maps a
- * goroutine's thread to its record, for the blocking points. Each {@link LiveGoroutine} has a
- * single writer (its thread); see its note for how a snapshot reads it.
+ * <p>Implementation note: {@code LIVE} is a {@link LiveSet}, striped lists threaded through the
+ * records themselves, so registering allocates nothing beyond the record and a snapshot reads it
+ * weakly consistently (a goroutine that starts or ends during a snapshot may or may not be in it).
+ * {@code CURRENT} maps a goroutine's thread to its record, for the blocking points. Each {@link
+ * LiveGoroutine} has a single writer (its thread); see its note for how a snapshot reads it.
  */
 public final class GoroutineRegistry {
   /**
@@ -33,7 +32,7 @@ public final class GoroutineRegistry {
   public static final boolean ENABLED =
       !"false".equalsIgnoreCase(System.getProperty("shuttle.goroutines.registry"));
 
-  private static final ConcurrentHashMap<Long, LiveGoroutine> LIVE = new ConcurrentHashMap<>();
+  private static final LiveSet LIVE = new LiveSet();
   private static final ThreadLocal<@Nullable LiveGoroutine> CURRENT = new ThreadLocal<>();
 
   private GoroutineRegistry() {}
@@ -76,7 +75,7 @@ public final class GoroutineRegistry {
                 spanName, span, Span.fromContext(parent).getSpanContext());
     LiveGoroutine g =
         new LiveGoroutine(Thread.currentThread(), owner, parentId, runningIn, Clock.INSTANCE.now());
-    LIVE.put(g.id, g);
+    LIVE.add(g);
     CURRENT.set(g);
     return g;
   }
@@ -104,7 +103,7 @@ public final class GoroutineRegistry {
   public static void deregister(@Nullable LiveGoroutine g) {
     if (g != null) {
       CURRENT.remove();
-      LIVE.remove(g.id, g);
+      LIVE.remove(g);
     }
   }
 
@@ -149,8 +148,9 @@ public final class GoroutineRegistry {
   /** Takes a snapshot of every live goroutine. */
   public static GoroutineDump snapshot() {
     LiveGoroutine.Clocks clocks = LiveGoroutine.Clocks.now();
-    List<GoroutineInfo> infos = new ArrayList<>(LIVE.size());
-    for (LiveGoroutine g : LIVE.values()) {
+    List<LiveGoroutine> live = LIVE.copy();
+    List<GoroutineInfo> infos = new ArrayList<>(live.size());
+    for (LiveGoroutine g : live) {
       infos.add(g.info(clocks));
     }
     return new GoroutineDump(clocks.wallNow(), infos);
@@ -158,7 +158,7 @@ public final class GoroutineRegistry {
 
   /** The live records, for the stall detector and the live export (weakly consistent). */
   public static Iterable<LiveGoroutine> live() {
-    return LIVE.values();
+    return LIVE.copy();
   }
 
   /** The registry's clock, created (with its thread) only when the registry is on and used. */

@@ -49,6 +49,10 @@ public final class LiveGoroutine {
   final long parentId;
   final long startedNanos;
 
+  // The neighbours in the registry's stripe; guarded by that stripe's lock (see LiveSet).
+  @Nullable LiveGoroutine prev;
+  @Nullable LiveGoroutine next;
+
   @SuppressWarnings("unused") // accessed through SEQ
   private long seq;
 
