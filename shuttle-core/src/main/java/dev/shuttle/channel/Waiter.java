@@ -27,7 +27,7 @@ import java.util.concurrent.locks.LockSupport;
  * Claimers {@linkplain #wake() wake} after releasing the channel's lock, so a woken thread never
  * finds the lock still held.
  */
-final class Waiter {
+final class Waiter implements Runnable {
   static final int WAITING = -1;
   static final int CANCELLED = -2;
 
@@ -84,6 +84,14 @@ final class Waiter {
   }
 
   /**
+   * The done callback of the waiter's context: cancels the wait (the waiter is its own callback).
+   */
+  @Override
+  public void run() {
+    claimAndWake(CANCELLED);
+  }
+
+  /**
    * Parks the owner until the waiter is claimed or cancelled (by {@code cancellation} or an
    * interrupt). An interrupt that arrives once {@code cancellation} is done counts as the
    * cancellation (Shuttle interrupts the threads of cancelled tasks): the result is {@link
@@ -103,7 +111,7 @@ final class Waiter {
       }
       Thread.onSpinWait();
     }
-    Stoppable registration = cancellation.onDone(() -> claimAndWake(CANCELLED));
+    Stoppable registration = cancellation.onDone(this);
     try {
       while (true) {
         int s = state;

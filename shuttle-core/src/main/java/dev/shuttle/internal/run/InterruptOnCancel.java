@@ -7,9 +7,10 @@ import dev.shuttle.context.Contexts;
 import dev.shuttle.context.Stoppable;
 import io.opentelemetry.context.Context;
 import java.io.InterruptedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.channels.ClosedByInterruptException;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,7 +37,17 @@ import org.jspecify.annotations.Nullable;
  * interrupt meant for one piece of work never reaches the next one on a reused thread. The callback
  * is short and never blocks, as {@link Cancellation#onDone} requires.
  */
-public final class InterruptOnCancel {
+public final class InterruptOnCancel implements Runnable {
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      STATE = MethodHandles.lookup().findVarHandle(InterruptOnCancel.class, "state", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private static final int ARMED = 0;
   private static final int INTERRUPTING = 1;
   private static final int INTERRUPTED = 2;
@@ -45,23 +56,25 @@ public final class InterruptOnCancel {
   /** The guard for work that nothing will interrupt: its context can never be done, or opts out. */
   private static final InterruptOnCancel NONE = new InterruptOnCancel();
 
-  private final AtomicInteger state;
+  @SuppressWarnings("FieldMayBeFinal") // written through STATE
+  private volatile int state;
+
   private final Thread thread;
   private final Cancellation cancellation;
   private final Stoppable registration;
 
   private InterruptOnCancel() {
-    this.state = new AtomicInteger(DISARMED);
+    this.state = DISARMED;
     this.thread = Thread.currentThread();
     this.cancellation = Contexts.cancellation(Context.root());
     this.registration = () -> false;
   }
 
   private InterruptOnCancel(Cancellation cancellation) {
-    this.state = new AtomicInteger(ARMED);
+    this.state = ARMED;
     this.thread = Thread.currentThread();
     this.cancellation = cancellation;
-    this.registration = cancellation.onDone(this::interrupt); // at once if done already
+    this.registration = cancellation.onDone(this); // runs at once if done already
   }
 
   /**
@@ -75,10 +88,15 @@ public final class InterruptOnCancel {
         : NONE;
   }
 
-  private void interrupt() {
-    if (state.compareAndSet(ARMED, INTERRUPTING)) {
+  /**
+   * The context's done callback: interrupts the thread unless the guard was disarmed first. (The
+   * guard is its own callback, so arming allocates no lambda: a million goroutines arm a million.)
+   */
+  @Override
+  public void run() {
+    if (STATE.compareAndSet(this, ARMED, INTERRUPTING)) {
       thread.interrupt();
-      state.set(INTERRUPTED);
+      state = INTERRUPTED;
     }
   }
 
@@ -98,10 +116,10 @@ public final class InterruptOnCancel {
       return failure;
     }
     registration.stop();
-    if (state.compareAndSet(ARMED, DISARMED)) {
+    if (STATE.compareAndSet(this, ARMED, DISARMED)) {
       return failure;
     }
-    while (state.get() == INTERRUPTING) {
+    while (state == INTERRUPTING) {
       Thread.onSpinWait(); // the callback is between its CAS and its interrupt()
     }
     Thread.interrupted(); // ours: it must not reach whatever this thread runs next
