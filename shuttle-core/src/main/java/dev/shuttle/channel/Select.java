@@ -206,7 +206,13 @@ public final class Select {
       return finish(cases.get(chosen), item, carried);
     }
     @Nullable Node[] queued = Objects.requireNonNull(nodes, "queued nodes");
-    int state = awaitCases(cases, queued, waiter, cancellation, spinRounds);
+    if (spinRounds > 0) {
+      boolean met = waiter.spin(spinRounds);
+      for (Channel<?> channel : channels) {
+        channel.spun(met);
+      }
+    }
+    int state = awaitCases(cases, queued, waiter, cancellation);
     SelectCase<? extends R> c = cases.get(state);
     Node node = queued[state];
     if (node == null) {
@@ -219,8 +225,7 @@ public final class Select {
       List<? extends SelectCase<?>> cases,
       @Nullable Node[] nodes,
       Waiter waiter,
-      Cancellation cancellation,
-      int spins)
+      Cancellation cancellation)
       throws InterruptedException {
     int n = cases.size();
     @Nullable Stoppable[] registrations = null;
@@ -237,9 +242,12 @@ public final class Select {
               Objects.requireNonNull(c.cancellation).onDone(() -> waiter.claimAndWake(index));
         }
       }
-      LiveGoroutine blocked = GoroutineRegistry.block(cases, BlockSites.SELECT);
+      LiveGoroutine blocked =
+          waiter.state() == Waiter.WAITING
+              ? GoroutineRegistry.block(cases, BlockSites.SELECT)
+              : null;
       try {
-        state = waiter.await(cancellation, spins);
+        state = waiter.await(cancellation);
       } finally {
         GoroutineRegistry.unblock(blocked);
       }

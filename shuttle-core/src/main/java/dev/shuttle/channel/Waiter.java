@@ -20,12 +20,12 @@ import java.util.concurrent.locks.LockSupport;
  * select}'s first pass, {@code close}, a context callback), so a claim is always a single CAS and
  * never needs to be undone.
  *
- * <p>Before parking, {@link #await} may spin briefly ({@link #SPINS} rounds of {@link
- * Thread#onSpinWait}, none on one CPU; only the first waiter in a channel's queue): on a rendezvous
- * channel the counterpart is often already on its way, and meeting it without a park and an unpark
- * saves the two hops through the carrier pool that dominate a hand-off between virtual threads.
- * Claimers {@linkplain #wake() wake} after releasing the channel's lock, so a woken thread never
- * finds the lock still held.
+ * <p>Before parking, a waiter may {@linkplain #spin spin} briefly (at most {@link #SPINS} rounds of
+ * {@link Thread#onSpinWait}; how many, the channel decides): on a rendezvous channel the
+ * counterpart is often already on its way, and meeting it without a park and an unpark saves the
+ * two hops through the carrier pool that dominate a hand-off between virtual threads. Claimers
+ * {@linkplain #wake() wake} after releasing the channel's lock, so a woken thread never finds the
+ * lock still held.
  */
 final class Waiter implements Runnable {
   static final int WAITING = -1;
@@ -84,6 +84,21 @@ final class Waiter implements Runnable {
   }
 
   /**
+   * Spins up to {@code rounds} rounds, waiting for a counterpart to claim the waiter.
+   *
+   * @return whether it was claimed meanwhile
+   */
+  boolean spin(int rounds) {
+    for (int i = 0; i < rounds; i++) {
+      if (state != WAITING) {
+        return true;
+      }
+      Thread.onSpinWait();
+    }
+    return state != WAITING;
+  }
+
+  /**
    * The done callback of the waiter's context: cancels the wait (the waiter is its own callback).
    */
   @Override
@@ -97,19 +112,14 @@ final class Waiter implements Runnable {
    * cancellation (Shuttle interrupts the threads of cancelled tasks): the result is {@link
    * #CANCELLED}, with the interrupt flag kept set.
    *
-   * @param spins how many rounds to spin before registering with {@code cancellation} and parking:
-   *     {@link #SPINS} or 0
    * @return the final state: a case index, or {@link #CANCELLED}
    * @throws InterruptedException if interrupted before any claim while {@code cancellation} is not
    *     done; the waiter is then cancelled
    */
-  int await(Cancellation cancellation, int spins) throws InterruptedException {
-    for (int i = 0; i < spins; i++) {
-      int s = state;
-      if (s != WAITING) {
-        return s;
-      }
-      Thread.onSpinWait();
+  int await(Cancellation cancellation) throws InterruptedException {
+    int claimed = state;
+    if (claimed != WAITING) {
+      return claimed; // met while spinning: no callback to register
     }
     Stoppable registration = cancellation.onDone(this);
     try {
