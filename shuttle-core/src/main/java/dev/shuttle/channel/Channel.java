@@ -76,9 +76,10 @@ import org.jspecify.annotations.Nullable;
  * <h2>Implementation note</h2>
  *
  * <p>Every channel has one {@link ReentrantLock} (never {@code synchronized}: a virtual thread that
- * parks here does not pin its carrier). Under it live a ring buffer of {@code capacity} values with
- * a parallel ring of contexts, and two FIFO queues of {@link Node}s: blocked senders (each with its
- * value) and blocked receivers.
+ * parks here does not pin its carrier), tried a few times before a thread parks on it (see {@link
+ * #lockSpinning}). Under it live a ring buffer of {@code capacity} values with a parallel ring of
+ * contexts, and two FIFO queues of {@link Node}s: blocked senders (each with its value) and blocked
+ * receivers.
  *
  * <p>Invariants, whenever the lock is free: (1) if the buffer is not empty, no receiver waits; (2)
  * if the buffer is not full, no sender waits (for a rendezvous channel, senders and receivers never
@@ -111,6 +112,9 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
 
   /** Returned by a receive, or written into a node, when the channel is closed. */
   static final Object CLOSED = new Object();
+
+  /** Tries of a contended channel lock before parking on it; none on one CPU. */
+  private static final int LOCK_SPINS = Runtime.getRuntime().availableProcessors() == 1 ? 0 : 64;
 
   /** Lock order for {@link Select}: channels are locked in ascending id. */
   final long id = IDS.incrementAndGet();
@@ -250,7 +254,7 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
   public SendResult trySendOrClosed(T value) {
     Objects.requireNonNull(value, "value");
     Context messageContext = carried(Context.current());
-    lock.lock();
+    lockSpinning();
     try {
       if (closed) {
         return new Closed<T>(closeError);
@@ -273,7 +277,7 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
     Context carried = carried(messageContext);
     Node node;
     int spinRounds;
-    lock.lock();
+    lockSpinning();
     try {
       if (closed) {
         return false;
@@ -338,7 +342,7 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
   public @Nullable Received<T> tryReceive() {
     Object item;
     Context carried;
-    lock.lock();
+    lockSpinning();
     try {
       item = receiveLocked();
       carried = takePolledContext();
@@ -360,7 +364,7 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
     }
     Node node;
     int spinRounds;
-    lock.lock();
+    lockSpinning();
     try {
       Object item = receiveLocked();
       Context carried = takePolledContext();
@@ -775,6 +779,24 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
     return closed ? CLOSED : NONE;
   }
 
+  /**
+   * Takes the lock, trying it up to {@link #LOCK_SPINS} times first. A contended {@link
+   * ReentrantLock#lock()} parks, which unmounts a virtual thread from its carrier and costs
+   * microseconds; but a channel's critical sections never block, so a held lock belongs to a thread
+   * running on another carrier, which lets go within tens of nanoseconds. (Measured: rendezvous
+   * producer/consumer went from bimodal, about 320 or 1,000 ns per fork, to 246-297 ns; select over
+   * two rendezvous channels from 526-1,735 to 302-314 ns.)
+   */
+  void lockSpinning() {
+    for (int i = 0; i < LOCK_SPINS; i++) {
+      if (lock.tryLock()) {
+        return;
+      }
+      Thread.onSpinWait();
+    }
+    lock.lock();
+  }
+
   /** Wakes {@code waiter}, which this critical section claimed, once the lock is released. */
   @GuardedBy("lock")
   private void wakeOnUnlock(Waiter waiter) {
@@ -869,7 +891,7 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
 
   /** Removes a node of a waiter that gave up or completed elsewhere, if it is still queued. */
   void unlink(Node node) {
-    lock.lock();
+    lockSpinning();
     try {
       (node.sender ? senders : receivers).remove(node);
     } finally {

@@ -337,7 +337,7 @@ public final class Select {
 
   private static void lockAll(Channel<?>[] channels) {
     for (Channel<?> channel : channels) {
-      channel.lock.lock();
+      channel.lockSpinning();
     }
   }
 
