@@ -6,6 +6,7 @@ import dev.shuttle.context.Contexts;
 import dev.shuttle.internal.Checks;
 import dev.shuttle.internal.GoroutineRegistry;
 import dev.shuttle.internal.LiveGoroutine;
+import dev.shuttle.internal.SpinLocks;
 import io.opentelemetry.context.Context;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -112,9 +113,6 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
 
   /** Returned by a receive, or written into a node, when the channel is closed. */
   static final Object CLOSED = new Object();
-
-  /** Tries of a contended channel lock before parking on it; none on one CPU. */
-  private static final int LOCK_SPINS = Runtime.getRuntime().availableProcessors() == 1 ? 0 : 64;
 
   /** Lock order for {@link Select}: channels are locked in ascending id. */
   final long id = IDS.incrementAndGet();
@@ -780,21 +778,12 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
   }
 
   /**
-   * Takes the lock, trying it up to {@link #LOCK_SPINS} times first. A contended {@link
-   * ReentrantLock#lock()} parks, which unmounts a virtual thread from its carrier and costs
-   * microseconds; but a channel's critical sections never block, so a held lock belongs to a thread
-   * running on another carrier, which lets go within tens of nanoseconds. (Measured: rendezvous
-   * producer/consumer went from bimodal, about 320 or 1,000 ns per fork, to 246-297 ns; select over
-   * two rendezvous channels from 526-1,735 to 302-314 ns.)
+   * Takes the lock through {@link SpinLocks}: its critical sections never block. (Measured:
+   * rendezvous producer/consumer went from bimodal, about 320 or 1,000 ns per fork, to 246-297 ns;
+   * select over two rendezvous channels from 526-1,735 to 302-314 ns.)
    */
   void lockSpinning() {
-    for (int i = 0; i < LOCK_SPINS; i++) {
-      if (lock.tryLock()) {
-        return;
-      }
-      Thread.onSpinWait();
-    }
-    lock.lock();
+    SpinLocks.lock(lock);
   }
 
   /** Wakes {@code waiter}, which this critical section claimed, once the lock is released. */

@@ -13,6 +13,7 @@ import dev.shuttle.internal.CallerSpans;
 import dev.shuttle.internal.Checks;
 import dev.shuttle.internal.GoroutineRegistry;
 import dev.shuttle.internal.LiveGoroutine;
+import dev.shuttle.internal.SpinLocks;
 import dev.shuttle.telemetry.PoolAttributes;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -129,7 +130,7 @@ public abstract sealed class AbstractWorkerPool implements Pool
     this.capacity = capacity;
     this.queue = new JobQueue(capacity);
     this.workers = new WorkerSet(minWorkers, maxWorkers, idleTimeout, growThreshold);
-    this.metrics = new PoolMetrics(name, type);
+    this.metrics = new PoolMetrics(name, type, () -> queued);
     this.runner = new JobRunner(name, metrics, state, this::addSpanAttributes, lifetime.context());
     metrics.opened(capacity);
     List<Worker> initial = new ArrayList<>(minWorkers);
@@ -255,18 +256,8 @@ public abstract sealed class AbstractWorkerPool implements Pool
     Stoppable wakeUp = null;
     Worker toStart = null;
     boolean waited = false;
-    boolean accepted = false;
     boolean spun = false;
-    // Counted before the job can be taken, so the gauge never goes below zero; taken back while
-    // this submitter waits for room, so that it counts accepted jobs only.
-    metrics.enqueued();
-    boolean counted = true;
-    try {
-      lock.lockInterruptibly();
-    } catch (InterruptedException e) {
-      metrics.discarded(1);
-      throw e;
-    }
+    SpinLocks.lockInterruptibly(lock);
     try {
       while (true) {
         if (state.get() != PoolState.RUNNING) {
@@ -280,10 +271,6 @@ public abstract sealed class AbstractWorkerPool implements Pool
         if (!block) {
           metrics.rejected(PoolMetrics.Rejection.QUEUE_FULL);
           return null;
-        }
-        if (counted) {
-          metrics.discarded(1);
-          counted = false;
         }
         if (wakeUp == null) {
           wakeUp = cancellation.onDone(this::wakeSubmitters); // runs at once if done: reentrant
@@ -303,7 +290,7 @@ public abstract sealed class AbstractWorkerPool implements Pool
               Thread.onSpinWait();
             }
           } finally {
-            lock.lock(); // not interruptibly: the outer finally unlocks
+            SpinLocks.lock(lock); // not interruptibly: the outer finally unlocks
           }
           waited = true;
           continue;
@@ -325,13 +312,8 @@ public abstract sealed class AbstractWorkerPool implements Pool
         }
         waited = true;
       }
-      if (!counted) {
-        metrics.enqueued(); // after a wait only: under the lock, before a worker can take it
-        counted = true;
-      }
       queue.add(job, waited ? System.nanoTime() : now);
       queued = queue.size();
-      accepted = true;
       if (workers.idle() > 0) {
         notEmpty.signal();
       }
@@ -340,9 +322,6 @@ public abstract sealed class AbstractWorkerPool implements Pool
       lock.unlock();
       if (wakeUp != null) {
         wakeUp.stop();
-      }
-      if (!accepted && counted) {
-        metrics.discarded(1);
       }
     }
     if (toStart != null) {
@@ -378,7 +357,7 @@ public abstract sealed class AbstractWorkerPool implements Pool
   @Nullable Job<?> take(Worker worker) {
     boolean timedOut = false;
     boolean spun = false;
-    lock.lock();
+    SpinLocks.lock(lock);
     try {
       while (true) {
         int s = state.get();
@@ -403,7 +382,7 @@ public abstract sealed class AbstractWorkerPool implements Pool
               Thread.onSpinWait();
             }
           } finally {
-            lock.lock();
+            SpinLocks.lock(lock);
           }
           continue;
         }
@@ -516,7 +495,6 @@ public abstract sealed class AbstractWorkerPool implements Pool
       state.moveTo(PoolState.STOPPED_NOW);
       unstarted = queue.drain();
       queued = 0;
-      metrics.discarded(unstarted.size());
       running = workers.snapshot();
       notEmpty.signalAll();
       notFull.signalAll();

@@ -88,7 +88,7 @@ public final class BoundedPool implements Pool {
     this.name = name;
     this.owner = "pool " + name;
     this.maxConcurrency = maxConcurrency;
-    this.metrics = new PoolMetrics(name, PoolAttributes.TYPE_BOUNDED);
+    this.metrics = new PoolMetrics(name, PoolAttributes.TYPE_BOUNDED, null);
     this.runner = new JobRunner(name, metrics, state, this::addSpanAttributes, Context.root());
   }
 
@@ -254,8 +254,7 @@ public final class BoundedPool implements Pool {
           Attributes.empty(),
           () -> {
             slot.boundTo(Thread.currentThread());
-            Throwable failure =
-                runner.run(job, slot, waitNanos, false, GoroutineRegistry.current());
+            Throwable failure = runner.run(job, slot, waitNanos, GoroutineRegistry.current());
             if (failure != null) {
               throw Rethrow.failure(failure); // counted as the goroutine's failure, as before
             }

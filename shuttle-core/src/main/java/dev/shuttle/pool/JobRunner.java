@@ -69,16 +69,15 @@ final class JobRunner {
    * Runs {@code job} on the current thread, in {@code slot}, and reports its outcome.
    *
    * @param waitNanos how long the job waited to start (in the queue, or for a permit)
-   * @param fromQueue whether the job left the pool's queue now (for {@code queue.size})
    * @param live the current goroutine's registry record, or {@code null}
    * @return what the job threw (as the future holds it), or {@code null} if it returned
    */
   <T> @Nullable Throwable run(
-      Job<T> job, JobSlot slot, long waitNanos, boolean fromQueue, @Nullable LiveGoroutine live) {
+      Job<T> job, JobSlot slot, long waitNanos, @Nullable LiveGoroutine live) {
     long started = System.nanoTime();
-    metrics.started(waitNanos, fromQueue);
+    metrics.started(waitNanos, job.context);
     if (job.future.isDone()) { // cancelled by its submitter before it started
-      metrics.finished(PoolMetrics.Outcome.CANCELED, 0);
+      metrics.finished(PoolMetrics.Outcome.CANCELED, 0, job.context);
       return null;
     }
     CancelableContext jobContext = Contexts.withCancel(job.context);
@@ -128,7 +127,7 @@ final class JobRunner {
       slot.running(null);
       jobContext.cancel(JOB_FINISHED); // unregisters from the submitter's context
     }
-    metrics.finished(outcome(failure, canceled), System.nanoTime() - started);
+    metrics.finished(outcome(failure, canceled), System.nanoTime() - started, job.context);
     if (failure == null) {
       job.future.complete(value);
     } else {

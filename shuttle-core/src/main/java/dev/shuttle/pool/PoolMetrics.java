@@ -8,18 +8,34 @@ import static dev.shuttle.telemetry.PoolAttributes.REJECTION_REASON;
 import dev.shuttle.internal.PerOpenTelemetry;
 import dev.shuttle.telemetry.PoolAttributes;
 import dev.shuttle.telemetry.PoolMetricNames;
+import dev.shuttle.telemetry.ShuttleTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongUpDownCounter;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.context.Context;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The instruments of one pool: shared instruments (created once per OpenTelemetry instance) and
  * this pool's attribute sets, built once at construction so that the hot path allocates nothing.
- * Every method swallows telemetry failures: a broken SDK must not break a job. Thread-safe
- * (immutable; the instruments are thread-safe).
+ * Every method swallows telemetry failures: a broken SDK must not break a job.
+ *
+ * <p>The queue size and the active workers are observed, not counted: callbacks read the pool's
+ * state when a reader collects, so a job costs no instrument call for them (four up-down counter
+ * adds per job were a third of a tiny job's time, contended between the submitter and the workers).
+ * Busy workers are counted in a {@link LongAdder}.
+ *
+ * <p>Implementation note: {@code observed} holds the callbacks' registration with the meter they
+ * were registered on; {@link #started} compares it with the current meter (two volatile reads) and
+ * re-registers under {@code observeLock} when {@link dev.shuttle.telemetry.ShuttleTelemetry}
+ * switched to another OpenTelemetry, so exactly one registration is live at a time; {@link
+ * #terminated} closes it for good. Everything else is immutable or thread-safe.
  */
 final class PoolMetrics {
   /** Bucket boundaries in seconds: from 50 µs (tiny jobs) to 10 s. */
@@ -33,6 +49,9 @@ final class PoolMetrics {
 
   private static final double NANOS_PER_SECOND = 1e9;
 
+  private static final String ACTIVE_DESCRIPTION = "Workers running a job now.";
+  private static final String QUEUE_SIZE_DESCRIPTION = "Jobs accepted and not yet started.";
+
   private final Attributes pool;
   private final Attributes success;
   private final Attributes failure;
@@ -41,7 +60,18 @@ final class PoolMetrics {
   private final Attributes rejectedStopped;
   private final Attributes rejectedContextDone;
 
-  PoolMetrics(String name, String type) {
+  private final @Nullable LongSupplier queued;
+  private final LongAdder running = new LongAdder();
+  private final ReentrantLock observeLock = new ReentrantLock();
+  private volatile @Nullable Observed observed;
+  private volatile boolean closed;
+
+  /**
+   * Creates the metrics of a pool named {@code name} of {@code type}, observing its queue size with
+   * {@code queued} ({@code null} for a pool without a queue).
+   */
+  PoolMetrics(String name, String type, @Nullable LongSupplier queued) {
+    this.queued = queued;
     pool = Attributes.of(POOL_NAME, name, POOL_TYPE, type);
     success = outcome(PoolAttributes.OUTCOME_SUCCESS);
     failure = outcome(PoolAttributes.OUTCOME_FAILURE);
@@ -49,6 +79,68 @@ final class PoolMetrics {
     rejectedQueueFull = rejection(PoolAttributes.REJECTED_QUEUE_FULL);
     rejectedStopped = rejection(PoolAttributes.REJECTED_STOPPED);
     rejectedContextDone = rejection(PoolAttributes.REJECTED_CONTEXT_DONE);
+    observe();
+  }
+
+  /** The callbacks registered on {@code meter}; closed together. */
+  private record Observed(Meter meter, AutoCloseable active, @Nullable AutoCloseable queueSize) {
+    void close() {
+      closeQuietly(active);
+      if (queueSize != null) {
+        closeQuietly(queueSize);
+      }
+    }
+
+    private static void closeQuietly(AutoCloseable registration) {
+      try {
+        registration.close();
+      } catch (Exception telemetryFailure) {
+        // telemetry never breaks the pool
+      }
+    }
+  }
+
+  /** Registers the callbacks on the current meter, unless they already are or the pool ended. */
+  private void observe() {
+    Meter meter = ShuttleTelemetry.meter();
+    Observed current = observed;
+    if (current != null && current.meter.equals(meter)) {
+      return;
+    }
+    observeLock.lock();
+    try {
+      current = observed;
+      if (closed || (current != null && current.meter.equals(meter))) {
+        return;
+      }
+      if (current != null) {
+        current.close();
+      }
+      observed = register(meter);
+    } catch (RuntimeException telemetryFailure) {
+      // telemetry never breaks the pool
+    } finally {
+      observeLock.unlock();
+    }
+  }
+
+  private Observed register(Meter meter) {
+    AutoCloseable active =
+        meter
+            .upDownCounterBuilder(PoolMetricNames.ACTIVE_WORKERS)
+            .setUnit("{worker}")
+            .setDescription(ACTIVE_DESCRIPTION)
+            .buildWithCallback(m -> m.record(running.sum(), pool));
+    LongSupplier queueSize = queued;
+    AutoCloseable queue =
+        queueSize == null
+            ? null
+            : meter
+                .upDownCounterBuilder(PoolMetricNames.QUEUE_SIZE)
+                .setUnit("{job}")
+                .setDescription(QUEUE_SIZE_DESCRIPTION)
+                .buildWithCallback(m -> m.record(queueSize.getAsLong(), pool));
+    return new Observed(meter, active, queue);
   }
 
   private Attributes outcome(String value) {
@@ -82,8 +174,21 @@ final class PoolMetrics {
     }
   }
 
-  /** The pool terminated; its capacity no longer counts. */
+  /**
+   * The pool terminated; its capacity no longer counts, and its queue and workers go unobserved.
+   */
   void terminated(int capacity) {
+    observeLock.lock();
+    try {
+      closed = true;
+      Observed current = observed;
+      if (current != null) {
+        current.close();
+        observed = null;
+      }
+    } finally {
+      observeLock.unlock();
+    }
     try {
       INSTRUMENTS.get().queueCapacity.add(-capacity, pool);
     } catch (RuntimeException telemetryFailure) {
@@ -91,40 +196,20 @@ final class PoolMetrics {
     }
   }
 
-  /** A job is about to enter the queue (taken back with {@link #discarded} if refused). */
-  void enqueued() {
-    queueSize(1);
-  }
-
-  /** {@code count} jobs left the queue without running (stopNow), or were refused. */
-  void discarded(int count) {
-    queueSize(-count);
-  }
-
-  private void queueSize(long delta) {
+  /** A worker took a job (off the queue, or with a permit) after it waited {@code waitNanos}. */
+  void started(long waitNanos, Context jobContext) {
+    running.increment();
+    observe();
     try {
-      INSTRUMENTS.get().queueSize.add(delta, pool);
-    } catch (RuntimeException telemetryFailure) {
-      // telemetry never breaks the pool
-    }
-  }
-
-  /** A worker took a job off the queue after it waited {@code waitNanos}, and starts it. */
-  void started(long waitNanos, boolean fromQueue) {
-    try {
-      Instruments instruments = INSTRUMENTS.get();
-      if (fromQueue) {
-        instruments.queueSize.add(-1, pool);
-      }
-      instruments.queueWait.record(waitNanos / NANOS_PER_SECOND, pool);
-      instruments.active.add(1, pool);
+      INSTRUMENTS.get().queueWait.record(waitNanos / NANOS_PER_SECOND, pool, jobContext);
     } catch (RuntimeException telemetryFailure) {
       // telemetry never breaks the pool
     }
   }
 
   /** A job that {@link #started} ended with {@code outcome} after running {@code runNanos}. */
-  void finished(Outcome outcome, long runNanos) {
+  void finished(Outcome outcome, long runNanos, Context jobContext) {
+    running.decrement();
     try {
       Instruments instruments = INSTRUMENTS.get();
       Attributes attributes =
@@ -133,9 +218,8 @@ final class PoolMetrics {
             case FAILURE -> failure;
             case CANCELED -> canceled;
           };
-      instruments.active.add(-1, pool);
-      instruments.duration.record(runNanos / NANOS_PER_SECOND, attributes);
-      instruments.processed.add(1, attributes);
+      instruments.duration.record(runNanos / NANOS_PER_SECOND, attributes, jobContext);
+      instruments.processed.add(1, attributes, jobContext);
     } catch (RuntimeException telemetryFailure) {
       // telemetry never breaks the pool
     }
@@ -166,22 +250,14 @@ final class PoolMetrics {
   }
 
   private static final class Instruments {
-    final LongUpDownCounter active;
     final LongUpDownCounter workers;
     final LongCounter processed;
     final LongCounter rejected;
     final DoubleHistogram duration;
-    final LongUpDownCounter queueSize;
     final LongUpDownCounter queueCapacity;
     final DoubleHistogram queueWait;
 
     Instruments(Meter meter) {
-      active =
-          meter
-              .upDownCounterBuilder(PoolMetricNames.ACTIVE_WORKERS)
-              .setUnit("{worker}")
-              .setDescription("Workers running a job now.")
-              .build();
       workers =
           meter
               .upDownCounterBuilder(PoolMetricNames.WORKERS)
@@ -206,12 +282,6 @@ final class PoolMetrics {
               .setUnit("s")
               .setDescription("How long jobs ran.")
               .setExplicitBucketBoundariesAdvice(SECONDS_BUCKETS)
-              .build();
-      queueSize =
-          meter
-              .upDownCounterBuilder(PoolMetricNames.QUEUE_SIZE)
-              .setUnit("{job}")
-              .setDescription("Jobs accepted and not yet started.")
               .build();
       queueCapacity =
           meter

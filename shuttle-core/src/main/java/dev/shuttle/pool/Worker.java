@@ -38,7 +38,7 @@ final class Worker implements Runnable {
       Job<?> job;
       while ((job = pool.take(this)) != null) {
         long waitNanos = System.nanoTime() - job.enqueuedNanos;
-        pool.runner().run(job, slot, waitNanos, true, live);
+        pool.runner().run(job, slot, waitNanos, live);
         if (pool.state().get() < PoolState.STOPPED_NOW) {
           Thread.interrupted(); // a job's stray interrupt must not reach the next job
         }
