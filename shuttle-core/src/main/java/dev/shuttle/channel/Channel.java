@@ -78,9 +78,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every channel has one {@link ReentrantLock} (never {@code synchronized}: a virtual thread that
  * parks here does not pin its carrier), tried a few times before a thread parks on it (see {@link
- * #lockSpinning}). Under it live a ring buffer of {@code capacity} values with a parallel ring of
- * contexts, and two FIFO queues of {@link Node}s: blocked senders (each with its value) and blocked
- * receivers.
+ * #lockForOperation}). Under it live a ring buffer of {@code capacity} values with a parallel ring
+ * of contexts, and two FIFO queues of {@link Node}s: blocked senders (each with its value) and
+ * blocked receivers.
  *
  * <p>Invariants, whenever the lock is free: (1) if the buffer is not empty, no receiver waits; (2)
  * if the buffer is not full, no sender waits (for a rendezvous channel, senders and receivers never
@@ -252,7 +252,7 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
   public SendResult trySendOrClosed(T value) {
     Objects.requireNonNull(value, "value");
     Context messageContext = carried(Context.current());
-    lockSpinning();
+    lockForOperation();
     try {
       if (closed) {
         return new Closed<T>(closeError);
@@ -275,7 +275,7 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
     Context carried = carried(messageContext);
     Node node;
     int spinRounds;
-    lockSpinning();
+    lockForOperation();
     try {
       if (closed) {
         return false;
@@ -340,7 +340,7 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
   public @Nullable Received<T> tryReceive() {
     Object item;
     Context carried;
-    lockSpinning();
+    lockForOperation();
     try {
       item = receiveLocked();
       carried = takePolledContext();
@@ -362,7 +362,7 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
     }
     Node node;
     int spinRounds;
-    lockSpinning();
+    lockForOperation();
     try {
       Object item = receiveLocked();
       Context carried = takePolledContext();
@@ -778,11 +778,27 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
   }
 
   /**
-   * Takes the lock through {@link SpinLocks}: its critical sections never block. (Measured:
-   * rendezvous producer/consumer went from bimodal, about 320 or 1,000 ns per fork, to 246-297 ns;
-   * select over two rendezvous channels from 526-1,735 to 302-314 ns.)
+   * Takes the lock for a send, receive or unlink: through {@link SpinLocks} on a rendezvous
+   * channel, whose hand-offs stall while a thread parks on the lock (producer/consumer went from
+   * bimodal, about 320 or 1,000 ns per fork, to 246-297 ns); plainly on a buffered one, where a
+   * side that parks on the lock lets the other run a batch uncontended (spinning made
+   * producer/consumer slower: 150-163 against 205-212 ns per message at capacities 16 and 100).
    */
-  void lockSpinning() {
+  void lockForOperation() {
+    if (spins > 0) {
+      SpinLocks.lock(lock);
+    } else {
+      lock.lock();
+    }
+  }
+
+  /**
+   * Takes the lock for a {@code select}, always through {@link SpinLocks}: a select holds its
+   * channels' locks together, and producers parked on them cost it an unpark per message (select
+   * over two buffered-16 channels: 591-786 ns per message when they parked, 193-258 when they
+   * spun).
+   */
+  void lockForSelect() {
     SpinLocks.lock(lock);
   }
 
@@ -880,7 +896,7 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
 
   /** Removes a node of a waiter that gave up or completed elsewhere, if it is still queued. */
   void unlink(Node node) {
-    lockSpinning();
+    lockForOperation();
     try {
       (node.sender ? senders : receivers).remove(node);
     } finally {

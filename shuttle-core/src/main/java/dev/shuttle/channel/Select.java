@@ -140,50 +140,46 @@ public final class Select {
         case DONE, DISABLED -> {}
       }
     }
-    Channel<?>[] channels = lockOrder(cases, channelCount);
     int[] order = shuffledIndices(n);
+    Attempt attempt = new Attempt();
+    // First pass, one channel lock at a time: a ready case is taken without holding the others
+    // (their producers and consumers keep going), as each attempt is a complete operation.
+    for (int k = 0; k < n && attempt.chosen < 0; k++) {
+      int i = order[k];
+      SelectCase<? extends R> c = cases.get(i);
+      Channel<?> channel = c.channel;
+      if (channel == null) {
+        attempt.tryLocked(c, i); // a done case: no lock
+        continue;
+      }
+      channel.lockForSelect();
+      Waiter toWake;
+      try {
+        attempt.tryLocked(c, i);
+      } finally {
+        toWake = channel.takeClaimed();
+        channel.lock.unlock();
+      }
+      Channel.wake(toWake);
+    }
+    if (attempt.chosen < 0 && defaultIndex >= 0) {
+      attempt.chosen = defaultIndex;
+    }
+    if (attempt.chosen >= 0) {
+      return finish(cases.get(attempt.chosen), attempt.item, attempt.carried);
+    }
+    // Nothing was ready: lock them all, try again (something may have become ready), and queue.
+    Channel<?>[] channels = lockOrder(cases, channelCount);
     Waiter waiter = new Waiter();
     @Nullable Node[] nodes = null;
-    int chosen = -1;
-    Object item = Channel.NONE;
-    Context carried = null;
     int spinRounds = 0; // a select spins if it is first in line on any of its channels
     lockAll(channels);
     try {
-      for (int k = 0; k < n && chosen < 0; k++) {
+      for (int k = 0; k < n && attempt.chosen < 0; k++) {
         int i = order[k];
-        SelectCase<? extends R> c = cases.get(i);
-        switch (c.kind) {
-          case RECEIVE -> {
-            Channel<?> channel = Objects.requireNonNull(c.channel);
-            Object received = channel.receiveLocked();
-            if (received != Channel.NONE) {
-              chosen = i;
-              item = received;
-              carried = channel.takePolledContext();
-            }
-          }
-          case SEND -> {
-            Channel<?> channel = Objects.requireNonNull(c.channel);
-            if (channel.closedLocked()) {
-              chosen = i;
-              item = Channel.CLOSED;
-            } else if (channel.offerLocked(Objects.requireNonNull(c.value), c.sendContext)) {
-              chosen = i;
-            }
-          }
-          case DONE -> {
-            if (Objects.requireNonNull(c.cancellation).isDone()) {
-              chosen = i;
-            }
-          }
-          case DEFAULT, DISABLED -> {}
-        }
+        attempt.tryLocked(cases.get(i), i);
       }
-      if (chosen < 0 && defaultIndex >= 0) {
-        chosen = defaultIndex;
-      }
-      if (chosen < 0) {
+      if (attempt.chosen < 0) {
         nodes = new Node[n];
         for (int k = 0; k < n; k++) {
           // Queued in the shuffled order too: when one counterpart could take either of two cases
@@ -202,8 +198,8 @@ public final class Select {
     } finally {
       unlockAll(channels);
     }
-    if (chosen >= 0) {
-      return finish(cases.get(chosen), item, carried);
+    if (attempt.chosen >= 0) {
+      return finish(cases.get(attempt.chosen), attempt.item, attempt.carried);
     }
     @Nullable Node[] queued = Objects.requireNonNull(nodes, "queued nodes");
     if (spinRounds > 0) {
@@ -219,6 +215,45 @@ public final class Select {
       return c.complete(); // a done case
     }
     return finish(c, node.item, node.context);
+  }
+
+  /** The case a pass chose, with what it received. */
+  private static final class Attempt {
+    int chosen = -1;
+    @Nullable Object item = Channel.NONE;
+    @Nullable Context carried;
+
+    /** Tries case {@code i}; a channel case needs its channel's lock held. */
+    // Error Prone cannot see that the callers hold c.channel.lock.
+    @SuppressWarnings("GuardedBy")
+    void tryLocked(SelectCase<?> c, int i) {
+      switch (c.kind) {
+        case RECEIVE -> {
+          Channel<?> channel = Objects.requireNonNull(c.channel);
+          Object received = channel.receiveLocked();
+          if (received != Channel.NONE) {
+            chosen = i;
+            item = received;
+            carried = channel.takePolledContext();
+          }
+        }
+        case SEND -> {
+          Channel<?> channel = Objects.requireNonNull(c.channel);
+          if (channel.closedLocked()) {
+            chosen = i;
+            item = Channel.CLOSED;
+          } else if (channel.offerLocked(Objects.requireNonNull(c.value), c.sendContext)) {
+            chosen = i;
+          }
+        }
+        case DONE -> {
+          if (Objects.requireNonNull(c.cancellation).isDone()) {
+            chosen = i;
+          }
+        }
+        case DEFAULT, DISABLED -> {}
+      }
+    }
   }
 
   private static int awaitCases(
@@ -337,7 +372,7 @@ public final class Select {
 
   private static void lockAll(Channel<?>[] channels) {
     for (Channel<?> channel : channels) {
-      channel.lockSpinning();
+      channel.lockForSelect();
     }
   }
 
