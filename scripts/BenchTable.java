@@ -20,8 +20,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 public class BenchTable {
-  /** One JMH result: benchmark method (Class.method), parameters, score and its error. */
-  record Result(String benchmark, Map<String, String> params, double score, double error) {}
+  /**
+   * One JMH result: benchmark method (Class.method), parameters, and its score: the median of the
+   * forks' means when there are several forks (on virtual threads a fork often settles into a fast
+   * or a slow mode, and a mean of modes describes neither), with the lowest and highest fork mean;
+   * with one fork, JMH's score and its error.
+   */
+  record Result(
+      String benchmark,
+      Map<String, String> params,
+      double score,
+      double error,
+      int forks,
+      double lowest,
+      double highest) {}
 
   /** Where a figure comes from: a JMH benchmark with these parameters, or a Go benchmark. */
   record Source(String benchmark, Map<String, String> params, String goName) {
@@ -155,9 +167,17 @@ public class BenchTable {
       String shuttleText =
           shuttle == null
               ? "not run"
-              : Double.isNaN(shuttle.error())
-                  ? String.format(Locale.ROOT, "%.1f", shuttle.score())
-                  : String.format(Locale.ROOT, "%.1f ± %.1f", shuttle.score(), shuttle.error());
+              : shuttle.forks() > 1
+                  ? String.format(
+                      Locale.ROOT,
+                      "%.1f (%.0f-%.0f)",
+                      shuttle.score(),
+                      shuttle.lowest(),
+                      shuttle.highest())
+                  : Double.isNaN(shuttle.error())
+                      ? String.format(Locale.ROOT, "%.1f", shuttle.score())
+                      : String.format(
+                          Locale.ROOT, "%.1f ± %.1f", shuttle.score(), shuttle.error());
       boolean first = true;
       for (Peer peer : shape.peers()) {
         double peerScore = Double.NaN;
@@ -195,8 +215,9 @@ public class BenchTable {
       }
     }
     System.out.println(
-        "peer/Shuttle = the peer's time / Shuttle's time: above 1.00 Shuttle is faster. Shuttle's"
-            + " ± is JMH's 99.9% error (none with one iteration).");
+        "peer/Shuttle = the peer's time / Shuttle's time: above 1.00 Shuttle is faster. With"
+            + " several forks every score is the median of the forks' means, and Shuttle's range is"
+            + " the lowest and highest fork; with one fork, ± is JMH's 99.9% error.");
     System.out.println(
         "Targets (issue 15): channels >= 1.00 against Jox and j.u.c, >= 0.50 against Go (within"
             + " 2x); pools >= 1.00; goroutines >= 0.91 (at most 1.1x raw virtual threads).");
@@ -224,12 +245,38 @@ public class BenchTable {
         ((Map<String, Object>) p).forEach((k, v) -> params.put(k, String.valueOf(v)));
       }
       Object error = metric.get("scoreError");
+      double score = ((Number) metric.get("score")).doubleValue();
+      List<Double> forkMeans = new ArrayList<>();
+      if (metric.get("rawData") instanceof List<?> forks) {
+        for (Object fork : forks) {
+          double sum = 0;
+          int count = 0;
+          for (Object iteration : (List<Object>) fork) {
+            sum += ((Number) iteration).doubleValue();
+            count++;
+          }
+          if (count > 0) {
+            forkMeans.add(sum / count);
+          }
+        }
+      }
+      forkMeans.sort(null);
+      int forks = forkMeans.size();
+      if (forks > 1) {
+        score =
+            forks % 2 == 1
+                ? forkMeans.get(forks / 2)
+                : (forkMeans.get(forks / 2 - 1) + forkMeans.get(forks / 2)) / 2;
+      }
       results.add(
           new Result(
               (String) run.get("benchmark"),
               params,
-              ((Number) metric.get("score")).doubleValue(),
-              error instanceof Number n ? n.doubleValue() : Double.NaN));
+              score,
+              error instanceof Number n ? n.doubleValue() : Double.NaN,
+              forks,
+              forks > 0 ? forkMeans.get(0) : score,
+              forks > 0 ? forkMeans.get(forks - 1) : score));
     }
     return results;
   }
