@@ -14,10 +14,12 @@ import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongUpDownCounter;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import io.opentelemetry.context.Context;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -34,8 +36,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Implementation note: {@code observed} holds the callbacks' registration with the meter they
  * were registered on; {@link #started} compares it with the current meter (two volatile reads) and
  * re-registers under {@code observeLock} when {@link dev.shuttle.telemetry.ShuttleTelemetry}
- * switched to another OpenTelemetry, so exactly one registration is live at a time; {@link
- * #terminated} closes it for good. Everything else is immutable or thread-safe.
+ * switched to another OpenTelemetry, so exactly one registration is live at a time. After {@link
+ * #terminated} sets {@code closed}, nothing registers again, and each gauge unregisters itself
+ * after the next collection has reported its final zero. Everything else is immutable or
+ * thread-safe.
  */
 final class PoolMetrics {
   /** Bucket boundaries in seconds: from 50 µs (tiny jobs) to 10 s. */
@@ -82,25 +86,62 @@ final class PoolMetrics {
     observe();
   }
 
-  /** The callbacks registered on {@code meter}; closed together. */
-  private record Observed(Meter meter, AutoCloseable active, @Nullable AutoCloseable queueSize) {
+  /** The gauges registered on {@code meter}. */
+  private record Observed(Meter meter, Gauge active, @Nullable Gauge queueSize) {
     void close() {
-      closeQuietly(active);
+      active.close();
       if (queueSize != null) {
-        closeQuietly(queueSize);
+        queueSize.close();
+      }
+    }
+  }
+
+  /**
+   * One observed instrument of this pool. Once the pool has terminated, the next collection reports
+   * the gauge's last value (zero: no job runs or waits any more) and unregisters it, so the series
+   * ends at zero instead of vanishing, and nothing is kept for a pool that is gone.
+   */
+  private final class Gauge implements Consumer<ObservableLongMeasurement> {
+    private final LongSupplier value;
+    private volatile @Nullable AutoCloseable registration;
+
+    Gauge(LongSupplier value) {
+      this.value = value;
+    }
+
+    Gauge register(Meter meter, String name, String unit, String description) {
+      registration =
+          meter
+              .upDownCounterBuilder(name)
+              .setUnit(unit)
+              .setDescription(description)
+              .buildWithCallback(this);
+      return this;
+    }
+
+    @Override
+    public void accept(ObservableLongMeasurement measurement) {
+      measurement.record(value.getAsLong(), pool);
+      if (closed) {
+        close(); // the SDK collects over a copy of its callbacks: removing ours here is safe
       }
     }
 
-    private static void closeQuietly(AutoCloseable registration) {
+    void close() {
+      AutoCloseable current = registration;
+      if (current == null) {
+        return;
+      }
+      registration = null;
       try {
-        registration.close();
+        current.close();
       } catch (Exception telemetryFailure) {
         // telemetry never breaks the pool
       }
     }
   }
 
-  /** Registers the callbacks on the current meter, unless they already are or the pool ended. */
+  /** Registers the gauges on the current meter, unless they already are or the pool ended. */
   private void observe() {
     Meter meter = ShuttleTelemetry.meter();
     Observed current = observed;
@@ -125,21 +166,15 @@ final class PoolMetrics {
   }
 
   private Observed register(Meter meter) {
-    AutoCloseable active =
-        meter
-            .upDownCounterBuilder(PoolMetricNames.ACTIVE_WORKERS)
-            .setUnit("{worker}")
-            .setDescription(ACTIVE_DESCRIPTION)
-            .buildWithCallback(m -> m.record(running.sum(), pool));
+    Gauge active =
+        new Gauge(running::sum)
+            .register(meter, PoolMetricNames.ACTIVE_WORKERS, "{worker}", ACTIVE_DESCRIPTION);
     LongSupplier queueSize = queued;
-    AutoCloseable queue =
+    Gauge queue =
         queueSize == null
             ? null
-            : meter
-                .upDownCounterBuilder(PoolMetricNames.QUEUE_SIZE)
-                .setUnit("{job}")
-                .setDescription(QUEUE_SIZE_DESCRIPTION)
-                .buildWithCallback(m -> m.record(queueSize.getAsLong(), pool));
+            : new Gauge(queueSize)
+                .register(meter, PoolMetricNames.QUEUE_SIZE, "{job}", QUEUE_SIZE_DESCRIPTION);
     return new Observed(meter, active, queue);
   }
 
@@ -174,18 +209,11 @@ final class PoolMetrics {
     }
   }
 
-  /**
-   * The pool terminated; its capacity no longer counts, and its queue and workers go unobserved.
-   */
+  /** The pool terminated: its capacity no longer counts; its gauges end at the next collection. */
   void terminated(int capacity) {
     observeLock.lock();
     try {
-      closed = true;
-      Observed current = observed;
-      if (current != null) {
-        current.close();
-        observed = null;
-      }
+      closed = true; // the gauges report zero once more, then unregister themselves
     } finally {
       observeLock.unlock();
     }

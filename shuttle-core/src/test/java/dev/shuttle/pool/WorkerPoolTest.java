@@ -19,6 +19,7 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,6 +90,50 @@ class WorkerPoolTest {
       assertThat(job.getAttributes().get(WORKER_ID)).isBetween(1L, 2L);
       assertThat(job.getAttributes().get(JOB_QUEUE_WAIT_NS)).isNotNull().isNotNegative();
     }
+  }
+
+  @Test
+  void queueAndActiveGaugesFollowThePoolAndEndAtZeroAfterItTerminates() throws Exception {
+    // given: one worker busy with a job, one job waiting
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    WorkerPool pool = WorkerPool.builder().name("ending").size(1).queueCapacity(4).build();
+    pool.submit(
+        Context.root(),
+        () -> {
+          started.countDown();
+          release.await();
+          return null;
+        });
+    pool.submit(Context.root(), () -> null);
+    started.await();
+
+    // then: a collection reads the pool as it is
+    List<MetricData> busy = telemetry.collectMetrics();
+    assertThat(gauge(busy, PoolMetricNames.ACTIVE_WORKERS, "ending")).containsExactly(1L);
+    assertThat(gauge(busy, PoolMetricNames.QUEUE_SIZE, "ending")).containsExactly(1L);
+
+    // when: the pool ends
+    release.countDown();
+    pool.close();
+
+    // then: the next collection reports zero, and the one after has no series for it
+    List<MetricData> ended = telemetry.collectMetrics();
+    assertThat(gauge(ended, PoolMetricNames.ACTIVE_WORKERS, "ending")).containsExactly(0L);
+    assertThat(gauge(ended, PoolMetricNames.QUEUE_SIZE, "ending")).containsExactly(0L);
+    List<MetricData> after = telemetry.collectMetrics();
+    assertThat(gauge(after, PoolMetricNames.ACTIVE_WORKERS, "ending")).isEmpty();
+    assertThat(gauge(after, PoolMetricNames.QUEUE_SIZE, "ending")).isEmpty();
+  }
+
+  /** The points of one observed pool instrument for the pool {@code name} in {@code metrics}. */
+  private static List<Long> gauge(List<MetricData> metrics, String metricName, String name) {
+    return metrics.stream()
+        .filter(m -> m.getName().equals(metricName))
+        .flatMap(m -> m.getLongSumData().getPoints().stream())
+        .filter(p -> name.equals(p.getAttributes().get(POOL_NAME)))
+        .map(p -> p.getValue())
+        .toList();
   }
 
   @Test
