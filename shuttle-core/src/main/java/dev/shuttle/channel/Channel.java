@@ -99,8 +99,9 @@ import org.jspecify.annotations.Nullable;
  * java.util.concurrent.locks.LockSupport#park}. A claimer writes the node, CASes the waiter and
  * unparks its thread. Cancellation and interrupts race for the same CAS: whoever loses sees the
  * other's outcome, and a cancelled operation removes its node under the lock before it throws.
- * {@link Select} locks all its channels in the order of their ids (so two selects cannot deadlock),
- * tries the cases in random order, and otherwise queues one node per case, all sharing one waiter.
+ * {@link Select} tries its cases in random order one channel at a time, then, if none was ready,
+ * locks all its channels in the order of their ids (so two selects cannot deadlock), tries them
+ * again, and otherwise queues one node per case, all sharing one waiter.
  *
  * @param <T> the type of the values; never {@code null}
  */

@@ -38,17 +38,19 @@ import org.jspecify.annotations.Nullable;
  * default, {@code select} waits until its context is done or the thread is interrupted. The case's
  * function runs after the operation, on the calling thread, with no lock held.
  *
- * <p>Implementation note: the select locks all its channels in ascending {@link Channel#id} order
- * (a global order, so concurrent selects cannot deadlock; duplicate channels re-enter the lock),
- * then tries the cases in an order shuffled with {@link ThreadLocalRandom} and performs the first
- * ready one — that is the linearisation point. If none is ready and there is no default, it queues
- * one {@link Node} per case on its channel, in the same shuffled order (so of two cases on one
- * channel, each is ahead in the queue equally often), all sharing one {@link Waiter}, releases the
- * locks and parks. The first counterpart to CAS the waiter chooses the case; the selecting thread
- * then removes its other nodes, taking each channel's lock on its own. A done case registers a
- * callback that claims the waiter with its index. A select woken by a done signal (a done case's,
- * or its own context's) has consumed nothing, so it chooses again, uniformly, among the done cases
- * that are ready by then; only if none is does its context's exception end it.
+ * <p>Implementation note: the select first tries the cases in an order shuffled with {@link
+ * ThreadLocalRandom}, taking one channel's lock at a time, and performs the first ready one — that
+ * is the linearisation point. If none was ready, it locks all its channels in ascending {@link
+ * Channel#id} order (a global order, so concurrent selects cannot deadlock; duplicate channels
+ * re-enter the lock) and tries them again in the same order; with all locks held, "none is ready"
+ * holds at one instant, and only then is the default taken. If none is ready and there is no
+ * default, it queues one {@link Node} per case on its channel, in the same shuffled order (so of
+ * two cases on one channel, each is ahead in the queue equally often), all sharing one {@link
+ * Waiter}, releases the locks and parks. The first counterpart to CAS the waiter chooses the case;
+ * the selecting thread then removes its other nodes, taking each channel's lock on its own. A done
+ * case registers a callback that claims the waiter with its index. A select woken by a done signal
+ * (a done case's, or its own context's) has consumed nothing, so it chooses again, uniformly, among
+ * the done cases that are ready by then; only if none is does its context's exception end it.
  */
 @SuppressWarnings("ReferenceEquality") // NONE and CLOSED are sentinels, compared by identity
 public final class Select {
@@ -143,7 +145,8 @@ public final class Select {
     int[] order = shuffledIndices(n);
     Attempt attempt = new Attempt();
     // First pass, one channel lock at a time: a ready case is taken without holding the others
-    // (their producers and consumers keep going), as each attempt is a complete operation.
+    // (their producers and consumers keep going), as each attempt is a complete operation. Not
+    // the default: "nothing is ready" must hold at one instant, which only the locked pass sees.
     for (int k = 0; k < n && attempt.chosen < 0; k++) {
       int i = order[k];
       SelectCase<? extends R> c = cases.get(i);
@@ -162,13 +165,11 @@ public final class Select {
       }
       Channel.wake(toWake);
     }
-    if (attempt.chosen < 0 && defaultIndex >= 0) {
-      attempt.chosen = defaultIndex;
-    }
     if (attempt.chosen >= 0) {
       return finish(cases.get(attempt.chosen), attempt.item, attempt.carried);
     }
-    // Nothing was ready: lock them all, try again (something may have become ready), and queue.
+    // Nothing was ready: lock them all, try again (something may have become ready), then take
+    // the default or queue.
     Channel<?>[] channels = lockOrder(cases, channelCount);
     Waiter waiter = new Waiter();
     @Nullable Node[] nodes = null;
@@ -178,6 +179,9 @@ public final class Select {
       for (int k = 0; k < n && attempt.chosen < 0; k++) {
         int i = order[k];
         attempt.tryLocked(cases.get(i), i);
+      }
+      if (attempt.chosen < 0 && defaultIndex >= 0) {
+        attempt.chosen = defaultIndex;
       }
       if (attempt.chosen < 0) {
         nodes = new Node[n];
