@@ -77,10 +77,11 @@ import org.jspecify.annotations.Nullable;
  * <h2>Implementation note</h2>
  *
  * <p>Every channel has one {@link ReentrantLock} (never {@code synchronized}: a virtual thread that
- * parks here does not pin its carrier), tried a few times before a thread parks on it (see {@link
- * #lockForOperation}). Under it live a ring buffer of {@code capacity} values with a parallel ring
- * of contexts, and two FIFO queues of {@link Node}s: blocked senders (each with its value) and
- * blocked receivers.
+ * parks here does not pin its carrier); a rendezvous channel's operations and every {@code select}
+ * try it a few times before a thread parks on it (see {@link #lockForOperation}, {@link
+ * #lockForSelect}). Under it live a ring buffer of {@code capacity} values with a parallel ring of
+ * contexts, and two FIFO queues of {@link Node}s: blocked senders (each with its value) and blocked
+ * receivers.
  *
  * <p>Invariants, whenever the lock is free: (1) if the buffer is not empty, no receiver waits; (2)
  * if the buffer is not full, no sender waits (for a rendezvous channel, senders and receivers never
@@ -890,9 +891,10 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
   }
 
   /** Adapts {@link #spinLimit} to whether the last spin met its counterpart; no lock needed. */
-  @SuppressWarnings("GuardedBy") // a heuristic, racy by design (see spinLimit)
   void spun(boolean met) {
-    spinLimit = met ? spins : spinLimit >> 1;
+    if (spins > 0) { // a buffered channel never spins: nothing to adapt, no shared write
+      spinLimit = met ? spins : spinLimit >> 1;
+    }
   }
 
   /** Removes a node of a waiter that gave up or completed elsewhere, if it is still queued. */

@@ -152,7 +152,7 @@ public final class Select {
       SelectCase<? extends R> c = cases.get(i);
       Channel<?> channel = c.channel;
       if (channel == null) {
-        attempt.tryLocked(c, i); // a done case: no lock
+        attempt.tryLocked(c, i); // a done case (default and disabled ones do nothing): no lock
         continue;
       }
       channel.lockForSelect();

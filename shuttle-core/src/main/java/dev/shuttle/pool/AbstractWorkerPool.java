@@ -70,7 +70,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Spinning: an idle worker (and a submitter facing a full queue) first spins a few times outside
  * the lock, reading the volatile mirror {@code queued} of the queue's size (written under the
  * lock), before it parks on its condition; the spin only decides when to re-take the lock, so every
- * decision is still made under it.
+ * decision is still made under it. The lock itself is taken through {@link SpinLocks}: its critical
+ * sections never block.
  *
  * <p>Stopping running jobs: see {@link JobSlot} for how {@code stopNow} and a starting job agree.
  * Results: the results channel is sent to under the pool's lifetime context, which {@code stopNow}
@@ -114,7 +115,8 @@ public abstract sealed class AbstractWorkerPool implements Pool
   @GuardedBy("lock")
   private List<Thread> stoppedThreads = List.of();
 
-  // queue.size(), written under lock; read without it by a worker spinning before it parks
+  // queue.size(), written under lock; read without it by a worker spinning before it parks and by
+  // the queue-size gauge when metrics are collected
   private volatile int queued;
 
   AbstractWorkerPool(
