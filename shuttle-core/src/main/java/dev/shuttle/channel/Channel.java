@@ -77,23 +77,33 @@ import org.jspecify.annotations.Nullable;
  * <h2>Implementation note</h2>
  *
  * <p>Every channel has one {@link ReentrantLock} (never {@code synchronized}: a virtual thread that
- * parks here does not pin its carrier); a rendezvous channel's operations and every {@code select}
- * try it a few times before a thread parks on it (see {@link #lockForOperation}, {@link
- * #lockForSelect}). Under it live a ring buffer of {@code capacity} values with a parallel ring of
- * contexts, and two FIFO queues of {@link Node}s: blocked senders (each with its value) and blocked
- * receivers.
+ * parks here does not pin its carrier) and two FIFO queues of {@link Node}s under it: blocked
+ * senders (each with its value) and blocked receivers. A rendezvous channel's operations and every
+ * {@code select} try the lock a few times before a thread parks on it (see {@link
+ * #lockForOperation}, {@link #lockForSelect}).
  *
- * <p>Invariants, whenever the lock is free: (1) if the buffer is not empty, no receiver waits; (2)
- * if the buffer is not full, no sender waits (for a rendezvous channel, senders and receivers never
- * wait at once, except nodes of one {@code select} that cannot match itself); (3) once {@code
- * closed}, no sender waits and no receiver waits; {@code closed} never reverts.
+ * <p>A buffered channel keeps its values, with their contexts, in a {@link Ring} that a send or
+ * receive uses without the lock while nobody waits: the common case of a channel that is neither
+ * empty nor full costs one CAS, and its producers and consumers do not meet on one lock. Whoever
+ * has to wait takes the lock, queues, and sets the ring's flag for its side, which sends every
+ * later operation on that side (and every send, while receivers wait) to the lock; the lock holder
+ * then serves the waiters from the ring in order ({@link #settleLocked}).
  *
- * <p>Linearisation points: a send or receive that completes without blocking, {@code close}, {@code
- * len} and {@code trySend}/{@code tryReceive} linearise at their critical section. A blocked
- * operation linearises at the CAS that claims its {@link Waiter}, performed by the counterpart
- * while it holds this channel's lock: a sender delivering into a receiver's node, a receiver taking
- * a sender's value (and moving the next blocked sender's value into the freed buffer slot), or
- * {@code close} completing every waiter with the closed marker.
+ * <p>Invariants, whenever the lock is free and no lock-free operation is under way: (1) if the
+ * buffer is not empty, no receiver waits; (2) if the buffer is not full, no sender waits (for a
+ * rendezvous channel, senders and receivers never wait at once, except nodes of one {@code select}
+ * that cannot match itself); (3) once closed, no sender waits and no receiver waits; closed never
+ * reverts. A lock-free receive that frees a slot, or a lock-free send that fills one, breaks (1) or
+ * (2) for a moment and then sees the other side's flag and restores them under the lock.
+ *
+ * <p>Linearisation points: a lock-free send or receive at its CAS on the ring ({@link Ring});
+ * otherwise a send or receive that completes without blocking, {@code close}, and {@code
+ * trySend}/{@code tryReceive} at their critical section. A blocked operation linearises at the CAS
+ * that claims its {@link Waiter}, performed by the counterpart while it holds this channel's lock:
+ * a sender delivering into a receiver's node, a receiver taking a sender's value (or the lock
+ * holder moving a ring value to a waiting receiver, or a waiting sender's value into a free slot),
+ * or {@code close} completing every waiter with the closed marker. {@code len} reads the ring
+ * lock-free while nobody waits and under the lock otherwise.
  *
  * <p>Parking: a blocked operation queues a node under the lock, releases it, registers a callback
  * on its context's {@linkplain Cancellation#onDone done signal}, and parks with {@link
@@ -138,18 +148,21 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
   /** Counts the waits that did not spin, to try spinning again now and then. */
   private int waitsWithoutSpin;
 
-  // The ring buffer, its parallel ring of contexts, and the waiter queues.
+  /** A buffered channel's values, used without the lock while nobody waits; null if rendezvous. */
+  private final @Nullable Ring ring;
+
+  /**
+   * Whether {@link #ring}'s waiting flags are up: whenever a queue holds anyone, lowered lazily.
+   */
   @GuardedBy("lock")
-  private final @Nullable Object[] items;
+  private boolean receiversFlag;
 
   @GuardedBy("lock")
-  private final @Nullable Context[] contexts;
+  private boolean sendersFlag;
 
+  /** Whether a {@code select} holding the lock has set both flags to stop lock-free operations. */
   @GuardedBy("lock")
-  private int head;
-
-  @GuardedBy("lock")
-  private int count;
+  private boolean frozen;
 
   @GuardedBy("lock")
   private final NodeQueue senders = new NodeQueue();
@@ -178,8 +191,7 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
     this.carriesContext = carriesContext;
     this.spins = capacity == 0 ? Waiter.SPINS : 0;
     this.spinLimit = spins;
-    this.items = new Object[capacity];
-    this.contexts = new Context[carriesContext ? capacity : 0];
+    this.ring = capacity == 0 ? null : new Ring(capacity, carriesContext);
   }
 
   /**
@@ -193,7 +205,7 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
    * Returns a new channel that buffers up to {@code capacity} values (Go's {@code make(chan T,
    * n)}); a capacity of 0 makes a rendezvous channel.
    *
-   * @throws IllegalArgumentException if {@code capacity} is negative
+   * @throws IllegalArgumentException if {@code capacity} is negative or above 2<sup>30</sup>
    */
   public static <T> Channel<T> buffered(int capacity) {
     return new Channel<>(capacity, null, true);
@@ -254,6 +266,22 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
   public SendResult trySendOrClosed(T value) {
     Objects.requireNonNull(value, "value");
     Context messageContext = carried(Context.current());
+    Ring ring = this.ring;
+    if (ring != null) {
+      long t = ring.reserve(false);
+      if (t >= 0) {
+        if (ring.publish(t, value, messageContext)) {
+          settle(ring);
+        }
+        return SendStatus.SENT;
+      }
+      if (t == Ring.FULL) {
+        return SendStatus.FULL;
+      }
+      if (t == Ring.CLOSED) {
+        return new Closed<T>(closeError);
+      }
+    }
     lockForOperation();
     try {
       if (closed) {
@@ -275,6 +303,16 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
       throw new InterruptedException();
     }
     Context carried = carried(messageContext);
+    Ring ring = this.ring;
+    if (ring != null) {
+      long t = ring.reserve(false);
+      if (t >= 0) {
+        if (ring.publish(t, value, carried)) {
+          settle(ring);
+        }
+        return true;
+      }
+    }
     Node node;
     int spinRounds;
     lockForOperation();
@@ -286,8 +324,7 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
         return true;
       }
       node = new Node(new Waiter(), 0, true, value, carried);
-      spinRounds = spinRoundsLocked(senders);
-      senders.add(node);
+      spinRounds = enqueueLocked(node);
     } finally {
       Waiter toWake = takeClaimed();
       lock.unlock();
@@ -340,6 +377,20 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
 
   @Override
   public @Nullable Received<T> tryReceive() {
+    Ring ring = this.ring;
+    if (ring != null) {
+      long h = ring.claim(false);
+      if (h >= 0) {
+        Context carried = ring.context(h);
+        return received(takeClaimedSlot(ring, h), carried);
+      }
+      if (h == Ring.EMPTY) {
+        return null;
+      }
+      if (h == Ring.CLOSED) {
+        return new Closed<>(closeError);
+      }
+    }
     Object item;
     Context carried;
     lockForOperation();
@@ -362,6 +413,19 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
+    Ring ring = this.ring;
+    if (ring != null) {
+      long h = ring.claim(false);
+      if (h >= 0) {
+        if (carriedOut != null) {
+          carriedOut[0] = ring.context(h);
+        }
+        return takeClaimedSlot(ring, h);
+      }
+      if (h == Ring.CLOSED) {
+        return CLOSED;
+      }
+    }
     Node node;
     int spinRounds;
     lockForOperation();
@@ -375,8 +439,7 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
         return item;
       }
       node = new Node(new Waiter(), 0, false, null, null);
-      spinRounds = spinRoundsLocked(receivers);
-      receivers.add(node);
+      spinRounds = enqueueLocked(node);
     } finally {
       Waiter toWake = takeClaimed();
       lock.unlock();
@@ -467,6 +530,13 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
         throw new ChannelClosedException("close of closed channel", closeError);
       }
       closeError = error;
+      Ring ring = this.ring;
+      if (ring != null) {
+        // Serve the waiters first (a lock-free receive may have left room for a waiting sender),
+        // then stop every send: a receiver still waiting then waits on an empty ring for good.
+        settleLocked(ring);
+        ring.close();
+      }
       closed = true;
       for (Node r = receivers.poll(); r != null; r = receivers.poll()) {
         r.item = CLOSED;
@@ -478,34 +548,43 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
         s.context = null;
         s.waiter.claimAndWake(s.caseIndex);
       }
+      if (ring != null) {
+        lowerIdleFlagsLocked(ring, true, true);
+      }
       return true;
     } finally {
+      Waiter toWake = takeClaimed(); // a waiter that settleLocked served
       lock.unlock();
+      wake(toWake);
     }
   }
 
   @Override
   public boolean isClosed() {
-    return closed;
+    Ring ring = this.ring;
+    return ring != null ? ring.isClosed() : closed; // the ring's bit is set first
   }
 
   @Override
   public boolean isDrained() {
-    lock.lock();
-    try {
-      return closed && count == 0;
-    } finally {
-      lock.unlock();
-    }
+    Ring ring = this.ring;
+    return ring != null ? ring.isClosedAndEmpty() : closed;
   }
 
   // ----------------------------------------------------------- inspection
 
   @Override
   public int len() {
-    lock.lock();
+    Ring ring = this.ring;
+    if (ring == null) {
+      return 0;
+    }
+    if (!ring.anyoneWaits()) {
+      return ring.size();
+    }
+    lock.lock(); // a lock holder may have claimed a waiter and not yet moved its value
     try {
-      return count;
+      return ring.size();
     } finally {
       lock.unlock();
     }
@@ -553,7 +632,7 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
       return "Channel{"
           + (name == null ? "" : "name=" + name + ", ")
           + "len="
-          + count
+          + len()
           + ", cap="
           + capacity
           + ", waitingSenders="
@@ -711,6 +790,30 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
    */
   @GuardedBy("lock")
   boolean offerLocked(Object item, @Nullable Context carried) {
+    Ring ring = this.ring;
+    if (ring != null) {
+      boolean receiversWaited = !receivers.isEmpty();
+      settleLocked(ring); // now receivers wait only on an empty ring, senders only on a full one
+      if (!senders.isEmpty()) {
+        return false; // queue behind them
+      }
+      if (!handOffLocked(item, carried)) {
+        long t = ring.reserve(true);
+        if (t < 0) {
+          return false; // full
+        }
+        ring.publish(t, item, carried);
+      }
+      // A receiver that was just served will likely wait again: keep its side's flag up for it.
+      lowerIdleFlagsLocked(ring, !receiversWaited, true);
+      return true;
+    }
+    return handOffLocked(item, carried);
+  }
+
+  /** Hands {@code item} to the first waiting receiver, if one is still waiting. */
+  @GuardedBy("lock")
+  private boolean handOffLocked(Object item, @Nullable Context carried) {
     for (Node r = receivers.poll(); r != null; r = receivers.poll()) {
       r.item = item;
       r.context = carried;
@@ -718,18 +821,6 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
         wakeOnUnlock(r.waiter);
         return true;
       }
-    }
-    if (count < capacity) {
-      int tail = head + count;
-      if (tail >= capacity) {
-        tail -= capacity;
-      }
-      items[tail] = item;
-      if (carriesContext && carried != null) { // a slot is null whenever it is free
-        contexts[tail] = carried;
-      }
-      count++;
-      return true;
     }
     return false;
   }
@@ -741,28 +832,23 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
    */
   @GuardedBy("lock")
   Object receiveLocked() {
-    if (count > 0) {
-      int h = head;
-      Object item = Objects.requireNonNull(items[h]);
-      items[h] = null;
-      if (carriesContext) {
-        Context carried = contexts[h];
-        if (carried != null) { // skip the reference stores (GC barriers) when there is none
-          polledContext = carried;
-          contexts[h] = null;
-        }
+    Ring ring = this.ring;
+    if (ring != null) {
+      boolean sendersWaited = !senders.isEmpty();
+      settleLocked(ring); // a waiting sender's value first, if a lock-free receive made room
+      long h = ring.claim(true);
+      if (h < 0) {
+        return h == Ring.CLOSED ? CLOSED : NONE;
       }
-      head = h + 1 == capacity ? 0 : h + 1;
-      count--;
-      for (Node s = senders.poll(); s != null; s = senders.poll()) {
-        Object sent = Objects.requireNonNull(s.item);
-        Context sentContext = s.context;
-        if (s.waiter.tryClaim(s.caseIndex)) {
-          wakeOnUnlock(s.waiter);
-          offerLocked(sent, sentContext); // a free slot exists, no receiver waits: buffers it
-          break;
-        }
+      Object item = Objects.requireNonNull(ring.item(h));
+      Context carried = ring.context(h);
+      if (carried != null) {
+        polledContext = carried;
       }
+      if (ring.release(h)) {
+        settleLocked(ring); // the freed slot goes to the first waiting sender
+      }
+      lowerIdleFlagsLocked(ring, true, !sendersWaited); // as in offerLocked
       return item;
     }
     for (Node s = senders.poll(); s != null; s = senders.poll()) {
@@ -777,6 +863,137 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
       }
     }
     return closed ? CLOSED : NONE;
+  }
+
+  /**
+   * Serves a buffered channel's waiters from its ring until none can be served: waiting receivers
+   * take the ring's oldest values, waiting senders fill its free slots, each in the order they
+   * queued. Lock-free operations cannot do it, so they hand it to the lock (see {@link Ring}). Then
+   * sets the ring's waiting flags to whether anyone still waits.
+   */
+  @GuardedBy("lock")
+  private void settleLocked(Ring ring) {
+    boolean moved;
+    do {
+      moved = false;
+      while (!receivers.isEmpty()) {
+        long h = ring.peekLocked();
+        if (h < 0) {
+          break;
+        }
+        Node r = Objects.requireNonNull(receivers.poll());
+        r.item = ring.item(h); // written before the claim, which publishes it to the waiter
+        r.context = ring.context(h);
+        if (r.waiter.tryClaim(r.caseIndex)) { // then take it: only the lock holder moves head now
+          ring.advanceHead();
+          ring.release(h);
+          wakeOnUnlock(r.waiter);
+          moved = true;
+        }
+      }
+      while (!senders.isEmpty()) {
+        long t = ring.freeLocked();
+        if (t < 0) {
+          break;
+        }
+        Node s = Objects.requireNonNull(senders.poll());
+        if (s.waiter.tryClaim(s.caseIndex)) { // then fill: only the lock holder moves tail now
+          ring.fill(t, Objects.requireNonNull(s.item), s.context);
+          wakeOnUnlock(s.waiter);
+          moved = true;
+        }
+      }
+    } while (moved);
+  }
+
+  /**
+   * Raises the ring's flag for each side whose queue holds anyone (both while frozen). A flag must
+   * be up whenever its side waits; it may stay up after, which only sends lock-free operations to
+   * the lock until {@link #lowerIdleFlagsLocked} lowers it.
+   */
+  @GuardedBy("lock")
+  private void raiseFlagsLocked(Ring ring) {
+    if (!receiversFlag && (frozen || !receivers.isEmpty())) {
+      receiversFlag = true;
+      ring.receiversWait(true);
+    }
+    if (!sendersFlag && (frozen || !senders.isEmpty())) {
+      sendersFlag = true;
+      ring.sendersWait(true);
+    }
+  }
+
+  /**
+   * Lowers the chosen sides' flags where nobody waits. Lowered lazily, by an operation that
+   * completes: a flag that goes up and down for every message (a chain of stages that each wait for
+   * the next value) would cost two atomic updates per message.
+   */
+  @GuardedBy("lock")
+  private void lowerIdleFlagsLocked(Ring ring, boolean receiversSide, boolean sendersSide) {
+    if (frozen) {
+      return;
+    }
+    if (receiversSide && receiversFlag && receivers.isEmpty()) {
+      receiversFlag = false;
+      ring.receiversWait(false);
+    }
+    if (sendersSide && sendersFlag && senders.isEmpty()) {
+      sendersFlag = false;
+      ring.sendersWait(false);
+    }
+  }
+
+  /**
+   * Sends every lock-free operation to the lock until {@link #thawLocked}: a {@code select} with a
+   * default case holds all its channels' locks to see that none is ready at one instant, which
+   * lock-free operations would otherwise change under it.
+   */
+  @GuardedBy("lock")
+  void freezeLocked() {
+    Ring ring = this.ring;
+    if (ring != null) {
+      frozen = true;
+      raiseFlagsLocked(ring);
+    }
+  }
+
+  @GuardedBy("lock")
+  void thawLocked() {
+    Ring ring = this.ring;
+    if (ring != null && frozen) {
+      frozen = false;
+      lowerIdleFlagsLocked(ring, true, true);
+    }
+  }
+
+  /** A buffered channel's ring, for {@code select}'s lock-free first pass; null if rendezvous. */
+  @Nullable Ring ring() {
+    return ring;
+  }
+
+  /**
+   * Reads and frees a slot that a lock-free receive claimed (read its context first), then serves
+   * waiting senders if the ring says some wait.
+   */
+  Object takeClaimedSlot(Ring ring, long h) {
+    Object item = Objects.requireNonNull(ring.item(h));
+    if (ring.release(h)) {
+      settle(ring);
+    }
+    return item;
+  }
+
+  /** Takes the lock to serve waiters that a lock-free operation found by their flag. */
+  void settle(Ring ring) {
+    lock.lock();
+    try {
+      settleLocked(ring);
+      lowerIdleFlagsLocked(ring, true, true);
+    } finally {
+      Waiter toWake = takeClaimed();
+      lock.unlock();
+      wake(toWake);
+    }
   }
 
   /**
@@ -865,6 +1082,14 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
     NodeQueue queue = node.sender ? senders : receivers;
     int spinRounds = spinRoundsLocked(queue);
     queue.add(node);
+    Ring ring = this.ring;
+    if (ring != null) {
+      // The flag first, then a last look at the ring: a lock-free operation that changed the ring
+      // before it could see the flag is met here. It may complete this very node; its waiter then
+      // finds itself claimed and does not park.
+      raiseFlagsLocked(ring);
+      settleLocked(ring);
+    }
     return spinRounds;
   }
 
@@ -901,7 +1126,7 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
   void unlink(Node node) {
     lockForOperation();
     try {
-      (node.sender ? senders : receivers).remove(node);
+      (node.sender ? senders : receivers).remove(node); // a flag left up is lowered lazily
     } finally {
       lock.unlock();
     }

@@ -24,10 +24,10 @@ public final class ChannelBuilder {
   /**
    * Sets the buffer size; 0 (the default) makes a rendezvous channel.
    *
-   * @throws IllegalArgumentException if {@code capacity} is negative
+   * @throws IllegalArgumentException if {@code capacity} is negative or above 2<sup>30</sup>
    */
   public ChannelBuilder capacity(int capacity) {
-    this.capacity = Checks.capacity(capacity);
+    this.capacity = Ring.checkCapacity(Checks.capacity(capacity));
     return this;
   }
 

@@ -155,6 +155,10 @@ public final class Select {
         attempt.tryLocked(c, i); // a done case (default and disabled ones do nothing): no lock
         continue;
       }
+      Ring ring = channel.ring();
+      if (ring != null && attempt.tryRing(c, i, channel, ring)) {
+        continue; // a buffered channel answered without its lock
+      }
       channel.lockForSelect();
       Waiter toWake;
       try {
@@ -174,7 +178,7 @@ public final class Select {
     Waiter waiter = new Waiter();
     @Nullable Node[] nodes = null;
     int spinRounds = 0; // a select spins if it is first in line on any of its channels
-    lockAll(channels);
+    lockAll(channels, defaultIndex >= 0);
     try {
       for (int k = 0; k < n && attempt.chosen < 0; k++) {
         int i = order[k];
@@ -226,6 +230,44 @@ public final class Select {
     int chosen = -1;
     @Nullable Object item = Channel.NONE;
     @Nullable Context carried;
+
+    /**
+     * Tries a case on a buffered channel without its lock.
+     *
+     * @return whether the ring decided: the case was taken, or it is not ready (full or empty);
+     *     {@code false} if waiters' flags send the decision to the lock
+     */
+    boolean tryRing(SelectCase<?> c, int i, Channel<?> channel, Ring ring) {
+      if (c.kind == SelectCase.Kind.RECEIVE) {
+        long h = ring.claim(false);
+        if (h >= 0) {
+          carried = ring.context(h);
+          item = channel.takeClaimedSlot(ring, h);
+          chosen = i;
+          return true;
+        }
+        if (h == Ring.CLOSED) {
+          item = Channel.CLOSED;
+          chosen = i;
+          return true;
+        }
+        return h == Ring.EMPTY;
+      }
+      long t = ring.reserve(false);
+      if (t >= 0) {
+        if (ring.publish(t, Objects.requireNonNull(c.value), c.sendContext)) {
+          channel.settle(ring);
+        }
+        chosen = i;
+        return true;
+      }
+      if (t == Ring.CLOSED) {
+        item = Channel.CLOSED;
+        chosen = i;
+        return true;
+      }
+      return t == Ring.FULL;
+    }
 
     /** Tries case {@code i}; a channel case needs its channel's lock held. */
     // Error Prone cannot see that the callers hold c.channel.lock.
@@ -374,15 +416,22 @@ public final class Select {
     return channels;
   }
 
-  private static void lockAll(Channel<?>[] channels) {
+  /** Locks every channel; with {@code freeze}, also stops their lock-free operations. */
+  @SuppressWarnings("GuardedBy") // Error Prone does not see lockForSelect take channel.lock
+  private static void lockAll(Channel<?>[] channels, boolean freeze) {
     for (Channel<?> channel : channels) {
       channel.lockForSelect();
+      if (freeze) {
+        channel.freezeLocked();
+      }
     }
   }
 
+  @SuppressWarnings("GuardedBy") // called with every channel.lock held, taken by lockAll
   private static void unlockAll(Channel<?>[] channels) {
     for (int i = channels.length - 1; i >= 0; i--) {
       Channel<?> channel = channels[i];
+      channel.thawLocked();
       Waiter toWake = channel.takeClaimed();
       channel.lock.unlock();
       Channel.wake(toWake);

@@ -17,8 +17,9 @@ import java.util.concurrent.locks.LockSupport;
  * most one case. A claimer writes its data into the waiter's {@link Node} before the CAS; the
  * waiter reads it after seeing the new state (volatile write/read: happens-before). Every claimer
  * is an operation that is not itself registered anywhere at that moment (a fast path, a {@code
- * select}'s first pass, {@code close}, a context callback), so a claim is always a single CAS and
- * never needs to be undone.
+ * select}'s first pass, {@code close}, a context callback), or the waiter's own thread while it
+ * queues (a buffered channel's ring became ready meanwhile, see {@link Channel#enqueueLocked}), so
+ * a claim is always a single CAS and never needs to be undone.
  *
  * <p>Before parking, a waiter may {@linkplain #spin spin} briefly (at most {@link #SPINS} rounds of
  * {@link Thread#onSpinWait}; how many, the channel decides): on a rendezvous channel the
@@ -74,7 +75,9 @@ final class Waiter implements Runnable {
   }
 
   void wake() {
-    LockSupport.unpark(thread);
+    if (thread != Thread.currentThread()) { // a waiter claimed while it queued wakes no one
+      LockSupport.unpark(thread);
+    }
   }
 
   /** Claims with {@code caseIndex} and wakes the owner; for context callbacks. */

@@ -94,6 +94,13 @@ class ChannelLincheckTest {
     }
   }
 
+  /** A buffered(3) channel: its ring has four slots, of which three may hold values. */
+  public static class Buffered3 extends NonBlocking {
+    public Buffered3() {
+      super(3);
+    }
+  }
+
   /** The sequential specification: a bounded FIFO with a closed flag and Go's close rules. */
   public abstract static class BufferedSpec {
     private final ArrayDeque<Integer> queue = new ArrayDeque<>();
@@ -154,6 +161,13 @@ class ChannelLincheckTest {
     }
   }
 
+  /** Specification of {@link Buffered3}. */
+  public static class Buffered3Spec extends BufferedSpec {
+    public Buffered3Spec() {
+      super(3);
+    }
+  }
+
   private static ModelCheckingOptions options(int iterations) {
     return new ModelCheckingOptions()
         .iterations(iterations)
@@ -172,6 +186,12 @@ class ChannelLincheckTest {
   @Timeout(120)
   void bufferedTwoIsLinearizable() {
     options(3).sequentialSpecification(Buffered2Spec.class).check(Buffered2.class);
+  }
+
+  @Test
+  @Timeout(120)
+  void bufferedThreeIsLinearizable() {
+    options(3).sequentialSpecification(Buffered3Spec.class).check(Buffered3.class);
   }
 
   @Test
@@ -225,6 +245,39 @@ class ChannelLincheckTest {
     Lincheck.runConcurrentTest(INVOCATIONS, ChannelLincheckTest::bufferedCloseWithBlockedSender);
   }
 
+  // A buffered channel's lock-free operations meet the waiters that the lock serves: each scenario
+  // hangs (Lincheck reports the deadlock) if a wake-up is lost, and fails if a value is.
+
+  @Test
+  @Timeout(120)
+  void aReceiverWaitingOnAnEmptyBufferGetsATrySend() {
+    Lincheck.runConcurrentTest(INVOCATIONS, ChannelLincheckTest::waitingReceiverAndTrySend);
+  }
+
+  @Test
+  @Timeout(120)
+  void aSenderWaitingOnAFullBufferMovesInWhenATryReceiveFreesASlot() {
+    Lincheck.runConcurrentTest(INVOCATIONS, ChannelLincheckTest::waitingSenderAndTryReceive);
+  }
+
+  @Test
+  @Timeout(120)
+  void aCancelledReceiverOnABufferNeverLosesATrySend() {
+    Lincheck.runConcurrentTest(INVOCATIONS, ChannelLincheckTest::bufferedCancelRace);
+  }
+
+  @Test
+  @Timeout(120)
+  void aSelectOverTwoBuffersTakesOneValueAndLeavesTheOther() {
+    Lincheck.runConcurrentTest(INVOCATIONS, ChannelLincheckTest::selectOverTwoBuffers);
+  }
+
+  @Test
+  @Timeout(120)
+  void aSelectWithADefaultSeesBothBuffersAtOneInstant() {
+    Lincheck.runConcurrentTest(300, ChannelLincheckTest::selectDefaultWhileAValueMoves);
+  }
+
   @Test
   @Tag("stress")
   @Timeout(3600)
@@ -236,6 +289,12 @@ class ChannelLincheckTest {
     Lincheck.runConcurrentTest(STRESS_INVOCATIONS, ChannelLincheckTest::selectSendWithClose);
     Lincheck.runConcurrentTest(
         STRESS_INVOCATIONS, ChannelLincheckTest::bufferedCloseWithBlockedSender);
+    Lincheck.runConcurrentTest(STRESS_INVOCATIONS, ChannelLincheckTest::waitingReceiverAndTrySend);
+    Lincheck.runConcurrentTest(STRESS_INVOCATIONS, ChannelLincheckTest::waitingSenderAndTryReceive);
+    Lincheck.runConcurrentTest(STRESS_INVOCATIONS, ChannelLincheckTest::bufferedCancelRace);
+    Lincheck.runConcurrentTest(STRESS_INVOCATIONS, ChannelLincheckTest::selectOverTwoBuffers);
+    Lincheck.runConcurrentTest(
+        STRESS_INVOCATIONS, ChannelLincheckTest::selectDefaultWhileAValueMoves);
   }
 
   /**
@@ -297,6 +356,119 @@ class ChannelLincheckTest {
     join(receiver);
     String expected = sent.get().equals("sent") ? "12" : "1";
     check(drained.get().equals(expected), "sent=" + sent + " drained=" + drained);
+  }
+
+  /** A receive on an empty buffered(1) channel races with a trySend, then a second one. */
+  private static void waitingReceiverAndTrySend() {
+    Channel<Integer> channel = Channel.buffered(1);
+    AtomicReference<String> received = new AtomicReference<>("");
+    Thread receiver = start(() -> received.set(describe(channel.receiveOrClosed())));
+    boolean first = channel.trySend(1);
+    boolean second = channel.trySend(2);
+    join(receiver);
+    check(first, "an empty buffered(1) channel refused a value");
+    check(received.get().equals("value 1"), "received " + received);
+    Received<Integer> left = channel.tryReceive();
+    check(
+        second ? left != null && describe(left).equals("value 2") : left == null,
+        "second=" + second + " left=" + left);
+    check(channel.waitingReceivers() == 0 && channel.len() == 0, "state " + channel);
+  }
+
+  /** A send on a full buffered(1) channel races with a tryReceive; a receive then gets it. */
+  private static void waitingSenderAndTryReceive() {
+    Channel<Integer> channel = Channel.buffered(1);
+    if (!channel.trySend(1)) {
+      throw new AssertionError("an empty buffered(1) channel refused a value");
+    }
+    Thread sender = start(() -> channel.send(2));
+    Received<Integer> first = channel.tryReceive();
+    int second = receive(channel);
+    join(sender);
+    check(first != null && describe(first).equals("value 1"), "first " + first);
+    check(second == 2, "second " + second);
+    check(channel.waitingSenders() == 0 && channel.len() == 0, "state " + channel);
+  }
+
+  /** A receiver on an empty buffered(1) channel is cancelled while a trySend races with it. */
+  private static void bufferedCancelRace() {
+    Channel<Integer> channel = Channel.buffered(1);
+    CancelableContext context = Contexts.withCancel(Context.root());
+    AtomicReference<String> received = new AtomicReference<>("");
+    Thread receiver =
+        start(
+            () -> {
+              try {
+                received.set(describe(channel.receiveOrClosed(context.context())));
+              } catch (ContextDoneException e) {
+                received.set("cancelled");
+              }
+            });
+    boolean sent = channel.trySend(1);
+    context.cancel();
+    join(receiver);
+    Received<Integer> left = channel.tryReceive();
+    check(sent, "an empty buffered(1) channel refused a value");
+    check(
+        received.get().equals("value 1")
+            ? left == null
+            : left != null && received.get().equals("cancelled"),
+        "received=" + received + " left=" + left);
+    check(channel.waitingReceivers() == 0, "cancelled receiver left its node");
+  }
+
+  /** A select over two empty buffered(1) channels races with a trySend on each. */
+  private static void selectOverTwoBuffers() {
+    Channel<Integer> a = Channel.buffered(1);
+    Channel<Integer> b = Channel.buffered(1);
+    AtomicReference<String> selected = new AtomicReference<>("");
+    Thread selector =
+        start(
+            () ->
+                selected.set(
+                    Select.select(
+                        a.onReceiveOrClosed(ChannelLincheckTest::describe),
+                        b.onReceiveOrClosed(ChannelLincheckTest::describe))));
+    boolean sentA = a.trySend(1);
+    boolean sentB = b.trySend(2);
+    join(selector);
+    check(sentA && sentB, "an empty buffered(1) channel refused a value");
+    Received<Integer> leftA = a.tryReceive();
+    Received<Integer> leftB = b.tryReceive();
+    String expected = selected.get().equals("value 1") ? "value 2" : "value 1";
+    String left = leftA != null ? describe(leftA) : leftB != null ? describe(leftB) : "none";
+    check(
+        (leftA == null || leftB == null) && left.equals(expected),
+        "selected=" + selected + " leftA=" + leftA + " leftB=" + leftB);
+    check(a.waitingReceivers() + b.waitingReceivers() == 0, "selector left a node behind");
+  }
+
+  /**
+   * Values move between two buffered(1) channels so that one of them holds a value at every
+   * instant: a select over both with a default case must never take the default (Go's select locks
+   * both channels; lock-free sends and receives must not slip in between its two looks).
+   */
+  private static void selectDefaultWhileAValueMoves() {
+    Channel<Integer> a = Channel.buffered(1);
+    Channel<Integer> b = Channel.buffered(1);
+    if (!a.trySend(1)) {
+      throw new AssertionError("an empty buffered(1) channel refused a value");
+    }
+    AtomicReference<String> selected = new AtomicReference<>("");
+    Thread selector =
+        start(
+            () ->
+                selected.set(
+                    Select.select(
+                        a.onReceive(v -> "a " + v),
+                        b.onReceive(v -> "b " + v),
+                        Select.defaultCase(() -> "default"))));
+    boolean moved = true;
+    for (int round = 0; round < 3; round++) { // each step keeps a value in a or b
+      moved &= b.trySend(2) && a.tryReceive() != null && a.trySend(1) && b.tryReceive() != null;
+    }
+    join(selector);
+    check(!selected.get().equals("default"), "a select saw both channels empty; moved=" + moved);
   }
 
   /** A sender, a receiver and close race on a rendezvous channel. */

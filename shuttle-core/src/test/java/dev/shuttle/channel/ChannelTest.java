@@ -131,6 +131,12 @@ class ChannelTest {
         .hasMessage("capacity must be 0 (rendezvous) or positive, but was -1");
     assertThatThrownBy(() -> Channel.builder().capacity(-5))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Channel.buffered((1 << 30) + 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("capacity must be at most 1073741824, but was 1073741825");
+    assertThatThrownBy(() -> Channel.builder().capacity(Integer.MAX_VALUE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at most 1073741824");
     assertThatThrownBy(() -> channel.send(nullString()))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("value");
