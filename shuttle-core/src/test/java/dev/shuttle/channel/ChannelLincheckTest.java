@@ -395,15 +395,7 @@ class ChannelLincheckTest {
     Channel<Integer> channel = Channel.buffered(1);
     CancelableContext context = Contexts.withCancel(Context.root());
     AtomicReference<String> received = new AtomicReference<>("");
-    Thread receiver =
-        start(
-            () -> {
-              try {
-                received.set(describe(channel.receiveOrClosed(context.context())));
-              } catch (ContextDoneException e) {
-                received.set("cancelled");
-              }
-            });
+    Thread receiver = startCancellableReceive(channel, context, received);
     boolean sent = channel.trySend(1);
     context.cancel();
     join(receiver);
@@ -422,13 +414,7 @@ class ChannelLincheckTest {
     Channel<Integer> a = Channel.buffered(1);
     Channel<Integer> b = Channel.buffered(1);
     AtomicReference<String> selected = new AtomicReference<>("");
-    Thread selector =
-        start(
-            () ->
-                selected.set(
-                    Select.select(
-                        a.onReceiveOrClosed(ChannelLincheckTest::describe),
-                        b.onReceiveOrClosed(ChannelLincheckTest::describe))));
+    Thread selector = startSelectReceive(a, b, selected);
     boolean sentA = a.trySend(1);
     boolean sentB = b.trySend(2);
     join(selector);
@@ -508,13 +494,7 @@ class ChannelLincheckTest {
     AtomicReference<String> selected = new AtomicReference<>("");
     Thread senderA = start(() -> sentA.set(a.sendOrClosed(1).isSent() ? "sent" : "closed"));
     Thread senderB = start(() -> sentB.set(b.sendOrClosed(2).isSent() ? "sent" : "closed"));
-    Thread selector =
-        start(
-            () ->
-                selected.set(
-                    Select.select(
-                        a.onReceiveOrClosed(ChannelLincheckTest::describe),
-                        b.onReceiveOrClosed(ChannelLincheckTest::describe))));
+    Thread selector = startSelectReceive(a, b, selected);
     a.close();
     b.close();
     join(senderA);
@@ -532,15 +512,7 @@ class ChannelLincheckTest {
     CancelableContext context = Contexts.withCancel(Context.root());
     AtomicReference<String> sent = new AtomicReference<>("");
     AtomicReference<String> received = new AtomicReference<>("");
-    Thread receiver =
-        start(
-            () -> {
-              try {
-                received.set(describe(channel.receiveOrClosed(context.context())));
-              } catch (ContextDoneException e) {
-                received.set("cancelled");
-              }
-            });
+    Thread receiver = startCancellableReceive(channel, context, received);
     Thread sender = start(() -> sent.set(channel.sendOrClosed(1).isSent() ? "sent" : "closed"));
     context.cancel();
     join(receiver);
@@ -570,6 +542,32 @@ class ChannelLincheckTest {
             });
     t.start();
     return t;
+  }
+
+  /**
+   * Starts a receive under {@code context}: its value, "closed" or "cancelled" goes to {@code out}.
+   */
+  private static Thread startCancellableReceive(
+      Channel<Integer> channel, CancelableContext context, AtomicReference<String> out) {
+    return start(
+        () -> {
+          try {
+            out.set(describe(channel.receiveOrClosed(context.context())));
+          } catch (ContextDoneException e) {
+            out.set("cancelled");
+          }
+        });
+  }
+
+  /** Starts a select receiving from {@code a} or {@code b}: what it chose goes to {@code out}. */
+  private static Thread startSelectReceive(
+      Channel<Integer> a, Channel<Integer> b, AtomicReference<String> out) {
+    return start(
+        () ->
+            out.set(
+                Select.select(
+                    a.onReceiveOrClosed(ChannelLincheckTest::describe),
+                    b.onReceiveOrClosed(ChannelLincheckTest::describe))));
   }
 
   private static int receive(Channel<Integer> channel) {
