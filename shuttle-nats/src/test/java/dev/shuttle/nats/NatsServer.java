@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.logging.Level;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -39,7 +38,6 @@ final class NatsServer implements AutoCloseable {
               .executablePath(executable)
               .jetstream()
               .customArgs(List.of("-a", "127.0.0.1", "-sd", store.toString()))
-              .outputLevel(Level.WARNING)
               .build();
       return new NatsServer(runner, store);
     } catch (IOException | RuntimeException e) {
