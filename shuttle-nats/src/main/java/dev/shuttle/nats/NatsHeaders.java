@@ -39,9 +39,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>whatever the {@link TextMapPropagator} of {@link ShuttleTelemetry#openTelemetry()} writes
  *       (with the W3C propagators: {@code traceparent}, {@code tracestate}, {@code baggage});
  *   <li>{@value #DEADLINE}: the context's deadline ({@link Contexts#deadline}) as an RFC 3339
- *       instant in UTC with nine fraction digits, e.g. {@code 2026-12-03T17:42:05.123456789Z}
- *       (an instant, not a duration: it holds while the message waits in a stream, and the
- *       machines' clocks must agree);
+ *       instant in UTC with nine fraction digits, e.g. {@code 2026-12-03T17:42:05.123456789Z} (an
+ *       instant, not a duration: it holds while the message waits in a stream, and the machines'
+ *       clocks must agree);
  *   <li>{@value #CANCELLED}: only when the context is done, its cause's class name and message
  *       ({@code java.util.concurrent.TimeoutException: SLA}), or Go's error text when there is no
  *       cause, reduced to printable ASCII and cut to {@value #MAX_CANCELLED_LENGTH} characters.
