@@ -14,22 +14,11 @@ import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class NatsHeadersTest {
-  private TestTelemetry telemetry;
-
-  @BeforeEach
-  void useLocalSdk() {
-    telemetry = new TestTelemetry();
-  }
-
-  @AfterEach
-  void restoreGlobal() {
-    telemetry.close();
-  }
+  @RegisterExtension final TestTelemetry telemetry = new TestTelemetry();
 
   @Test
   void traceBaggageAndDeadlineMakeTheRoundTrip() {

@@ -24,17 +24,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The headers Shuttle writes survive a real JetStream stream, publish to pull-consume. */
 class NatsJetStreamHeadersTest {
   private static NatsServer server;
   private static Connection connection;
 
-  private TestTelemetry telemetry;
+  @RegisterExtension final TestTelemetry telemetry = new TestTelemetry();
 
   @BeforeAll
   static void startServer() throws Exception {
@@ -61,16 +60,6 @@ class NatsJetStreamHeadersTest {
         server.close();
       }
     }
-  }
-
-  @BeforeEach
-  void useLocalSdk() {
-    telemetry = new TestTelemetry();
-  }
-
-  @AfterEach
-  void restoreGlobal() {
-    telemetry.close();
   }
 
   @Test

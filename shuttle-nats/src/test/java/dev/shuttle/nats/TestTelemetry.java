@@ -9,12 +9,15 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A local SDK with the W3C trace-context and baggage propagators, used by Shuttle while it is open;
- * closing it sends Shuttle back to the global instance.
+ * A local SDK with the W3C trace-context and baggage propagators, which Shuttle uses during each
+ * test ({@code @RegisterExtension}); after it, Shuttle goes back to the global instance.
  */
-final class TestTelemetry implements AutoCloseable {
+final class TestTelemetry implements BeforeEachCallback, AfterEachCallback {
   final InMemorySpanExporter spans = InMemorySpanExporter.create();
   final OpenTelemetrySdk sdk =
       OpenTelemetrySdk.builder()
@@ -28,12 +31,13 @@ final class TestTelemetry implements AutoCloseable {
                       W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
           .build();
 
-  TestTelemetry() {
+  @Override
+  public void beforeEach(ExtensionContext context) {
     ShuttleTelemetry.use(sdk);
   }
 
   @Override
-  public void close() {
+  public void afterEach(ExtensionContext context) {
     ShuttleTelemetry.useGlobal();
     sdk.close();
   }
