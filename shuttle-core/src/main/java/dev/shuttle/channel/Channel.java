@@ -868,8 +868,8 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
   /**
    * Serves a buffered channel's waiters from its ring until none can be served: waiting receivers
    * take the ring's oldest values, waiting senders fill its free slots, each in the order they
-   * queued. Lock-free operations cannot do it, so they hand it to the lock (see {@link Ring}). Then
-   * sets the ring's waiting flags to whether anyone still waits.
+   * queued. Lock-free operations cannot do it, so they hand it to the lock (see {@link Ring}). The
+   * flags are left as they are: {@link #lowerIdleFlagsLocked} lowers them lazily.
    */
   @GuardedBy("lock")
   private void settleLocked(Ring ring) {

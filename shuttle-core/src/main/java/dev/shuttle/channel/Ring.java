@@ -302,8 +302,4 @@ final class Ring {
       }
     }
   }
-
-  int capacity() {
-    return capacity;
-  }
 }
