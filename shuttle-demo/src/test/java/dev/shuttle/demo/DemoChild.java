@@ -8,7 +8,7 @@ import picocli.CommandLine;
 
 /**
  * The JVM that {@link DemoSignalTest} stops: {@code shuttle demo} over two scenarios, {@code quick}
- * (one span) and {@code blocking} (one span, then waits until the JVM ends).
+ * (one span) and {@code blocking} (waits until the JVM ends).
  */
 public final class DemoChild {
   private DemoChild() {}
@@ -48,12 +48,13 @@ public final class DemoChild {
 
       @Override
       public String description() {
-        return "ends one span, then waits for ever";
+        return "waits for ever";
       }
 
+      // No span: one ended here would reach the receiver before or after the Ctrl-C, as the export
+      // happens to go, and the interrupted run's span count would be 1 or 2 (seen in .ci/run).
       @Override
       public void run(OpenTelemetry openTelemetry) throws InterruptedException {
-        openTelemetry.getTracer("child").spanBuilder("blocking-span").startSpan().end();
         new CountDownLatch(1).await();
       }
     };
