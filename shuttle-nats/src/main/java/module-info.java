@@ -5,6 +5,7 @@
 module dev.shuttle.nats {
   requires transitive dev.shuttle;
   requires transitive io.nats.jnats;
+  requires transitive com.google.gson;
   requires static transitive org.jspecify;
 
   exports dev.shuttle.nats;

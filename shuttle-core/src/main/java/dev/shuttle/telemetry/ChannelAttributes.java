@@ -16,12 +16,27 @@ public final class ChannelAttributes {
   /** The value of {@link #MESSAGING_SYSTEM}: in-process Shuttle channels. */
   public static final String MESSAGING_SYSTEM_SHUTTLE = "shuttle";
 
+  /** The value of {@link #MESSAGING_SYSTEM} on the spans of {@code shuttle-nats}: {@value}. */
+  public static final String MESSAGING_SYSTEM_NATS = "nats";
+
   /** {@code messaging.operation.name}: {@code process} on consumer spans. */
   public static final AttributeKey<String> MESSAGING_OPERATION_NAME =
       stringKey("messaging.operation.name");
 
   /** The value of {@link #MESSAGING_OPERATION_NAME} and {@link #MESSAGING_OPERATION_TYPE}. */
   public static final String MESSAGING_OPERATION_PROCESS = "process";
+
+  /**
+   * The value of {@link #MESSAGING_OPERATION_NAME} and {@link #MESSAGING_OPERATION_TYPE} on a
+   * producer span: {@value}.
+   */
+  public static final String MESSAGING_OPERATION_SEND = "send";
+
+  /**
+   * The value of {@link #MESSAGING_OPERATION_NAME} and {@link #MESSAGING_OPERATION_TYPE} on the
+   * span of a pull that delivered a message: {@value}.
+   */
+  public static final String MESSAGING_OPERATION_RECEIVE = "receive";
 
   /** {@code messaging.operation.type}: {@code process} on consumer spans. */
   public static final AttributeKey<String> MESSAGING_OPERATION_TYPE =
@@ -30,6 +45,12 @@ public final class ChannelAttributes {
   /** {@code messaging.destination.name}: the channel's name, when it has one. */
   public static final AttributeKey<String> MESSAGING_DESTINATION_NAME =
       stringKey("messaging.destination.name");
+
+  /**
+   * {@code messaging.message.id}: the id a message was published with (in {@code shuttle-nats}, its
+   * {@code Nats-Msg-Id}, which JetStream deduplicates on).
+   */
+  public static final AttributeKey<String> MESSAGING_MESSAGE_ID = stringKey("messaging.message.id");
 
   /** {@code pipeline.name}: the pipeline an item or stage span belongs to. */
   public static final AttributeKey<String> PIPELINE_NAME = stringKey("pipeline.name");

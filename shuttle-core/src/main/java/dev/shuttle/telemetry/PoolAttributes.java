@@ -42,6 +42,15 @@ public final class PoolAttributes {
   /** Value of {@link #POOL_TYPE} for a bounded pool. */
   public static final String TYPE_BOUNDED = "bounded";
 
+  /** Value of {@link #POOL_TYPE} for a worker pool on NATS JetStream ({@code shuttle-nats}). */
+  public static final String TYPE_NATS = "nats";
+
+  /**
+   * {@code job.attempt}: which delivery of a job this run is, from 1 (a pool on NATS JetStream
+   * redelivers a job that failed or whose worker died); spans only.
+   */
+  public static final AttributeKey<Long> JOB_ATTEMPT = longKey("job.attempt");
+
   /**
    * {@code job.id}: the pool-assigned number of a job, unique within its pool; spans only, and not
    * when the submitter gave a {@code job.id} of its own.

@@ -42,5 +42,23 @@ public final class PoolMetricNames {
    */
   public static final String QUEUE_WAIT_DURATION = "worker_pool.queue.wait_duration";
 
+  /**
+   * Counter of jobs delivered again after a failed attempt or a worker that died holding them,
+   * {@code {job}} (pools on NATS JetStream).
+   */
+  public static final String JOBS_REDELIVERED = "worker_pool.jobs_redelivered";
+
+  /**
+   * Counter of jobs moved to the dead-letter subject, having failed on every allowed attempt or
+   * being unreadable, {@code {job}} (pools on NATS JetStream).
+   */
+  public static final String JOBS_DEAD_LETTERED = "worker_pool.jobs_dead_lettered";
+
+  /**
+   * Counter of jobs not started because the submitter's deadline had passed or its context was
+   * cancelled before a worker took them, {@code {job}} (pools on NATS JetStream).
+   */
+  public static final String JOBS_EXPIRED = "worker_pool.jobs_expired";
+
   private PoolMetricNames() {}
 }
