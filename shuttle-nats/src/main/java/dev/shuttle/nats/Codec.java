@@ -43,7 +43,9 @@ public interface Codec<T> {
   /**
    * Returns a codec of {@code type} as JSON, with Gson's defaults (records, enums, collections,
    * nested objects). A body that is not JSON of the type, or that decodes to {@code null}, fails
-   * {@link #decode} with an {@link IllegalArgumentException} naming the type.
+   * {@link #decode} with an {@link IllegalArgumentException} naming the type. In a named module,
+   * open the package of {@code type} to {@code com.google.gson} ({@code opens my.orders to
+   * com.google.gson;}), as Gson needs for reflection.
    */
   static <T> Codec<T> json(Class<T> type) {
     return json(type, new Gson());
