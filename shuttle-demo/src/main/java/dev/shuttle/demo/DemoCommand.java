@@ -2,6 +2,7 @@ package dev.shuttle.demo;
 
 import dev.shuttle.Goroutines;
 import dev.shuttle.context.Stoppable;
+import dev.shuttle.demo.scenario.OtlpTarget;
 import dev.shuttle.demo.scenario.Scenario;
 import dev.shuttle.demo.scenario.Scenarios;
 import dev.shuttle.otel.OtlpProtocol;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -169,7 +171,7 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (list) {
       for (Scenario s : available) {
-        out.printf("%-16s %s%n", s.name(), s.description());
+        out.printf("%-16s %s%s%n", s.name(), s.description(), s.inAll() ? "" : " (not in 'all')");
       }
       out.flush();
       return 0;
@@ -351,7 +353,8 @@ final class DemoCommand implements Callable<Integer> {
                 100,
                 100,
                 TimeUnit.MILLISECONDS);
-        String failure = runOne(scenario, session.openTelemetry(), scenarioOut);
+        String failure =
+            runOne(scenario, session.openTelemetry(), scenarioOut, session.exportTarget());
         ExportProblem exportProblem = session.awaitExport();
         updates.cancel(false);
         progress.clear();
@@ -429,9 +432,9 @@ final class DemoCommand implements Callable<Integer> {
 
   /** Runs one scenario; returns why it failed, or null. */
   private static @Nullable String runOne(
-      Scenario scenario, OpenTelemetry openTelemetry, PrintWriter out) {
+      Scenario scenario, OpenTelemetry openTelemetry, PrintWriter out, OtlpTarget target) {
     try {
-      scenario.run(openTelemetry, out);
+      scenario.run(openTelemetry, out, target);
       return null;
     } catch (Exception | AssertionError e) {
       return e.toString();
@@ -521,7 +524,7 @@ final class DemoCommand implements Callable<Integer> {
   private List<Scenario> selectedScenarios() {
     Set<String> names = new LinkedHashSet<>(scenarioNames);
     if (names.isEmpty() || names.contains(ALL)) {
-      return available;
+      return available.stream().filter(Scenario::inAll).toList();
     }
     List<Scenario> chosen = new ArrayList<>();
     for (String name : names) {
@@ -538,6 +541,12 @@ final class DemoCommand implements Callable<Integer> {
                               + "'; choose from: all, "
                               + String.join(
                                   ", ", available.stream().map(Scenario::name).toList()))));
+    }
+    for (Scenario scenario : chosen) {
+      Optional<String> missing = scenario.missing();
+      if (missing.isPresent()) {
+        throw new ParameterException(spec.commandLine(), missing.get());
+      }
     }
     return chosen;
   }

@@ -1,6 +1,7 @@
 package dev.shuttle.demo;
 
 import dev.shuttle.demo.AgentExport.HostPort;
+import dev.shuttle.demo.scenario.OtlpTarget;
 import dev.shuttle.otel.OtlpProtocol;
 import dev.shuttle.otel.ShuttleOtel;
 import dev.shuttle.otel.ShuttleOtelBuilder;
@@ -70,6 +71,7 @@ final class DemoSession implements AutoCloseable {
   private final @Nullable OtlpReceiver receiver;
   private final ShuttleOtel otel;
   private final String endpoint;
+  private final String protocol;
   private final @Nullable AgentExport agent;
 
   /** The spans the SDK ended, with the embedded receiver; null when they cannot be compared. */
@@ -92,11 +94,13 @@ final class DemoSession implements AutoCloseable {
       @Nullable OtlpReceiver receiver,
       ShuttleOtel otel,
       String endpoint,
+      String protocol,
       @Nullable AgentExport agent,
       @Nullable EndedSpans ended) {
     this.receiver = receiver;
     this.otel = otel;
     this.endpoint = endpoint;
+    this.protocol = protocol;
     this.agent = agent;
     this.ended = ended;
   }
@@ -122,7 +126,8 @@ final class DemoSession implements AutoCloseable {
         receiver = null; // the port is taken, most likely by a collector: the agent exports there
       }
     }
-    return new DemoSession(receiver, otel, export.tracesEndpoint(), export, null);
+    return new DemoSession(
+        receiver, otel, export.tracesEndpoint(), export.protocol(), export, null);
   }
 
   /**
@@ -162,7 +167,8 @@ final class DemoSession implements AutoCloseable {
       if (metricInterval != null) {
         builder.metricExportInterval(metricInterval);
       }
-      return new DemoSession(receiver, builder.start(), endpoint, null, ended);
+      return new DemoSession(
+          receiver, builder.start(), endpoint, protocol.configValue(), null, ended);
     } catch (RuntimeException e) {
       receiver.close();
       throw e;
@@ -182,7 +188,12 @@ final class DemoSession implements AutoCloseable {
       builder.endpoint(endpoint);
     }
     String shown = endpoint != null ? endpoint : String.valueOf(System.getenv(ENDPOINT_VARIABLE));
-    return new DemoSession(null, builder.start(), shown, null, null);
+    String protocolName =
+        protocol != null
+            ? protocol.configValue()
+            : Objects.requireNonNullElse(
+                System.getenv("OTEL_EXPORTER_OTLP_PROTOCOL"), OtlpProtocol.GRPC.configValue());
+    return new DemoSession(null, builder.start(), shown, protocolName, null, null);
   }
 
   private static ShuttleOtelBuilder sdk(OtlpProtocol protocol) {
@@ -204,6 +215,11 @@ final class DemoSession implements AutoCloseable {
   /** The agent's export settings, if the session records through the Java agent. */
   Optional<AgentExport> agent() {
     return Optional.ofNullable(agent);
+  }
+
+  /** Where and how the spans go, for processes a scenario starts that must export there too. */
+  OtlpTarget exportTarget() {
+    return new OtlpTarget(endpoint, protocol);
   }
 
   /** Where the spans go, for the user. */

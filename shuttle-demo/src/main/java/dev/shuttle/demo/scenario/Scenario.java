@@ -2,6 +2,7 @@ package dev.shuttle.demo.scenario;
 
 import io.opentelemetry.api.OpenTelemetry;
 import java.io.PrintWriter;
+import java.util.Optional;
 
 /**
  * One of the guide's examples, runnable by {@code shuttle demo --scenario NAME}.
@@ -25,5 +26,30 @@ public interface Scenario {
    */
   default void run(OpenTelemetry openTelemetry, PrintWriter out) throws Exception {
     run(openTelemetry);
+  }
+
+  /**
+   * Runs the scenario as {@link #run(OpenTelemetry, PrintWriter)} does; a scenario that starts
+   * processes of its own has them export to {@code target}, where the demo's own spans go.
+   */
+  default void run(OpenTelemetry openTelemetry, PrintWriter out, OtlpTarget target)
+      throws Exception {
+    run(openTelemetry, out);
+  }
+
+  /**
+   * Returns whether {@code --scenario all}, the default, runs this scenario; {@code false} for one
+   * that needs more than this JVM (a server, other processes), which runs only when named.
+   */
+  default boolean inAll() {
+    return true;
+  }
+
+  /**
+   * Returns what this scenario needs that this machine lacks, in one line saying how to get it;
+   * empty when it can run. The demo checks before any scenario runs.
+   */
+  default Optional<String> missing() {
+    return Optional.empty();
   }
 }
