@@ -13,6 +13,8 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.trace.v1.Status;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,7 +37,8 @@ public final class OtlpRun {
     try (DemoSession session = DemoSession.embedded(protocol)) {
       ShuttleTelemetry.use(session.openTelemetry());
       try {
-        scenario.run(session.openTelemetry());
+        scenario.run(
+            session.openTelemetry(), new PrintWriter(Writer.nullWriter()), session.exportTarget());
       } finally {
         ShuttleTelemetry.useGlobal();
       }

@@ -81,6 +81,16 @@ import org.jspecify.annotations.Nullable;
  * @param <T> the type of the values; never {@code null}
  */
 public final class NatsChannel<T> implements Iterable<T> {
+  /*
+   * Implementation note. The channel's state is on the server: the stream holds the values and the
+   * key-value flag says whether it is closed. This object holds only this process's view: `closed`
+   * (volatile; set by close() here or by the key-value watch's dispatcher thread, never unset), the
+   * fetcher (created once, under `lock`, by the first receive; read without the lock) and
+   * `detached` (under `lock`). Sends share nothing but the id counter. Values sent by one thread
+   * are stored in its order (each send waits for its acknowledgement); receipt order follows the
+   * stream's, except that a value returned to JetStream (nobody took it in time, a process died)
+   * is delivered again later.
+   */
   private final Connection connection;
   private final String name;
   private final String subject;
@@ -99,8 +109,8 @@ public final class NatsChannel<T> implements Iterable<T> {
 
   private volatile boolean closed;
 
-  @GuardedBy("lock")
-  private @Nullable ChannelFetcher<T> fetcher;
+  /** Started by the first receive; written under {@link #lock}, read without it. */
+  private volatile @Nullable ChannelFetcher<T> fetcher;
 
   @GuardedBy("lock")
   private boolean detached;
@@ -389,6 +399,10 @@ public final class NatsChannel<T> implements Iterable<T> {
   }
 
   private ChannelFetcher<T> fetcher() {
+    ChannelFetcher<T> running = fetcher;
+    if (running != null) {
+      return running;
+    }
     lock.lock();
     try {
       if (fetcher != null) {
@@ -418,13 +432,7 @@ public final class NatsChannel<T> implements Iterable<T> {
 
   private void markClosed() {
     closed = true;
-    ChannelFetcher<T> running;
-    lock.lock();
-    try {
-      running = fetcher;
-    } finally {
-      lock.unlock();
-    }
+    ChannelFetcher<T> running = fetcher;
     if (running != null) {
       running.wake();
     }
