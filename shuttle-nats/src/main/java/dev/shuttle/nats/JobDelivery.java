@@ -17,15 +17,16 @@ import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One delivery of one job to a worker process: decides whether it runs (not when its delivery
- * count is past the pool's attempts, its body cannot be decoded, its deadline has passed or its
- * submitter cancelled it), runs it on a goroutine under the carried context in a {@code process}
- * span, and settles the message exactly once: ack, nak with a backoff, or dead letter then ack;
- * then replies to the submitter.
+ * One delivery of one job to a worker process: decides whether it runs (not when its delivery count
+ * is past the pool's attempts, its body cannot be decoded, its deadline has passed or its submitter
+ * cancelled it), runs it on a goroutine under the carried context in a {@code process} span, and
+ * settles the message exactly once: ack, nak with a backoff, or dead letter then ack; then replies
+ * to the submitter.
  *
  * <p>Implementation note: {@link #handle()} runs on one goroutine (under the root context, never
  * interrupted), which starts the handler on a second goroutine under the job's context (interrupted
@@ -52,7 +53,8 @@ final class JobDelivery<J, R> {
     this.message = message;
     NatsJetStreamMetaData meta = metaData(message);
     this.attempt = meta == null ? 1 : Math.max(1, meta.deliveredCount());
-    String id = PoolHeaders.single(message.getHeaders(), PoolHeaders.JOB_ID, PoolHeaders.MAX_JOB_ID_LENGTH);
+    String id =
+        PoolHeaders.single(message.getHeaders(), PoolHeaders.JOB_ID, PoolHeaders.MAX_JOB_ID_LENGTH);
     if (id == null) {
       id = PoolHeaders.single(message.getHeaders(), "Nats-Msg-Id", PoolHeaders.MAX_JOB_ID_LENGTH);
     }
@@ -153,7 +155,11 @@ final class JobDelivery<J, R> {
 
   private void notStarted(
       Span span, NatsJobException.Outcome outcome, ContextError err, String text) {
-    Spans.recordFailure(span, new ContextDoneException(err, new RemoteCancellationException(text)));
+    Throwable cause =
+        err == ContextError.DEADLINE_EXCEEDED
+            ? new TimeoutException(text)
+            : new RemoteCancellationException(text);
+    Spans.recordFailure(span, new ContextDoneException(err, cause));
     settled.set(true);
     settle(message::term);
     setup.metrics().expired();
@@ -182,7 +188,8 @@ final class JobDelivery<J, R> {
       try {
         R returned = Go.start(context, () -> setup.handler().handle(context, value)).join();
         if (returned == null) {
-          throw new IllegalStateException("the handler returned null; a job's result is never null");
+          throw new IllegalStateException(
+              "the handler returned null; a job's result is never null");
         }
         result = setup.results().encode(returned);
       } catch (Throwable t) {

@@ -15,9 +15,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The submitter's side of results: one inbox subject per pool instance, subscribed on first use,
- * on which workers publish each job's outcome with its {@code Shuttle-Job-Id}; the outcome
- * completes the {@link Pending} of that id.
+ * The submitter's side of results: one inbox subject per pool instance, subscribed on first use, on
+ * which workers publish each job's outcome with its {@code Shuttle-Job-Id}; the outcome completes
+ * the {@link Pending} of that id.
  *
  * <p>Implementation note: {@code pending} maps job ids to weak references, so a job whose handle
  * the submitter dropped (it never asks for the result) costs nothing once collected; collected
@@ -113,7 +113,9 @@ final class JobResults {
       Pending created = new Pending();
       Ref fresh = new Ref(jobId, created, collected);
       boolean won =
-          ref == null ? pending.putIfAbsent(jobId, fresh) == null : pending.replace(jobId, ref, fresh);
+          ref == null
+              ? pending.putIfAbsent(jobId, fresh) == null
+              : pending.replace(jobId, ref, fresh);
       if (won) {
         return created;
       }

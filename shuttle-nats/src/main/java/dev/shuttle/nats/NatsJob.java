@@ -24,8 +24,9 @@ import java.util.concurrent.ExecutionException;
  * outcome of a {@link #duplicate()} submission comes only if the original submission was made by
  * this pool instance and has not ended yet.
  *
- * <p>Memory consistency effects: the handler's actions in the worker happen-before {@link #result}
- * returns the value it decoded, as far as a message can order them.
+ * <p>Memory consistency effects: in this process, actions before {@code submit} returned
+ * happen-before actions after {@link #result} returns; the handler, in another process, ran before
+ * its result was published.
  *
  * <p>Thread-safe: any thread may wait for the result, any number of times.
  *
@@ -105,7 +106,8 @@ public final class NatsJob<R> {
 
   private R decode(Message outcome) throws NatsJobException {
     String name =
-        PoolHeaders.single(outcome.getHeaders(), PoolHeaders.OUTCOME, PoolHeaders.MAX_SUBJECT_LENGTH);
+        PoolHeaders.single(
+            outcome.getHeaders(), PoolHeaders.OUTCOME, PoolHeaders.MAX_SUBJECT_LENGTH);
     String error =
         PoolHeaders.single(outcome.getHeaders(), PoolHeaders.ERROR, PoolHeaders.MAX_ERROR_LENGTH);
     long attempts = attempts(outcome);

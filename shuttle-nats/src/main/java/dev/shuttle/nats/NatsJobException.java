@@ -6,10 +6,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown by {@link NatsJob#result} when a job of a {@link NatsWorkerPool} ended without a result:
- * {@link #outcome()} says how, {@link #getMessage()} carries the worker's text (the remote failure's
- * class name and message, or the cancellation's cause), and {@link #attempts()} how many times the
- * job was delivered. The worker's exception itself stays in the worker's process (on its span and
- * in the dead-letter stream).
+ * {@link #outcome()} says how, {@link #getMessage()} carries the worker's text (the remote
+ * failure's class name and message, or the cancellation's cause), and {@link #attempts()} how many
+ * times the job was delivered. The worker's exception itself stays in the worker's process (on its
+ * span and in the dead-letter stream).
  *
  * <p>Immutable.
  */

@@ -21,8 +21,8 @@ public interface NatsJobHandler<J, R> {
    * Runs {@code job} and returns its result (never {@code null}).
    *
    * @param context the job's context, also current while this runs: the submitter's trace (the
-   *     {@code process} span), baggage and deadline; cancelled (and the thread interrupted) when the
-   *     deadline passes, the submitter cancels, or the workers are stopped now
+   *     {@code process} span), baggage and deadline; cancelled (and the thread interrupted) when
+   *     the deadline passes, the submitter cancels, or the workers are stopped now
    * @param job the decoded job
    * @throws Exception if the job failed: it is delivered again after a backoff, and moved to the
    *     dead-letter subject after the pool's last attempt

@@ -23,8 +23,8 @@ import java.util.List;
  *
  * <p>Implementation note: the instruments are built per meter and published through the volatile
  * {@code cached} pair; a caller that finds another meter (Shuttle switched OpenTelemetry) builds a
- * new pair, and concurrent rebuilds are equivalent (the SDK shares instruments by name), so the last
- * write wins harmlessly. The attribute sets are immutable, built once.
+ * new pair, and concurrent rebuilds are equivalent (the SDK shares instruments by name), so the
+ * last write wins harmlessly. The attribute sets are immutable, built once.
  */
 final class NatsPoolMetrics {
   /** Bucket boundaries in seconds, from 1 ms to 5 minutes: jobs sent across processes. */

@@ -116,14 +116,16 @@ public final class NatsWorkerPool<J, R> implements AutoCloseable {
    * {@code send shuttle.pool.<name>.jobs} span this starts (a child of {@code context}'s), the
    * baggage and the deadline of {@code context}; if {@code context} is cancelled later, before the
    * job ends, the workers are told and the job is cancelled (not started, or its context
-   * cancelled). The id is the {@code Nats-Msg-Id}: a second submission of it within JetStream's
-   * duplicate window (two minutes) is not stored again ({@link NatsJob#duplicate()}).
+   * cancelled): submit under a context that lives as long as the job should, or under {@link
+   * Contexts#withoutCancel} for a job that outlives it. The id is the {@code Nats-Msg-Id}: a second
+   * submission of it within JetStream's duplicate window (two minutes) is not stored again ({@link
+   * NatsJob#duplicate()}).
    *
    * @param jobId 1 to 256 printable ASCII characters, not blank
    * @throws IllegalArgumentException if {@code jobId} is not such an id
    * @throws dev.shuttle.context.ContextDoneException if {@code context} is done before JetStream
-   *     stored the job (it may have been stored anyway, just as the wait ended: submit again
-   *     under the same id to be sure, without a duplicate)
+   *     stored the job (it may have been stored anyway, just as the wait ended: submit again under
+   *     the same id to be sure, without a duplicate)
    * @throws InterruptedException if the thread is interrupted while waiting
    * @throws IllegalStateException if JetStream refuses the job, or the pool was closed
    * @throws RuntimeException what the codec throws for a job it cannot encode

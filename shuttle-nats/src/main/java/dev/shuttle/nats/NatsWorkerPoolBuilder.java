@@ -99,9 +99,9 @@ public final class NatsWorkerPoolBuilder<J, R> {
   }
 
   /**
-   * Sets how long a worker may hold a job without a word before JetStream delivers it to another
-   * (a worker that died); running jobs tell JetStream they are still being worked on every third
-   * of it. Default 30 s.
+   * Sets how long a worker may hold a job without a word before JetStream delivers it to another (a
+   * worker that died); running jobs tell JetStream they are still being worked on every third of
+   * it. Default 30 s.
    *
    * @throws IllegalArgumentException if {@code ackWait} is less than 100 ms
    * @throws IllegalStateException if it was already set

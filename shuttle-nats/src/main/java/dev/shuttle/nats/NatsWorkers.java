@@ -47,10 +47,11 @@ import org.jspecify.annotations.Nullable;
  * use; each delivery gives its slot back when it has settled, so {@code free + inFlight} is the
  * concurrency at all times. {@code stopping} and {@code loopEnded} change under the lock; the
  * workers terminate when the loop has ended and {@code inFlight} is 0, and the first thread that
- * sees it ({@code terminated}) releases the cancel subscription, the heartbeat and the metric.
- * Running deliveries are published in {@code running} (keyed by job id) between their start and
- * their end; {@code stoppingNow} is volatile and set before {@link #stopNow()} walks the map, and a
- * delivery reads it after registering, so each running job is stopped by one of the two.
+ * sees it ({@code terminating}) releases the cancel subscription, the heartbeat and the metric,
+ * then sets {@code terminated}, which the waiters wait for. Running deliveries are published in
+ * {@code running} (keyed by job id) between their start and their end; {@code stoppingNow} is
+ * volatile and set before {@link #stopNow()} walks the map, and a delivery reads it after
+ * registering, so each running job is stopped by one of the two.
  */
 public final class NatsWorkers implements AutoCloseable {
   /** How long one pull waits for jobs before the loop checks its state and pulls again. */
@@ -81,6 +82,9 @@ public final class NatsWorkers implements AutoCloseable {
 
   @GuardedBy("lock")
   private boolean loopEnded;
+
+  @GuardedBy("lock")
+  private boolean terminating;
 
   @GuardedBy("lock")
   private boolean terminated;
@@ -173,7 +177,7 @@ public final class NatsWorkers implements AutoCloseable {
   public void awaitTermination() throws InterruptedException {
     lock.lock();
     try {
-      while (!(loopEnded && inFlight == 0)) {
+      while (!terminated) {
         changed.await();
       }
     } finally {
@@ -195,7 +199,7 @@ public final class NatsWorkers implements AutoCloseable {
     long nanos = timeout.toNanos();
     lock.lock();
     try {
-      while (!(loopEnded && inFlight == 0)) {
+      while (!terminated) {
         if (nanos <= 0) {
           return false;
         }
@@ -371,23 +375,38 @@ public final class NatsWorkers implements AutoCloseable {
     terminateIfDone();
   }
 
+  /**
+   * Once the loop has ended and no delivery is in flight, releases the cancel subscription, the
+   * heartbeat and the metric (once: the first caller claims {@code terminating}), then marks the
+   * workers terminated, which {@link #awaitTermination()} waits for.
+   */
   private void terminateIfDone() {
     lock.lock();
     try {
-      if (terminated || !loopEnded || inFlight != 0) {
+      if (terminating || !loopEnded || inFlight != 0) {
         return;
       }
-      terminated = true;
+      terminating = true;
     } finally {
       lock.unlock();
     }
-    heartbeat.shutdownNow();
     try {
-      setup.connection().closeDispatcher(cancels);
-    } catch (RuntimeException notConnected) {
-      // closed with the connection
+      heartbeat.shutdownNow();
+      try {
+        setup.connection().closeDispatcher(cancels);
+      } catch (RuntimeException notConnected) {
+        // closed with the connection
+      }
+      setup.metrics().workers(-concurrency);
+    } finally {
+      lock.lock();
+      try {
+        terminated = true;
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
     }
-    setup.metrics().workers(-concurrency);
   }
 
   private static void nak(Message message) {

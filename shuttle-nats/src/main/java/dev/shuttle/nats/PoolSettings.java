@@ -50,8 +50,12 @@ record PoolSettings(
    */
   Duration backoff(long attempt) {
     Duration delay = firstBackoff;
-    for (long i = 1; i < attempt && delay.compareTo(maxBackoff) < 0; i++) {
-      delay = delay.multipliedBy(2);
+    try {
+      for (long i = 1; i < attempt && delay.compareTo(maxBackoff) < 0; i++) {
+        delay = delay.multipliedBy(2);
+      }
+    } catch (ArithmeticException overflow) {
+      return maxBackoff;
     }
     return delay.compareTo(maxBackoff) > 0 ? maxBackoff : delay;
   }

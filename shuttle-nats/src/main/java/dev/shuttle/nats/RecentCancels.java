@@ -7,9 +7,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The ids of the jobs whose submitters cancelled them lately, with the cancellation text, so that
- * a job taken just after its cancel message went by is not started. Holds at most {@link #LIMIT}
- * ids, forgetting the oldest first.
+ * The ids of the jobs whose submitters cancelled them lately, with the cancellation text, so that a
+ * job taken just after its cancel message went by is not started. Holds at most {@link #LIMIT} ids,
+ * forgetting the oldest first.
  *
  * <p>Implementation note: one map in insertion order behind {@code lock}; every method holds the
  * lock for one map operation. Thread-safe.
@@ -41,7 +41,9 @@ final class RecentCancels {
     }
   }
 
-  /** Returns the cancellation text of job {@code jobId}, or {@code null} if it was not cancelled. */
+  /**
+   * Returns the cancellation text of job {@code jobId}, or {@code null} if it was not cancelled.
+   */
   @Nullable String get(String jobId) {
     lock.lock();
     try {

@@ -73,7 +73,8 @@ class NatsWorkerPoolBuilderTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("a job id is 1 to 256 printable ASCII characters, not blank, but was \" \"");
     assertThatThrownBy(() -> pool.submit(Context.root(), "x", "naïve"))
-        .hasMessage("a job id is 1 to 256 printable ASCII characters, not blank, but was \"na?ve\"");
+        .hasMessage(
+            "a job id is 1 to 256 printable ASCII characters, not blank, but was \"na?ve\"");
     assertThat(nats.stored("shuttle-pool-args")).isZero();
   }
 

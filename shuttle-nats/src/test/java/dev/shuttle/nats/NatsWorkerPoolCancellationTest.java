@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.shuttle.context.CancelableContext;
 import dev.shuttle.context.ContextDoneException;
 import dev.shuttle.context.Contexts;
+import dev.shuttle.pool.PoolStoppedException;
 import dev.shuttle.telemetry.PoolMetricNames;
+import io.nats.client.Message;
+import io.nats.client.Subscription;
+import io.nats.client.impl.Headers;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -105,8 +109,7 @@ class NatsWorkerPoolCancellationTest {
     assertThat(seen.get())
         .isInstanceOf(RemoteCancellationException.class)
         .hasMessage("java.lang.IllegalStateException: user left");
-    assertThat(telemetry.sum(PoolMetricNames.JOBS_PROCESSED, pool.name(), "canceled"))
-        .isEqualTo(1);
+    assertThat(telemetry.sum(PoolMetricNames.JOBS_PROCESSED, pool.name(), "canceled")).isEqualTo(1);
     assertThat(nats.stored("shuttle-pool-" + pool.name())).isZero();
   }
 
@@ -114,63 +117,66 @@ class NatsWorkerPoolCancellationTest {
   void aJobCancelledWhileItWaitedForABusyWorkerIsNotStarted() throws Exception {
     NatsWorkerPool<String, String> pool = nats.builder().build();
     CountDownLatch blockerStarted = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
     AtomicInteger calls = new AtomicInteger();
     try (NatsWorkers workers =
         pool.startWorkers(
             1,
             (ctx, value) -> {
               calls.incrementAndGet();
-              if (value.equals("blocker")) {
-                blockerStarted.countDown();
-                assertThat(release.await(20, TimeUnit.SECONDS)).isTrue();
-              }
-              return value;
+              blockerStarted.countDown();
+              Contexts.cancellation(ctx).await(); // busy until its submitter cancels it
+              throw new ContextDoneException(Contexts.err(ctx), Contexts.cause(ctx));
             })) {
-      NatsJob<String> blocker = pool.submit(Context.root(), "blocker");
-      assertThat(blockerStarted.await(20, TimeUnit.SECONDS)).isTrue(); // the one slot is busy
-      io.nats.client.Subscription cancels =
-          nats.connection.subscribe("shuttle.pool." + pool.name() + ".cancel");
-      NatsJob<String> waiting;
-      try (CancelableContext submitter = Contexts.withCancel(Context.root())) {
-        waiting = pool.submit(submitter.context(), "waiting");
-        submitter.cancel(new IllegalStateException("changed my mind"));
+      Subscription cancels = nats.connection.subscribe("shuttle.pool." + pool.name() + ".cancel");
+      try (CancelableContext blockerSubmitter = Contexts.withCancel(Context.root());
+          CancelableContext waitingSubmitter = Contexts.withCancel(Context.root())) {
+        NatsJob<String> blocker = pool.submit(blockerSubmitter.context(), "blocker");
+        assertThat(blockerStarted.await(20, TimeUnit.SECONDS)).isTrue(); // the one slot is busy
+        NatsJob<String> waiting = pool.submit(waitingSubmitter.context(), "waiting");
+
+        waitingSubmitter.cancel(new IllegalStateException("changed my mind"));
+        assertThat(cancels.nextMessage(Duration.ofSeconds(20))).isNotNull(); // it went by
+        // Cancelling the blocker only now orders its cancel message after the waiting job's, on
+        // the workers' subscription too: once the blocker ends, the workers know the waiting job
+        // was cancelled when the freed slot takes it.
+        blockerSubmitter.cancel(new IllegalStateException("done waiting"));
+
+        assertThatThrownBy(() -> blocker.result(Context.root()))
+            .isInstanceOfSatisfying(
+                NatsJobException.class,
+                e -> assertThat(e.outcome()).isEqualTo(NatsJobException.Outcome.CANCELED));
+        assertThatThrownBy(() -> waiting.result(Context.root()))
+            .isInstanceOfSatisfying(
+                NatsJobException.class,
+                e -> {
+                  assertThat(e.outcome()).isEqualTo(NatsJobException.Outcome.CANCELED);
+                  assertThat(e.getMessage())
+                      .contains("java.lang.IllegalStateException: changed my mind");
+                });
       }
-      // The cancel message went by (the workers, on this connection, got it too), before a worker
-      // was free to take the waiting job; then the slot frees, and the job is taken and refused.
-      assertThat(cancels.nextMessage(Duration.ofSeconds(20))).isNotNull();
-      release.countDown();
-      assertThat(blocker.result(Context.root())).isEqualTo("blocker");
-      assertThatThrownBy(() -> waiting.result(Context.root()))
-          .isInstanceOfSatisfying(
-              NatsJobException.class,
-              e -> {
-                assertThat(e.outcome()).isEqualTo(NatsJobException.Outcome.CANCELED);
-                assertThat(e.getMessage())
-                    .contains("java.lang.IllegalStateException: changed my mind");
-              });
     }
 
     assertThat(calls).hasValue(1); // the blocker only
     assertThat(telemetry.sum(PoolMetricNames.JOBS_EXPIRED, pool.name(), null)).isEqualTo(1);
+    assertThat(telemetry.sum(PoolMetricNames.JOBS_PROCESSED, pool.name(), "canceled")).isEqualTo(1);
   }
 
   @Test
   void aJobThatCarriesItsSubmittersCancellationIsNotStarted() throws Exception {
     NatsWorkerPool<String, String> pool = nats.builder().build();
     String inbox = nats.connection.createInbox();
-    io.nats.client.Subscription replies = nats.connection.subscribe(inbox);
-    io.nats.client.impl.Headers headers;
+    Subscription replies = nats.connection.subscribe(inbox);
+    Headers headers;
     try (CancelableContext done = Contexts.withCancel(Context.root())) {
       done.cancel(new IllegalStateException("gone"));
-      headers = NatsHeaders.write(done.context(), new io.nats.client.impl.Headers());
+      headers = NatsHeaders.write(done.context(), new Headers());
     }
     headers.put("Shuttle-Job-Id", "carried-1").put("Shuttle-Reply-To", inbox);
     nats.connection
         .jetStream()
         .publish("shuttle.pool." + pool.name() + ".jobs", headers, Codec.utf8().encode("x"));
     AtomicInteger calls = new AtomicInteger();
-    io.nats.client.Message reply;
+    Message reply;
     try (NatsWorkers workers =
         pool.startWorkers(
             1,
@@ -221,13 +227,11 @@ class NatsWorkerPoolCancellationTest {
       assertThat(job.result(Context.root())).isEqualTo("from the second");
     }
 
-    assertThat(firstSaw.get()).isInstanceOf(dev.shuttle.pool.PoolStoppedException.class);
+    assertThat(firstSaw.get()).isInstanceOf(PoolStoppedException.class);
     assertThat(secondCalls).hasValue(1);
     assertThat(telemetry.sum(PoolMetricNames.JOBS_REDELIVERED, pool.name(), null)).isEqualTo(1);
-    assertThat(telemetry.sum(PoolMetricNames.JOBS_PROCESSED, pool.name(), "canceled"))
-        .isEqualTo(1);
-    assertThat(telemetry.sum(PoolMetricNames.JOBS_PROCESSED, pool.name(), "success"))
-        .isEqualTo(1);
+    assertThat(telemetry.sum(PoolMetricNames.JOBS_PROCESSED, pool.name(), "canceled")).isEqualTo(1);
+    assertThat(telemetry.sum(PoolMetricNames.JOBS_PROCESSED, pool.name(), "success")).isEqualTo(1);
     assertThat(nats.stored("shuttle-pool-" + pool.name())).isZero();
   }
 

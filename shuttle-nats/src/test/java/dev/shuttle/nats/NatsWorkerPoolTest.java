@@ -59,8 +59,7 @@ class NatsWorkerPoolTest {
 
     NatsJob<String> job = pool.submit(submitter, "cat", "job-1");
     String done;
-    try (NatsWorkers workers =
-        pool.startWorkers(2, (ctx, value) -> value + " rendered")) {
+    try (NatsWorkers workers = pool.startWorkers(2, (ctx, value) -> value + " rendered")) {
       done = job.result(Context.root());
     } finally {
       request.end();
@@ -89,8 +88,7 @@ class NatsWorkerPoolTest {
       assertThat(process.getLinks().getFirst().getSpanContext().getSpanId())
           .isEqualTo(send.getSpanId());
     }
-    assertThat(telemetry.sum(PoolMetricNames.JOBS_PROCESSED, pool.name(), "success"))
-        .isEqualTo(1);
+    assertThat(telemetry.sum(PoolMetricNames.JOBS_PROCESSED, pool.name(), "success")).isEqualTo(1);
     assertThat(telemetry.count(PoolMetricNames.JOB_DURATION, pool.name())).isEqualTo(1);
     assertThat(telemetry.count(PoolMetricNames.QUEUE_WAIT_DURATION, pool.name())).isEqualTo(1);
     assertThat(telemetry.sum(PoolMetricNames.WORKERS, pool.name(), null)).isZero(); // closed
@@ -173,7 +171,9 @@ class NatsWorkerPoolTest {
 
     assertThat(calls).hasValue(3);
     MessageInfo dead =
-        nats.connection.jetStreamManagement().getMessage("shuttle-pool-" + pool.name() + "-dead", 1);
+        nats.connection
+            .jetStreamManagement()
+            .getMessage("shuttle-pool-" + pool.name() + "-dead", 1);
     assertThat(new String(dead.getData(), StandardCharsets.UTF_8)).isEqualTo("poison");
     assertThat(dead.getHeaders().getFirst("Shuttle-Error"))
         .isEqualTo("java.lang.IllegalArgumentException: cannot render poison");
@@ -214,7 +214,9 @@ class NatsWorkerPoolTest {
     assertThat(reply.getHeaders().getFirst("Shuttle-Attempts")).isEqualTo("1");
     assertThat(calls).hasValue(0);
     MessageInfo dead =
-        nats.connection.jetStreamManagement().getMessage("shuttle-pool-" + pool.name() + "-dead", 1);
+        nats.connection
+            .jetStreamManagement()
+            .getMessage("shuttle-pool-" + pool.name() + "-dead", 1);
     assertThat(dead.getData()).containsExactly((byte) 0xff, (byte) 0xfe);
     assertThat(dead.getHeaders().getFirst("Shuttle-Error"))
         .isEqualTo("java.lang.IllegalArgumentException: the message body is not UTF-8");
@@ -233,8 +235,7 @@ class NatsWorkerPoolTest {
     assertThat(nats.stored("shuttle-pool-" + pool.name())).isEqualTo(1);
     AtomicInteger calls = new AtomicInteger();
     try (NatsWorkers workers =
-        pool.startWorkers(
-            2, (ctx, value) -> value + " " + calls.incrementAndGet())) {
+        pool.startWorkers(2, (ctx, value) -> value + " " + calls.incrementAndGet())) {
       assertThat(first.result(Context.root())).isEqualTo("once 1");
       assertThat(second.result(Context.root())).isEqualTo("once 1");
     }

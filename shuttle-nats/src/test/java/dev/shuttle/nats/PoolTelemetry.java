@@ -68,9 +68,7 @@ final class PoolTelemetry implements BeforeEachCallback, AfterEachCallback {
         continue;
       }
       Collection<? extends LongPointData> points =
-          data.getType() == MetricDataType.LONG_SUM
-              ? data.getLongSumData().getPoints()
-              : List.of();
+          data.getType() == MetricDataType.LONG_SUM ? data.getLongSumData().getPoints() : List.of();
       for (LongPointData point : points) {
         if (pool.equals(point.getAttributes().get(PoolAttributes.POOL_NAME))
             && PoolAttributes.TYPE_NATS.equals(point.getAttributes().get(PoolAttributes.POOL_TYPE))
