@@ -41,7 +41,7 @@ import org.jspecify.annotations.Nullable;
 final class RawNatsQueue implements NatsQueue {
   private static final int MAXIMUM_MESSAGES_EXCEEDED = 10077;
 
-  /** The largest pull of the drain thread, as a {@code NatsChannel}'s receiving thread asks. */
+  /** The largest pull of the drain thread: the cap of a {@code NatsChannel}'s receiving thread. */
   static final int DRAIN_BATCH = 256;
 
   private static final String CONSUMER = "receivers";
