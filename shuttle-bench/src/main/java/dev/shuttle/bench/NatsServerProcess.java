@@ -1,0 +1,175 @@
+package dev.shuttle.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A {@code nats-server} with JetStream for a benchmark: found on the PATH or in /usr/sbin, started
+ * on a free port of 127.0.0.1 with a file store in a temporary directory, stopped and its directory
+ * deleted by {@link #close()}. Not thread-safe: one thread starts and closes it.
+ */
+final class NatsServerProcess implements AutoCloseable {
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Linux's USER_HZ, the unit of the CPU times in /proc (getconf CLK_TCK; 100 on x86-64). */
+  private static final long TICKS_PER_SECOND = 100;
+
+  private final Process process;
+  private final Path dir;
+  private final int port;
+
+  private NatsServerProcess(Process process, Path dir, int port) {
+    this.process = process;
+    this.dir = dir;
+    this.port = port;
+  }
+
+  /**
+   * Starts the server and returns once its port accepts connections.
+   *
+   * @throws IllegalStateException if nats-server is not installed, or exits or does not listen
+   *     within ten seconds (with the end of its log)
+   */
+  static NatsServerProcess start() throws IOException, InterruptedException {
+    Path executable = executable();
+    Path dir = Files.createTempDirectory("shuttle-bench-nats-");
+    Path log = dir.resolve("nats-server.log");
+    int port = freePort();
+    Process process =
+        new ProcessBuilder(
+                executable.toString(),
+                "-js",
+                "-a",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(port),
+                "-sd",
+                dir.resolve("store").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    NatsServerProcess server = new NatsServerProcess(process, dir, port);
+    try {
+      server.awaitListening(log);
+      return server;
+    } catch (RuntimeException | InterruptedException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Returns the CPU time (user and system) the server process used so far, from {@code
+   * /proc/<pid>/stat}, in nanoseconds with the resolution of a clock tick (10 ms at the usual 100
+   * ticks per second); -1 where there is no {@code /proc}.
+   */
+  long cpuNanos() {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+      // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
+      long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** Returns the server's URL. */
+  String url() {
+    return "nats://127.0.0.1:" + port;
+  }
+
+  /** Stops the server (waiting for it to exit) and deletes its directory. */
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(START_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
+    delete(dir);
+  }
+
+  private void awaitListening(Path log) throws InterruptedException {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "nats-server exited with " + process.exitValue() + ": " + tail(log));
+      }
+      try (Socket probe = new Socket()) {
+        probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 100);
+        return;
+      } catch (IOException notYet) {
+        Thread.sleep(20); // polls the port: the process gives no other sign that it listens
+      }
+    }
+    throw new IllegalStateException(
+        "nats-server did not listen on port "
+            + port
+            + " within "
+            + START_TIMEOUT
+            + ": "
+            + tail(log));
+  }
+
+  private static Path executable() {
+    List<Path> dirs = new ArrayList<>();
+    String path = System.getenv("PATH");
+    if (path != null) {
+      Pattern.compile(Pattern.quote(File.pathSeparator))
+          .splitAsStream(path)
+          .filter(d -> !d.isEmpty())
+          .forEach(d -> dirs.add(Path.of(d)));
+    }
+    dirs.add(Path.of("/usr/sbin"));
+    return dirs.stream()
+        .map(d -> d.resolve("nats-server"))
+        .filter(Files::isExecutable)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "nats-server is not on the PATH (nor in /usr/sbin): install it with"
+                        + " `apt-get install nats-server`"));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static String tail(Path log) {
+    try {
+      String text = Files.readString(log, StandardCharsets.UTF_8).strip();
+      return text.length() <= 2_000 ? text : text.substring(text.length() - 2_000);
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  private static void delete(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not delete " + dir, e);
+    }
+  }
+}
