@@ -51,6 +51,7 @@ final class ChannelFetcher<T> implements Runnable {
   private final Channel<T> local;
   private final BooleanSupplier closedFlag;
   private final AtomicBoolean demand = new AtomicBoolean();
+  private final int pullAhead;
   private volatile boolean stopped;
   private volatile @Nullable Thread thread;
 
@@ -66,6 +67,17 @@ final class ChannelFetcher<T> implements Runnable {
     this.subscription = subscription;
     this.local = local;
     this.closedFlag = closedFlag;
+    this.pullAhead = pullAhead(channel.ackWait());
+  }
+
+  /**
+   * How many values to pull ahead while receivers keep taking them: as many as can wait their turn
+   * (each at most {@link #HANDOFF}) within half the ack wait, so that none is redelivered elsewhere
+   * while it waits here; at most 64.
+   */
+  static int pullAhead(Duration ackWait) {
+    long fit = ackWait.toMillis() / (2 * HANDOFF.toMillis());
+    return (int) Math.max(1, Math.min(64, fit));
   }
 
   void start() {
@@ -108,10 +120,12 @@ final class ChannelFetcher<T> implements Runnable {
           LockSupport.parkNanos(this, IDLE_PARK_NANOS);
           continue;
         }
+        int wanted = Math.max(waiting, streaming ? pullAhead : 1);
         Iterator<io.nats.client.Message> pulled =
-            subscription.iterate(Math.min(Math.max(waiting, 1), MAX_BATCH), PULL_WAIT);
+            subscription.iterate(Math.min(wanted, MAX_BATCH), PULL_WAIT);
+        boolean mayWait = true;
         while (pulled.hasNext()) {
-          deliver(pulled.next());
+          mayWait = deliver(pulled.next(), mayWait);
         }
       }
     } catch (RuntimeException | IOException | JetStreamApiException e) {
@@ -126,10 +140,14 @@ final class ChannelFetcher<T> implements Runnable {
     return channel.pending() == 0;
   }
 
-  private void deliver(io.nats.client.Message message) {
+  /**
+   * Hands {@code message} to a receiver, waiting up to {@link #HANDOFF} for one if {@code mayWait};
+   * returns whether the next message of the batch may wait too (not once one found nobody).
+   */
+  private boolean deliver(io.nats.client.Message message, boolean mayWait) {
     if (stopped) {
       message.nak();
-      return;
+      return false;
     }
     CarriedContext carried = NatsHeaders.read(message.getHeaders(), Context.root());
     String messageId = messageId(message);
@@ -152,10 +170,10 @@ final class ChannelFetcher<T> implements Runnable {
             "dropped a message on NATS channel " + channel.name() + " that does not decode",
             poison);
         message.term();
-        return;
+        return mayWait;
       }
       Context context = messageContext(carried);
-      streaming = handOver(value, context);
+      streaming = handOver(value, context, mayWait);
       if (streaming) {
         message.ack();
       } else {
@@ -163,6 +181,7 @@ final class ChannelFetcher<T> implements Runnable {
         span.addEvent("returned: no receiver took it");
         message.nak();
       }
+      return streaming;
     } finally {
       span.end();
     }
@@ -177,11 +196,14 @@ final class ChannelFetcher<T> implements Runnable {
   }
 
   @SuppressWarnings("try") // the scope is only closed
-  private boolean handOver(T value, Context context) {
+  private boolean handOver(T value, Context context, boolean mayWait) {
     try (Scope ignored = context.makeCurrent()) {
       if (local.trySend(value)) {
         return true;
       }
+    }
+    if (!mayWait) {
+      return false;
     }
     try (CancelableContext bounded = Contexts.withTimeout(Context.root(), HANDOFF)) {
       local.sendMessage(bounded.context(), new Message<>(value, context));

@@ -26,6 +26,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Objects;
@@ -96,6 +97,7 @@ public final class NatsChannel<T> implements Iterable<T> {
   private final String subject;
   private final String stream;
   private final int capacity;
+  private final Duration ackWait;
   private final Codec<T> codec;
   private final SpanRelation spanRelation;
   private final Publisher publisher;
@@ -121,6 +123,7 @@ public final class NatsChannel<T> implements Iterable<T> {
     this.subject = ChannelStreams.subject(name);
     this.stream = ChannelStreams.stream(name);
     this.capacity = builder.capacity;
+    this.ackWait = builder.ackWait;
     this.codec = builder.codec;
     this.spanRelation = builder.spanRelation;
     this.publisher = new Publisher(connection.jetStream(), builder.ackTimeout);
@@ -320,7 +323,8 @@ public final class NatsChannel<T> implements Iterable<T> {
 
   /**
    * Returns the number of values in the stream: sent and not yet taken by a receiver (including
-   * those being handed over). Asks the server.
+   * those pulled ahead and being handed over, and a value just received until its acknowledgement
+   * reaches the server). Asks the server.
    *
    * @throws UncheckedIOException if the server cannot be reached
    */
@@ -388,6 +392,10 @@ public final class NatsChannel<T> implements Iterable<T> {
 
   Codec<T> codec() {
     return codec;
+  }
+
+  Duration ackWait() {
+    return ackWait;
   }
 
   SpanRelation spanRelation() {
