@@ -6,7 +6,10 @@ import java.util.List;
 public final class Scenarios {
   private Scenarios() {}
 
-  /** Returns a fresh instance of every scenario, in the guide's order, then Shuttle's own. */
+  /**
+   * Returns a fresh instance of every scenario, in the guide's order, then Shuttle's own; {@code
+   * all} runs those whose {@link Scenario#inAll()} says so.
+   */
   public static List<Scenario> all() {
     return List.of(
         new GoroutinesScenario(),
@@ -23,6 +26,7 @@ public final class Scenarios {
         new OnceScenario(),
         new ContextCauseScenario(),
         new AtomicMetricsScenario(),
-        new DeadlockScenario());
+        new DeadlockScenario(),
+        new DistributedScenario());
   }
 }

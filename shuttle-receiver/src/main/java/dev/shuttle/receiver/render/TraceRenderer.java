@@ -214,7 +214,12 @@ public final class TraceRenderer {
     out.append(headerText).append('\n');
     Set<String> visited = new HashSet<>();
     for (int i = 0; i < roots.size(); i++) {
-      renderSpan(out, roots.get(i), "", i == roots.size() - 1, children, visited, runningUnder);
+      renderSpan(
+          out,
+          roots.get(i),
+          "",
+          i == roots.size() - 1,
+          new Tree(trace.serviceName(), children, visited, runningUnder));
     }
     return out.toString();
   }
@@ -237,18 +242,24 @@ public final class TraceRenderer {
     return runningText.block(Objects.requireNonNull(process, "process"));
   }
 
-  private void renderSpan(
-      StringBuilder out,
-      StoredSpan stored,
-      String indent,
-      boolean last,
+  /**
+   * What rendering one trace's spans shares: the trace's service (a span of another service, in a
+   * trace that crossed processes, shows its own), the children of each span, the spans already
+   * rendered, and the goroutines running under each span.
+   */
+  private record Tree(
+      String service,
       Map<String, List<StoredSpan>> children,
       Set<String> visited,
-      Map<String, List<RunningGoroutine>> runningUnder) {
-    if (!visited.add(stored.spanId())) {
+      Map<String, List<RunningGoroutine>> runningUnder) {}
+
+  private void renderSpan(
+      StringBuilder out, StoredSpan stored, String indent, boolean last, Tree tree) {
+    if (!tree.visited.add(stored.spanId())) {
       return;
     }
-    List<RunningGoroutine> runningHere = runningUnder.getOrDefault(stored.spanId(), List.of());
+    Map<String, List<StoredSpan>> children = tree.children;
+    List<RunningGoroutine> runningHere = tree.runningUnder.getOrDefault(stored.spanId(), List.of());
     Span span = stored.span();
     Line line =
         new Line()
@@ -257,6 +268,9 @@ public final class TraceRenderer {
     String kind = kind(span.getKind());
     if (!kind.isEmpty()) {
       line.keep(" (" + kind + ")");
+    }
+    if (!stored.serviceName().equals(tree.service)) {
+      line.cut("  ", "service ", name(stored.serviceName()), style::cyan, Line.SERVICE);
     }
     line.keep("  " + Values.duration(span.getEndTimeUnixNano() - span.getStartTimeUnixNano()));
     status(line, span.getStatus());
@@ -307,8 +321,7 @@ public final class TraceRenderer {
       out.append(linkLine.fit(columns)).append('\n');
     }
     for (int i = 0; i < kids.size(); i++) {
-      renderSpan(
-          out, kids.get(i), childIndent, i == kids.size() - 1, children, visited, runningUnder);
+      renderSpan(out, kids.get(i), childIndent, i == kids.size() - 1, tree);
     }
   }
 

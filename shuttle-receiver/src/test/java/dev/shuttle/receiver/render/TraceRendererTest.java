@@ -33,8 +33,12 @@ class TraceRendererTest {
   }
 
   static StoredSpan span(Span.Builder span) {
+    return span(span, "shop");
+  }
+
+  static StoredSpan span(Span.Builder span, String service) {
     Resource resource =
-        Resource.newBuilder().addAttributes(attribute("service.name", "shop")).build();
+        Resource.newBuilder().addAttributes(attribute("service.name", service)).build();
     return new StoredSpan(
         resource,
         "",
@@ -101,6 +105,38 @@ class TraceRendererTest {
                │     • exception +800.0 µs {exception.type=java.io.IOException}
                └─ publish  400.0 µs
                      ↪ link 0af7651916cd43dd8448eb211c80319c/b7ad6b7169203331
+            """);
+  }
+
+  @Test
+  void aSpanOfAnotherServiceInTheTraceNamesItsService() {
+    StoredSpan send =
+        span(
+            Span.newBuilder()
+                .setSpanId(id("0000000000000001"))
+                .setName("send jobs")
+                .setKind(Span.SpanKind.SPAN_KIND_PRODUCER)
+                .setStartTimeUnixNano(1_000_000_000L)
+                .setEndTimeUnixNano(1_002_000_000L));
+    StoredSpan process =
+        span(
+            Span.newBuilder()
+                .setSpanId(id("0000000000000002"))
+                .setParentSpanId(id("0000000000000001"))
+                .setName("process jobs")
+                .setKind(Span.SpanKind.SPAN_KIND_CONSUMER)
+                .setStartTimeUnixNano(1_003_000_000L)
+                .setEndTimeUnixNano(1_008_000_000L),
+            "worker-1");
+
+    String text = TraceRenderer.plain().render(new StoredTrace(TRACE, List.of(process, send)));
+
+    assertThat(text)
+        .isEqualTo(
+            """
+            trace 5b8efff798038103d269b633813fc60c  service shop  2 spans  8.0 ms
+            └─ send jobs (producer)  2.0 ms
+               └─ process jobs (consumer)  service worker-1  5.0 ms
             """);
   }
 
