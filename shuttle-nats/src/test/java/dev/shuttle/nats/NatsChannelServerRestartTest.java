@@ -40,6 +40,10 @@ class NatsChannelServerRestartTest {
   private static final int BEFORE = 200;
   private static final int AFTER = 200;
   private static final Duration OUTAGE = Duration.ofSeconds(1);
+
+  /** Longer than jnats's JetStream request timeout (2 s by default). */
+  private static final Duration LONG_OUTAGE = Duration.ofMillis(2500);
+
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   /** Far more than a close takes on a healthy connection, far less than jnats's heartbeat alarm. */
@@ -109,6 +113,39 @@ class NatsChannelServerRestartTest {
               e);
         }
         assertThat(in.isClosed()).isTrue();
+      } finally {
+        closeAll();
+      }
+    }
+  }
+
+  /**
+   * Fails today: the first receive in a process starts its receiving thread, which binds to the
+   * consumer with a JetStream request; during an outage longer than jnats's request timeout (2 s by
+   * default) that request fails and the receive throws {@code UncheckedIOException} ("Timeout or no
+   * response waiting for NATS JetStream server"), where a send waits for the server.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aFirstReceiveDuringAnOutageWaitsForTheServer() throws Exception {
+    try (NatsServer server = NatsServer.start()) {
+      try {
+        // given a channel opened on two connections, nothing received yet, and the server down
+        NatsChannel<String> out = open(server);
+        NatsChannel<String> in = open(server);
+        server.stop();
+
+        // when a receive starts during an outage longer than a JetStream request's timeout
+        Goroutine<String> receiving = Go.start(() -> in.receive());
+        Thread.sleep(LONG_OUTAGE.toMillis()); // the outage
+        server.restart();
+        await(
+            () -> connections.stream().allMatch(c -> c.getStatus() == Connection.Status.CONNECTED),
+            "both connections back");
+        out.send("after the restart");
+
+        // then it waits, as a send does, and receives the value sent after the restart
+        assertThat(receiving.join(WAIT)).isEqualTo("after the restart");
       } finally {
         closeAll();
       }
