@@ -45,9 +45,10 @@ final class ChannelFetcher<T> implements Runnable {
   private static final Duration PULL_WAIT = Duration.ofMillis(500);
   private static final Duration HANDOFF = Duration.ofMillis(200);
   private static final long IDLE_PARK_NANOS = Duration.ofMillis(20).toNanos();
+  private static final long RETRY_NANOS = Duration.ofMillis(100).toNanos();
 
   private final NatsChannel<T> channel;
-  private final JetStreamSubscription subscription;
+  private final Subscriber subscriber;
   private final Channel<T> local;
   private final BooleanSupplier closedFlag;
   private final AtomicBoolean demand = new AtomicBoolean();
@@ -59,12 +60,9 @@ final class ChannelFetcher<T> implements Runnable {
   private boolean streaming;
 
   ChannelFetcher(
-      NatsChannel<T> channel,
-      JetStreamSubscription subscription,
-      Channel<T> local,
-      BooleanSupplier closedFlag) {
+      NatsChannel<T> channel, Subscriber subscriber, Channel<T> local, BooleanSupplier closedFlag) {
     this.channel = channel;
-    this.subscription = subscription;
+    this.subscriber = subscriber;
     this.local = local;
     this.closedFlag = closedFlag;
     this.pullAhead = pullAhead(channel.ackWait());
@@ -109,8 +107,10 @@ final class ChannelFetcher<T> implements Runnable {
 
   @Override
   public void run() {
+    JetStreamSubscription subscription = null;
     try {
-      while (!stopped) {
+      subscription = subscribe();
+      while (subscription != null && !stopped) {
         if (closedFlag.getAsBoolean() && streamIsEmpty()) {
           local.close();
           return;
@@ -124,20 +124,49 @@ final class ChannelFetcher<T> implements Runnable {
         Iterator<io.nats.client.Message> pulled =
             subscription.iterate(Math.min(wanted, MAX_BATCH), PULL_WAIT);
         boolean mayWait = true;
+        boolean empty = true;
         while (pulled.hasNext()) {
+          empty = false;
           mayWait = deliver(pulled.next(), mayWait);
         }
+        if (empty) {
+          channel.refreshClosed(); // receivers wait on a drained stream: was it closed?
+        }
       }
-    } catch (RuntimeException | IOException | JetStreamApiException e) {
+    } catch (RuntimeException | JetStreamApiException e) {
       LOG.log(Level.ERROR, "receiving from NATS channel " + channel.name() + " stopped", e);
       local.close(e);
     } finally {
-      subscription.unsubscribe();
+      if (subscription != null) {
+        subscription.unsubscribe();
+      }
     }
   }
 
-  private boolean streamIsEmpty() throws IOException, JetStreamApiException {
-    return channel.pending() == 0;
+  /** Binds to the consumer, waiting while the server cannot be reached; null once stopped. */
+  private @Nullable JetStreamSubscription subscribe() throws JetStreamApiException {
+    while (!stopped) {
+      try {
+        return subscriber.subscribe();
+      } catch (IOException unreachable) {
+        LockSupport.parkNanos(this, RETRY_NANOS); // a restarting server: try again
+      }
+    }
+    return null;
+  }
+
+  /** Whether the stream is empty; {@code false} while the server cannot be reached. */
+  private boolean streamIsEmpty() throws JetStreamApiException {
+    try {
+      return channel.pending() == 0;
+    } catch (IOException unreachable) {
+      return false;
+    }
+  }
+
+  /** Binds a pull subscription to the channel's consumer. */
+  interface Subscriber {
+    JetStreamSubscription subscribe() throws IOException, JetStreamApiException;
   }
 
   /**

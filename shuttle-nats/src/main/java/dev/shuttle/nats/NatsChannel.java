@@ -14,7 +14,6 @@ import dev.shuttle.channel.SendStatus;
 import dev.shuttle.channel.SpanRelation;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.JetStreamSubscription;
 import io.nats.client.KeyValue;
 import io.nats.client.PullSubscribeOptions;
 import io.nats.client.api.KeyValueEntry;
@@ -419,22 +418,39 @@ public final class NatsChannel<T> implements Iterable<T> {
       if (detached) {
         throw new IllegalStateException("channel " + name + " was detached from this process");
       }
-      JetStreamSubscription subscription =
-          connection
-              .jetStream()
-              .subscribe(subject, PullSubscribeOptions.bind(stream, ChannelStreams.CONSUMER));
-      ChannelFetcher<T> started = new ChannelFetcher<>(this, subscription, local, () -> closed);
+      ChannelFetcher<T> started =
+          new ChannelFetcher<>(
+              this,
+              () ->
+                  connection
+                      .jetStream()
+                      .subscribe(
+                          subject, PullSubscribeOptions.bind(stream, ChannelStreams.CONSUMER)),
+              local,
+              () -> closed);
       started.start();
       fetcher = started;
       return started;
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "receiving from channel " + name + " failed: " + e.getMessage(), e);
-    } catch (JetStreamApiException e) {
-      throw new IllegalStateException(
-          "receiving from channel " + name + " failed: " + e.getMessage(), e);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Reads the closed flag from the server, for when the watch lags: jnats re-creates the watch's
+   * consumer after a server restart only when its heartbeat alarm fires (15 to 30 s later). While
+   * the server cannot be reached, this process's knowledge stands; the next call asks again.
+   */
+  void refreshClosed() {
+    if (closed) {
+      return;
+    }
+    try {
+      if (isClosedFlag(closedFlags.get(name))) {
+        markClosed();
+      }
+    } catch (IOException | JetStreamApiException | IllegalStateException unreachable) {
+      // a timeout while the server restarts: asked again after the next empty pull
     }
   }
 
