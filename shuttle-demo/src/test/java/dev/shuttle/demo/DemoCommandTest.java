@@ -95,7 +95,55 @@ class DemoCommandTest {
             "once",
             "context-cause",
             "atomic-metrics",
-            "deadlock");
+            "deadlock",
+            "distributed");
+    assertThat(out.toString()).contains("(not in 'all')");
+  }
+
+  @Test
+  void allLeavesOutAScenarioThatIsNotInAllAndNamingItChecksWhatItNeedsFirst() {
+    Scenario needsServer =
+        new Scenario() {
+          @Override
+          public String name() {
+            return "needs-server";
+          }
+
+          @Override
+          public String description() {
+            return "needs a server this machine lacks";
+          }
+
+          @Override
+          public boolean inAll() {
+            return false;
+          }
+
+          @Override
+          public java.util.Optional<String> missing() {
+            return java.util.Optional.of("needs-server needs a server: install it");
+          }
+
+          @Override
+          public void run(OpenTelemetry openTelemetry) {
+            throw new AssertionError("must not run");
+          }
+        };
+
+    assertThat(run(new DemoCommand(List.of(scenario("one", false), needsServer)), "--quiet"))
+        .isZero();
+    assertThat(out.toString()).contains("1 scenario, 0 failed");
+
+    assertThat(
+            run(
+                new DemoCommand(List.of(scenario("one", false), needsServer)),
+                "--scenario",
+                "one",
+                "--scenario",
+                "needs-server"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("needs-server needs a server: install it");
+    assertThat(out.toString()).doesNotContain("one-span");
   }
 
   @Test
