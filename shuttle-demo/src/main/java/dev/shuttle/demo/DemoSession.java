@@ -416,50 +416,69 @@ final class DemoSession implements AutoCloseable {
 
   /**
    * The application's metrics (Shuttle's and the scenarios', not the SDK's own) whose points
-   * changed since the previous call, as one ResourceMetrics per resource (time stamps aside:
-   * cumulative points are re-sent every time). Every held export counts, not only the latest: a
-   * scenario that exports its observable instruments and then closes them (as it must, so that they
-   * do not outlive it) is missing from the exports that follow.
+   * changed since the previous call, as one ResourceMetrics per service (the demo's, and those of
+   * processes a scenario started that export here), time stamps aside (cumulative points are
+   * re-sent every time). Every held export counts, not only the latest: a scenario that exports its
+   * observable instruments and then closes them (as it must, so that they do not outlive it) is
+   * missing from the exports that follow.
    */
   List<ResourceMetrics> changedMetrics() {
     List<ResourceMetrics> all = store().map(TelemetryStore::resourceMetrics).orElse(List.of());
-    if (all.isEmpty()) {
-      return List.of();
-    }
-    Map<String, Metric> latest = new LinkedHashMap<>(); // key: scope/metric, last export wins
+    // keys: service, then scope, then metric; processes a scenario started are services too
+    Map<String, ResourceMetrics> resourceOf = new LinkedHashMap<>(); // the latest export
+    Map<String, Metric> latest = new LinkedHashMap<>(); // the last export wins
     Map<String, ScopeMetrics> scopes = new LinkedHashMap<>();
     Map<String, String> scopeOf = new HashMap<>();
+    Map<String, String> serviceOf = new HashMap<>();
     for (ResourceMetrics export : all) {
+      String service = serviceName(export) + "\n";
+      resourceOf.remove(service);
+      resourceOf.put(service, export);
       for (ScopeMetrics scope : export.getScopeMetricsList()) {
         if (scope.getScope().getName().startsWith(SDK_SCOPE_PREFIX)) {
           continue; // the SDK's own exporter and processor metrics
         }
-        scopes.putIfAbsent(scope.getScope().getName(), scope);
+        String scopeKey = service + scope.getScope().getName();
+        scopes.putIfAbsent(scopeKey, scope);
         for (Metric metric : scope.getMetricsList()) {
-          String key = scope.getScope().getName() + "/" + metric.getName();
+          String key = scopeKey + "/" + metric.getName();
           latest.remove(key); // keeps the map in the order of the latest exports
           latest.put(key, metric);
-          scopeOf.put(key, scope.getScope().getName());
+          scopeOf.put(key, scopeKey);
+          serviceOf.put(scopeKey, service);
         }
       }
     }
-    Map<String, ScopeMetrics.Builder> changedScopes = new LinkedHashMap<>();
+    Map<String, Map<String, ScopeMetrics.Builder>> changedByService = new LinkedHashMap<>();
     for (Map.Entry<String, Metric> entry : latest.entrySet()) {
       Metric timeless = MetricTimes.strip(entry.getValue());
       if (!timeless.equals(lastMetrics.put(entry.getKey(), timeless))) {
-        changedScopes
+        String scopeKey = Objects.requireNonNull(scopeOf.get(entry.getKey()));
+        changedByService
             .computeIfAbsent(
-                Objects.requireNonNull(scopeOf.get(entry.getKey())),
-                name -> Objects.requireNonNull(scopes.get(name)).toBuilder().clearMetrics())
+                Objects.requireNonNull(serviceOf.get(scopeKey)), service -> new LinkedHashMap<>())
+            .computeIfAbsent(
+                scopeKey, key -> Objects.requireNonNull(scopes.get(key)).toBuilder().clearMetrics())
             .addMetrics(entry.getValue());
       }
     }
-    if (changedScopes.isEmpty()) {
-      return List.of();
+    List<ResourceMetrics> changed = new ArrayList<>();
+    for (Map.Entry<String, Map<String, ScopeMetrics.Builder>> service :
+        changedByService.entrySet()) {
+      ResourceMetrics.Builder resource =
+          Objects.requireNonNull(resourceOf.get(service.getKey())).toBuilder().clearScopeMetrics();
+      service.getValue().values().forEach(resource::addScopeMetrics);
+      changed.add(resource.build());
     }
-    ResourceMetrics.Builder changed = all.getLast().toBuilder().clearScopeMetrics();
-    changedScopes.values().forEach(changed::addScopeMetrics);
-    return List.of(changed.build());
+    return changed;
+  }
+
+  private static String serviceName(ResourceMetrics export) {
+    return export.getResource().getAttributesList().stream()
+        .filter(attribute -> attribute.getKey().equals("service.name"))
+        .map(attribute -> attribute.getValue().getStringValue())
+        .findFirst()
+        .orElse("");
   }
 
   /** Spans the receiver has accepted so far (0 when exporting elsewhere), hidden ones aside. */

@@ -1,10 +1,16 @@
 package dev.shuttle.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.shuttle.otel.OtlpProtocol;
+import dev.shuttle.otel.ShuttleOtel;
 import dev.shuttle.receiver.ReceiverConfig;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -13,6 +19,44 @@ import org.junit.jupiter.api.Timeout;
 class DemoSessionTest {
   /** The embedded receiver's body limit in these tests: a span larger than it is refused. */
   private static final int BODY_LIMIT = 64 * 1024;
+
+  @Test
+  void metricsOfAnotherProcessExportingHereAreShownUnderItsOwnService() throws Exception {
+    try (DemoSession session = DemoSession.embedded(OtlpProtocol.HTTP_PROTOBUF);
+        ShuttleOtel worker =
+            ShuttleOtel.builder()
+                .serviceName("worker-1")
+                .endpoint(session.exportTarget().endpoint())
+                .protocol(OtlpProtocol.HTTP_PROTOBUF)
+                .registerGlobal(false)
+                .start()) {
+      // given the same instrument in the demo's SDK and in a "worker" exporting to its receiver
+      session.openTelemetry().getMeter("test").counterBuilder("jobs").build().add(1);
+      worker.openTelemetry().getMeter("test").counterBuilder("jobs").build().add(5);
+
+      // when both export
+      assertThat(worker.flush(Duration.ofSeconds(10))).isTrue();
+      assertThat(session.flush()).isTrue();
+
+      // then each service's points come under its own resource
+      Map<String, Long> jobsByService = new TreeMap<>();
+      for (ResourceMetrics resource : session.changedMetrics()) {
+        String service =
+            resource.getResource().getAttributesList().stream()
+                .filter(a -> a.getKey().equals("service.name"))
+                .findFirst()
+                .orElseThrow()
+                .getValue()
+                .getStringValue();
+        resource.getScopeMetricsList().stream()
+            .flatMap(scope -> scope.getMetricsList().stream())
+            .filter(metric -> metric.getName().equals("jobs"))
+            .forEach(
+                metric -> jobsByService.put(service, metric.getSum().getDataPoints(0).getAsInt()));
+      }
+      assertThat(jobsByService).containsExactly(entry("shuttle-demo", 1L), entry("worker-1", 5L));
+    }
+  }
 
   @Test
   void whenEverySpanEndedArrivesTheExportIsComplete() throws Exception {
