@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class NatsWorkerPoolCancellationTest {
   private static PoolFixture nats;
 
-  @RegisterExtension final PoolTelemetry telemetry = new PoolTelemetry();
+  @RegisterExtension final TestTelemetry telemetry = new TestTelemetry();
 
   @BeforeAll
   static void startServer() throws Exception {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class NatsWorkerPoolFaultTest {
   private static PoolFixture nats;
 
-  @RegisterExtension final PoolTelemetry telemetry = new PoolTelemetry();
+  @RegisterExtension final TestTelemetry telemetry = new TestTelemetry();
 
   @BeforeAll
   static void startServer() throws Exception {

@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class NatsWorkerPoolTest {
   private static PoolFixture nats;
 
-  @RegisterExtension final PoolTelemetry telemetry = new PoolTelemetry();
+  @RegisterExtension final TestTelemetry telemetry = new TestTelemetry();
 
   @BeforeAll
   static void startServer() throws Exception {
