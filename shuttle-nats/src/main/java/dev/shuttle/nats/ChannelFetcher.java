@@ -130,6 +130,7 @@ final class ChannelFetcher<T> implements Runnable {
           mayWait = deliver(pulled.next(), mayWait);
         }
         if (empty) {
+          streaming = false; // nothing came in a whole pull: wait for demand again
           channel.refreshClosed(); // receivers wait on a drained stream: was it closed?
         }
       }
