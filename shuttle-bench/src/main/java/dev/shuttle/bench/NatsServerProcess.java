@@ -1,12 +1,11 @@
 package dev.shuttle.bench;
 
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +13,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -24,6 +29,9 @@ import java.util.stream.Stream;
  */
 final class NatsServerProcess implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+
+  /** The line nats-server logs once it accepts clients. */
+  private static final String READY = "Server is ready";
 
   /** Linux's USER_HZ, the unit of the CPU times in /proc (getconf CLK_TCK; 100 on x86-64). */
   private static final long TICKS_PER_SECOND = 100;
@@ -39,15 +47,14 @@ final class NatsServerProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the server and returns once its port accepts connections.
+   * Starts the server and returns once it logs that it is ready (it listens by then).
    *
-   * @throws IllegalStateException if nats-server is not installed, or exits or does not listen
-   *     within ten seconds (with the end of its log)
+   * @throws IllegalStateException if nats-server is not installed, or exits or does not listen is
+   *     not ready within ten seconds (with its log)
    */
   static NatsServerProcess start() throws IOException, InterruptedException {
     Path executable = executable();
     Path dir = Files.createTempDirectory("shuttle-bench-nats-");
-    Path log = dir.resolve("nats-server.log");
     int port = freePort();
     Process process =
         new ProcessBuilder(
@@ -60,11 +67,10 @@ final class NatsServerProcess implements AutoCloseable {
                 "-sd",
                 dir.resolve("store").toString())
             .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
             .start();
     NatsServerProcess server = new NatsServerProcess(process, dir, port);
     try {
-      server.awaitListening(log);
+      server.awaitReady();
       return server;
     } catch (RuntimeException | InterruptedException e) {
       server.close();
@@ -98,33 +104,46 @@ final class NatsServerProcess implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     process.destroy();
-    if (!process.waitFor(START_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+    if (!process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor();
     }
     delete(dir);
   }
 
-  private void awaitListening(Path log) throws InterruptedException {
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "nats-server exited with " + process.exitValue() + ": " + tail(log));
-      }
-      try (Socket probe = new Socket()) {
-        probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 100);
-        return;
-      } catch (IOException notYet) {
-        Thread.sleep(20); // polls the port: the process gives no other sign that it listens
-      }
+  /**
+   * Reads the server's log until it says it is ready (after it listens), then keeps reading it so
+   * that the server never blocks on a full pipe; fails with the log if the server exits first.
+   */
+  private void awaitReady() throws InterruptedException {
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    Queue<String> log = new ConcurrentLinkedQueue<>();
+    Thread.ofVirtual()
+        .name("shuttle-bench-nats-server-log")
+        .start(
+            () -> {
+              try (BufferedReader lines = process.inputReader(StandardCharsets.UTF_8)) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                  if (!ready.isDone()) {
+                    log.add(line);
+                    if (line.endsWith(READY)) {
+                      ready.complete(null);
+                    }
+                  }
+                }
+              } catch (IOException ended) {
+                // the process is gone: said below
+              }
+              ready.completeExceptionally(
+                  new IllegalStateException("nats-server exited: " + String.join("\n", log)));
+            });
+    try {
+      ready.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw (IllegalStateException) e.getCause();
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(
+          "nats-server was not ready within " + START_TIMEOUT + ": " + String.join("\n", log));
     }
-    throw new IllegalStateException(
-        "nats-server did not listen on port "
-            + port
-            + " within "
-            + START_TIMEOUT
-            + ": "
-            + tail(log));
   }
 
   private static Path executable() {
@@ -151,15 +170,6 @@ final class NatsServerProcess implements AutoCloseable {
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
-    }
-  }
-
-  private static String tail(Path log) {
-    try {
-      String text = Files.readString(log, StandardCharsets.UTF_8).strip();
-      return text.length() <= 2_000 ? text : text.substring(text.length() - 2_000);
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
     }
   }
 

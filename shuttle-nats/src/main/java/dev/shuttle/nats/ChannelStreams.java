@@ -12,11 +12,10 @@ import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
-import io.nats.client.api.StreamInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 /**
  * Where a {@link NatsChannel} lives on the server, and how it is set up: a work-queue stream {@code
@@ -29,19 +28,10 @@ final class ChannelStreams {
   static final String BUCKET = "shuttle-channels";
   static final String CONSUMER = "receivers";
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-
-  /** JetStream's error code for a stream that exists with another configuration. */
-  private static final int STREAM_NAME_IN_USE = 10058;
-
   private ChannelStreams() {}
 
   static String checkName(String name) {
-    if (!NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException(
-          "a channel name must be 1 to 64 letters, digits, '-' or '_', but was \"" + name + "\"");
-    }
-    return name;
+    return StreamSetup.checkName(name, "channel");
   }
 
   static String stream(String name) {
@@ -53,7 +43,7 @@ final class ChannelStreams {
   }
 
   /**
-   * Creates the stream and the consumer, or checks that the existing stream has this capacity.
+   * Creates the stream and the consumer, or binds to an existing stream made the same way.
    *
    * @throws IllegalArgumentException if the channel exists with another capacity
    */
@@ -69,25 +59,15 @@ final class ChannelStreams {
             .maxMessages(capacity)
             .storageType(StorageType.File)
             .build();
-    try {
-      management.addStream(config);
-    } catch (JetStreamApiException e) {
-      if (e.getApiErrorCode() != STREAM_NAME_IN_USE) {
-        throw e;
-      }
-      StreamInfo existing = management.getStreamInfo(stream(name));
-      long existingCapacity = existing.getConfiguration().getMaxMsgs();
+    Optional<String> difference = StreamSetup.create(management, config);
+    if (difference.isPresent()) {
       throw new IllegalArgumentException(
           "channel \""
               + name
-              + "\" exists with capacity "
-              + existingCapacity
-              + ", not "
-              + capacity
-              + " (or with another configuration); open it with capacity "
-              + existingCapacity
-              + ", or delete it with NatsChannel.delete",
-          e);
+              + "\" exists with "
+              + difference.get()
+              + "; open it with the same settings in every process, or delete it with"
+              + " NatsChannel.delete");
     }
     management.addOrUpdateConsumer(
         stream(name),
@@ -114,7 +94,7 @@ final class ChannelStreams {
                 .maxHistoryPerKey(1)
                 .build());
       } catch (JetStreamApiException raced) {
-        if (raced.getApiErrorCode() != STREAM_NAME_IN_USE) {
+        if (raced.getApiErrorCode() != StreamSetup.STREAM_NAME_IN_USE) {
           throw raced;
         }
       }

@@ -5,7 +5,6 @@ import io.nats.client.Connection;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,7 +20,6 @@ import org.jspecify.annotations.Nullable;
  * @param <R> the type of the results
  */
 public final class NatsWorkerPoolBuilder<J, R> {
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final Duration MIN_ACK_WAIT = Duration.ofMillis(100);
 
   private final Connection connection;
@@ -37,15 +35,7 @@ public final class NatsWorkerPoolBuilder<J, R> {
 
   NatsWorkerPoolBuilder(Connection connection, String name, Codec<J> jobs, Codec<R> results) {
     this.connection = Objects.requireNonNull(connection, "connection");
-    Objects.requireNonNull(name, "name");
-    if (!NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException(
-          "a pool name is 1 to 64 letters, digits, '-' or '_' (it names streams and subjects),"
-              + " but was \""
-              + HeaderText.printableAscii(name, 80)
-              + "\"");
-    }
-    this.name = name;
+    this.name = StreamSetup.checkName(Objects.requireNonNull(name, "name"), "pool");
     this.jobs = Objects.requireNonNull(jobs, "jobs codec");
     this.results = Objects.requireNonNull(results, "results codec");
   }

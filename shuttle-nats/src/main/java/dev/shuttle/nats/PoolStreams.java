@@ -9,9 +9,8 @@ import io.nats.client.api.DiscardPolicy;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
-import io.nats.client.api.StreamInfo;
 import java.io.IOException;
-import java.util.List;
+import java.util.Optional;
 
 /**
  * Creates, or binds to, the JetStream objects of a {@link NatsWorkerPool}: the jobs stream
@@ -21,9 +20,6 @@ import java.util.List;
  * configuration. Stateless.
  */
 final class PoolStreams {
-  /** JetStream's error code for a stream that exists with another configuration. */
-  private static final int STREAM_NAME_IN_USE = 10058;
-
   private PoolStreams() {}
 
   static void ensure(Connection connection, PoolSettings settings) throws IOException {
@@ -69,45 +65,19 @@ final class PoolStreams {
 
   private static void stream(JetStreamManagement management, StreamConfiguration wanted)
       throws IOException {
+    Optional<String> difference;
     try {
-      management.addStream(wanted);
-    } catch (JetStreamApiException e) {
-      if (e.getApiErrorCode() != STREAM_NAME_IN_USE) {
-        throw new IllegalStateException(
-            "JetStream refused the stream " + wanted.getName() + ": " + e.getMessage(), e);
-      }
-      checkCompatible(management, wanted);
-    }
-  }
-
-  /** The stream exists with another configuration: bind to it if it works the same way. */
-  private static void checkCompatible(JetStreamManagement management, StreamConfiguration wanted)
-      throws IOException {
-    StreamInfo info;
-    try {
-      info = management.getStreamInfo(wanted.getName());
+      difference = StreamSetup.create(management, wanted);
     } catch (JetStreamApiException e) {
       throw new IllegalStateException(
-          "cannot read the stream " + wanted.getName() + ": " + e.getMessage(), e);
+          "JetStream refused the stream " + wanted.getName() + ": " + e.getMessage(), e);
     }
-    StreamConfiguration existing = info.getConfiguration();
-    String problem = null;
-    if (!List.copyOf(existing.getSubjects()).equals(wanted.getSubjects())) {
-      problem = "subjects " + existing.getSubjects() + ", not " + wanted.getSubjects();
-    } else if (existing.getRetentionPolicy() != wanted.getRetentionPolicy()) {
-      problem =
-          "retention " + existing.getRetentionPolicy() + ", not " + wanted.getRetentionPolicy();
-    } else if (existing.getDiscardPolicy() != wanted.getDiscardPolicy()) {
-      problem = "discard " + existing.getDiscardPolicy() + ", not " + wanted.getDiscardPolicy();
-    } else if (existing.getMaxMsgs() != wanted.getMaxMsgs()) {
-      problem = "capacity " + existing.getMaxMsgs() + ", not " + wanted.getMaxMsgs();
-    }
-    if (problem != null) {
+    if (difference.isPresent()) {
       throw new IllegalStateException(
           "the stream "
               + wanted.getName()
               + " exists with "
-              + problem
+              + difference.get()
               + ": build every process's pool with the same settings, or delete the stream");
     }
   }

@@ -37,7 +37,7 @@ class NatsWorkerPoolBuilderTest {
       assertThatThrownBy(() -> builder(bad))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageStartingWith(
-              "a pool name is 1 to 64 letters, digits, '-' or '_' (it names streams and subjects)");
+              "a pool name must be 1 to 64 letters, digits, '-' or '_' (it names streams and subjects)");
     }
     assertThat(builder("Ok_name-1")).isNotNull();
     assertThat(builder("x".repeat(64))).isNotNull();

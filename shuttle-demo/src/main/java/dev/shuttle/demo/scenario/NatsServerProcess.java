@@ -1,19 +1,24 @@
 package dev.shuttle.demo.scenario;
 
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -28,7 +33,10 @@ final class NatsServerProcess implements AutoCloseable {
           + " install it with `apt-get install nats-server` (Debian/Ubuntu) or from"
           + " https://nats.io/download";
 
-  private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(15);
+  private static final long START_TIMEOUT_SECONDS = 15;
+
+  /** The line nats-server logs once it accepts clients. */
+  private static final String READY = "Server is ready";
 
   private final Process process;
   private final Path store;
@@ -58,15 +66,14 @@ final class NatsServerProcess implements AutoCloseable {
   }
 
   /**
-   * Starts {@code nats-server -js} and returns once it accepts connections.
+   * Starts {@code nats-server -js} and returns once it logs that it is ready (it listens by then).
    *
-   * @throws IllegalStateException if there is no nats-server, or it exits or does not answer
+   * @throws IllegalStateException if there is no nats-server, or it exits or is not ready in 15 s
    */
   static NatsServerProcess start() throws IOException, InterruptedException {
     Path executable = find().orElseThrow(() -> new IllegalStateException(MISSING));
     Path store = Files.createTempDirectory("shuttle-demo-nats-");
     int port = freePort();
-    Path log = store.resolve("nats-server.log");
     Process process =
         new ProcessBuilder(
                 executable.toString(),
@@ -78,13 +85,12 @@ final class NatsServerProcess implements AutoCloseable {
                 "-sd",
                 store.resolve("jetstream").toString())
             .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
             .start();
     NatsServerProcess server = new NatsServerProcess(process, store, port);
     try {
-      server.awaitAnswer(log);
+      server.awaitReady();
       return server;
-    } catch (IOException | RuntimeException | InterruptedException e) {
+    } catch (RuntimeException | InterruptedException e) {
       server.close();
       throw e;
     }
@@ -94,21 +100,43 @@ final class NatsServerProcess implements AutoCloseable {
     return "nats://127.0.0.1:" + port;
   }
 
-  private void awaitAnswer(Path log) throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + START_TIMEOUT_NANOS;
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "nats-server exited with " + process.exitValue() + ": " + Files.readString(log));
-      }
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-        return;
-      } catch (IOException notYet) {
-        Thread.sleep(20);
-      }
+  /**
+   * Reads the server's log until it says it is ready (after it listens), then keeps reading it so
+   * that the server never blocks on a full pipe; fails with the log if the server exits first.
+   */
+  private void awaitReady() throws InterruptedException {
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    Queue<String> log = new ConcurrentLinkedQueue<>();
+    Thread.ofVirtual()
+        .name("shuttle-demo-nats-server-log")
+        .start(
+            () -> {
+              try (BufferedReader lines = process.inputReader(StandardCharsets.UTF_8)) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                  if (!ready.isDone()) {
+                    log.add(line);
+                    if (line.endsWith(READY)) {
+                      ready.complete(null);
+                    }
+                  }
+                }
+              } catch (IOException ended) {
+                // the process is gone: said below
+              }
+              ready.completeExceptionally(
+                  new IllegalStateException("nats-server exited: " + String.join("\n", log)));
+            });
+    try {
+      ready.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw (IllegalStateException) e.getCause();
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(
+          "nats-server was not ready in "
+              + START_TIMEOUT_SECONDS
+              + " s: "
+              + String.join("\n", log));
     }
-    throw new IllegalStateException("nats-server did not answer on port " + port + " in 15 s");
   }
 
   private static int freePort() throws IOException {
