@@ -381,4 +381,22 @@ class HostileInputRegressionTest {
   private static ByteString hex(String hex) {
     return ByteString.copyFrom(HexFormat.of().parseHex(hex));
   }
+
+  /**
+   * Found by HttpReceiverFuzzTest: a content type the client sent, quoted and cut, ended in "java"
+   * followed by the cut mark, which the oracle read as the package prefix "java.". The oracle still
+   * refuses a message that names a Java class the client did not send.
+   */
+  @Test
+  void aQuotedExcerptCutAfterJavaIsNotAJavaName() {
+    FuzzOracle.assertCleanError(
+        "unsupported content-type 'xsjava...'; use application/x-protobuf or application/json",
+        "xsjavaq/other");
+    assertThatThrownBy(
+            () ->
+                FuzzOracle.assertCleanError(
+                    "failed: java.lang.IllegalStateException", "application/json"))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("names Java internals");
+  }
 }
