@@ -200,9 +200,9 @@ public final class ShuttleOtel implements AutoCloseable {
     CompletableResultCode result =
         CompletableResultCode.ofAll(
             List.of(
-                sdk.getSdkTracerProvider().forceFlush(),
+                FreshFlush.of(sdk.getSdkTracerProvider()::forceFlush),
                 sdk.getSdkMeterProvider().forceFlush(),
-                sdk.getSdkLoggerProvider().forceFlush()));
+                FreshFlush.of(sdk.getSdkLoggerProvider()::forceFlush)));
     return result.join(timeout.toMillis(), TimeUnit.MILLISECONDS).isSuccess();
   }
 
