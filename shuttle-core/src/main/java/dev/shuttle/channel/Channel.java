@@ -195,23 +195,27 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
   }
 
   /**
-   * Returns a new unbuffered channel: each send waits for a receiver (Go's {@code make(chan T)}).
+   * {@return a new unbuffered channel: each send waits for a receiver (Go's {@code make(chan T)})}
+   *
+   * @param <T> the channel's element type
    */
   public static <T> Channel<T> rendezvous() {
     return new Channel<>(0, null, true);
   }
 
   /**
-   * Returns a new channel that buffers up to {@code capacity} values (Go's {@code make(chan T,
-   * n)}); a capacity of 0 makes a rendezvous channel.
+   * {@return a new channel that buffers up to {@code capacity} values (Go's {@code make(chan T,
+   * n)})} A capacity of 0 makes a rendezvous channel.
    *
+   * @param capacity how many values the channel holds without a receiver, from 0 to 2<sup>30</sup>
+   * @param <T> the channel's element type
    * @throws IllegalArgumentException if {@code capacity} is negative or above 2<sup>30</sup>
    */
   public static <T> Channel<T> buffered(int capacity) {
     return new Channel<>(capacity, null, true);
   }
 
-  /** Returns a builder for a channel with a name or without per-message context. */
+  /** {@return a builder for a channel with a name or without per-message context} */
   public static ChannelBuilder builder() {
     return new ChannelBuilder();
   }
@@ -504,16 +508,16 @@ public final class Channel<T> implements ReceiveChannel<T>, SendChannel<T> {
   }
 
   /**
-   * Returns this channel's receiving side as a view that cannot be cast back to a {@code Channel}
-   * (Go's {@code <-chan T}): for handing to a consumer.
+   * {@return this channel's receiving side as a view that cannot be cast back to a {@code Channel}
+   * (Go's {@code <-chan T}): for handing to a consumer}
    */
   public ReceiveChannel<T> receiveOnly() {
     return new ReceiveOnly<>(this);
   }
 
   /**
-   * Returns this channel's sending side as a view that cannot be cast back to a {@code Channel}
-   * (Go's {@code chan<- T}): for handing to a producer.
+   * {@return this channel's sending side as a view that cannot be cast back to a {@code Channel}
+   * (Go's {@code chan<- T}): for handing to a producer}
    */
   public SendChannel<T> sendOnly() {
     return new SendOnly<>(this);

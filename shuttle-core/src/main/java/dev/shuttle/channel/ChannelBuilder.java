@@ -24,6 +24,8 @@ public final class ChannelBuilder {
   /**
    * Sets the buffer size; 0 (the default) makes a rendezvous channel.
    *
+   * @param capacity how many values the channel holds without a receiver, from 0 to 2<sup>30</sup>
+   * @return this builder
    * @throws IllegalArgumentException if {@code capacity} is negative or above 2<sup>30</sup>
    */
   public ChannelBuilder capacity(int capacity) {
@@ -31,7 +33,12 @@ public final class ChannelBuilder {
     return this;
   }
 
-  /** Names the channel, for diagnostics and consumer spans. */
+  /**
+   * Names the channel, for diagnostics and consumer spans.
+   *
+   * @param name the name shown in {@code toString} and as {@code messaging.destination.name}
+   * @return this builder
+   */
   public ChannelBuilder name(String name) {
     this.name = Objects.requireNonNull(name, "name");
     return this;
@@ -41,13 +48,20 @@ public final class ChannelBuilder {
    * Chooses whether each value carries the context it was sent in (default {@code true}). Turn it
    * off for channels whose values never need tracing, such as timers and tokens; {@link
    * Message#context()} is then {@link io.opentelemetry.context.Context#root()}.
+   *
+   * @param enabled {@code true} to carry each sender's context, {@code false} to carry none
+   * @return this builder
    */
   public ChannelBuilder messageContext(boolean enabled) {
     this.messageContext = enabled;
     return this;
   }
 
-  /** Returns a new channel with these settings. */
+  /**
+   * {@return a new channel with these settings}
+   *
+   * @param <T> the channel's element type
+   */
   public <T> Channel<T> build() {
     return new Channel<>(capacity, name, messageContext);
   }

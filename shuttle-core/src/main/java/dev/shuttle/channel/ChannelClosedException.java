@@ -14,12 +14,18 @@ import org.jspecify.annotations.Nullable;
 public final class ChannelClosedException extends IllegalStateException {
   @Serial private static final long serialVersionUID = 1L;
 
-  /** Creates the exception with Go's panic message and the channel's close error, if any. */
+  /**
+   * Creates the exception with Go's panic message and the channel's close error, if any.
+   *
+   * @param message Go's panic message, such as {@code "send on closed channel"}
+   * @param error the error the channel was closed with, which becomes the cause, or {@code null}
+   *     after a plain close
+   */
   public ChannelClosedException(String message, @Nullable Throwable error) {
     super(error == null ? message : message + ": " + error, error);
   }
 
-  /** Returns the error the channel was closed with, or {@code null} after a plain close. */
+  /** {@return the error the channel was closed with, or {@code null} after a plain close} */
   public @Nullable Throwable error() {
     return getCause();
   }

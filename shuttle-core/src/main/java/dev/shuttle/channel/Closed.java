@@ -10,12 +10,12 @@ import org.jspecify.annotations.Nullable;
  * @param <T> the channel's element type
  */
 public record Closed<T>(@Nullable Throwable error) implements Received<T>, SendResult {
-  /** Returns the exception that the throwing receive variants raise for this outcome. */
+  /** {@return the exception that the throwing receive variants raise for this outcome} */
   public ChannelClosedException toException() {
     return new ChannelClosedException("receive from closed channel", error);
   }
 
-  /** Returns the exception that the throwing send variants raise for this outcome. */
+  /** {@return the exception that the throwing send variants raise for this outcome} */
   public ChannelClosedException toSendException() {
     return new ChannelClosedException("send on closed channel", error);
   }

@@ -35,7 +35,12 @@ public record Message<T>(T value, Context context) implements Received<T> {
     Objects.requireNonNull(context, "context");
   }
 
-  /** Returns a message with the same context and another value, for forwarding a result. */
+  /**
+   * {@return a message with the same context and another value, for forwarding a result}
+   *
+   * @param newValue the value of the new message
+   * @param <R> the new value's type
+   */
   public <R> Message<R> withValue(R newValue) {
     return new Message<>(newValue, context);
   }
@@ -44,6 +49,8 @@ public record Message<T>(T value, Context context) implements Received<T> {
    * Starts a {@link SpanKind#CONSUMER} span for processing this message, linked to the sender's
    * span (OpenTelemetry's messaging conventions); the caller must end it.
    *
+   * @param spanName the span's name, not blank
+   * @return the started span, not yet current
    * @throws IllegalArgumentException if {@code spanName} is blank
    */
   public Span startSpan(String spanName) {
@@ -54,6 +61,9 @@ public record Message<T>(T value, Context context) implements Received<T> {
    * Starts a {@link SpanKind#CONSUMER} span for processing this message, related to the sender's
    * span as {@code relation} says; the caller must end it.
    *
+   * @param spanName the span's name, not blank
+   * @param relation whether the span links to the sender's span or is its child
+   * @return the started span, not yet current
    * @throws IllegalArgumentException if {@code spanName} is blank
    */
   public Span startSpan(String spanName, SpanRelation relation) {
@@ -66,6 +76,10 @@ public record Message<T>(T value, Context context) implements Received<T> {
    * Shuttle adds the {@code messaging.*} attributes, except those whose names {@code attributes}
    * already has. The caller must end it.
    *
+   * @param spanName the span's name, not blank
+   * @param attributes the span's attributes; they take precedence over Shuttle's
+   * @param relation whether the span links to the sender's span or is its child
+   * @return the started span, not yet current
    * @throws IllegalArgumentException if {@code spanName} is blank
    */
   public Span startSpan(String spanName, Attributes attributes, SpanRelation relation) {
@@ -111,6 +125,9 @@ public record Message<T>(T value, Context context) implements Received<T> {
    * Runs {@code handler} on the value inside a consumer span linked to the sender's span; records a
    * failure on the span and rethrows it.
    *
+   * @param spanName the span's name, not blank
+   * @param handler what to do with the value
+   * @param <E> the checked exception the handler may throw
    * @throws IllegalArgumentException if {@code spanName} is blank
    * @throws E what the handler throws, unchanged
    */
@@ -124,6 +141,10 @@ public record Message<T>(T value, Context context) implements Received<T> {
    * relation} says; records a failure on the span and rethrows it. The span is current while the
    * handler runs (and, with {@link SpanRelation#PARENT}, so is the message's context).
    *
+   * @param spanName the span's name, not blank
+   * @param relation whether the span links to the sender's span or is its child
+   * @param handler what to do with the value
+   * @param <E> the checked exception the handler may throw
    * @throws IllegalArgumentException if {@code spanName} is blank
    * @throws E what the handler throws, unchanged
    */
@@ -145,6 +166,11 @@ public record Message<T>(T value, Context context) implements Received<T> {
    * }
    * }
    *
+   * @param spanName the span's name, not blank
+   * @param attributes the span's attributes; they take precedence over Shuttle's
+   * @param relation whether the span links to the sender's span or is its child
+   * @param handler what to do with the value
+   * @param <E> the checked exception the handler may throw
    * @throws IllegalArgumentException if {@code spanName} is blank
    * @throws E what the handler throws, unchanged
    */

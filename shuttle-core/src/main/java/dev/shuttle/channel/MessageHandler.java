@@ -8,6 +8,11 @@ package dev.shuttle.channel;
  */
 @FunctionalInterface
 public interface MessageHandler<T> {
-  /** Handles {@code message}. */
+  /**
+   * Handles {@code message}.
+   *
+   * @param message the received message: the value and the context it was sent in
+   * @throws InterruptedException if the handler blocks and its thread is interrupted
+   */
   void handle(Message<T> message) throws InterruptedException;
 }

@@ -36,6 +36,7 @@ public sealed interface ReceiveChannel<T> extends Iterable<T> permits Channel, R
    * Receives the next value, blocking until one is available; the wait ends if {@link
    * Context#current()} is done.
    *
+   * @return the received value
    * @throws ChannelClosedException if the channel is closed and drained
    * @throws dev.shuttle.context.ContextDoneException if the current context is done
    * @throws InterruptedException if the thread is interrupted before a value is received
@@ -45,6 +46,8 @@ public sealed interface ReceiveChannel<T> extends Iterable<T> permits Channel, R
   /**
    * Receives the next value, blocking until one is available or {@code context} is done.
    *
+   * @param context the context whose cancellation ends the wait
+   * @return the received value
    * @throws ChannelClosedException if the channel is closed and drained
    * @throws dev.shuttle.context.ContextDoneException if {@code context} is done
    * @throws InterruptedException if the thread is interrupted before a value is received
@@ -55,6 +58,7 @@ public sealed interface ReceiveChannel<T> extends Iterable<T> permits Channel, R
    * Receives the next value with the context it was sent in, blocking until one is available or
    * {@link Context#current()} is done.
    *
+   * @return the received value and its sender's context
    * @throws ChannelClosedException if the channel is closed and drained
    * @throws dev.shuttle.context.ContextDoneException if the current context is done
    * @throws InterruptedException if the thread is interrupted before a value is received
@@ -65,6 +69,8 @@ public sealed interface ReceiveChannel<T> extends Iterable<T> permits Channel, R
    * Receives the next value with the context it was sent in, blocking until one is available or
    * {@code context} is done.
    *
+   * @param context the context whose cancellation ends the wait
+   * @return the received value and its sender's context
    * @throws ChannelClosedException if the channel is closed and drained
    * @throws dev.shuttle.context.ContextDoneException if {@code context} is done
    * @throws InterruptedException if the thread is interrupted before a value is received
@@ -75,6 +81,8 @@ public sealed interface ReceiveChannel<T> extends Iterable<T> permits Channel, R
    * Receives the next value with its context, or reports that the channel is closed and drained,
    * without throwing for a closed channel (Go's {@code v, ok := <-ch}).
    *
+   * @return the message, or {@link Closed} with the channel's close error if the channel is closed
+   *     and drained
    * @throws dev.shuttle.context.ContextDoneException if the current context is done
    * @throws InterruptedException if the thread is interrupted before a value is received
    */
@@ -84,6 +92,9 @@ public sealed interface ReceiveChannel<T> extends Iterable<T> permits Channel, R
    * Receives the next value with its context, or reports that the channel is closed and drained,
    * waiting as long as {@code context} allows.
    *
+   * @param context the context whose cancellation ends the wait
+   * @return the message, or {@link Closed} with the channel's close error if the channel is closed
+   *     and drained
    * @throws dev.shuttle.context.ContextDoneException if {@code context} is done
    * @throws InterruptedException if the thread is interrupted before a value is received
    */
@@ -110,24 +121,39 @@ public sealed interface ReceiveChannel<T> extends Iterable<T> permits Channel, R
   @Override
   Iterator<T> iterator();
 
-  /** Returns the values as a sequential stream that ends when the channel is closed and drained. */
+  /**
+   * {@return the values as a sequential stream that ends when the channel is closed and drained}
+   */
   Stream<T> stream();
 
-  /** Returns the messages (value and sender's context) until the channel is closed and drained. */
+  /** {@return the messages (value and sender's context) until the channel is closed and drained} */
   Iterable<Message<T>> messages();
 
   /**
-   * Returns a {@link Select} case that receives a value and maps it with {@code then}; if the
+   * {@return a {@link Select} case that receives a value and maps it with {@code then}} If the
    * channel is closed and drained, {@code select} throws {@link ChannelClosedException}.
+   *
+   * @param then maps the received value to what the select returns
+   * @param <R> what the select returns when this case is chosen
    */
   <R> SelectCase<R> onReceive(Function<? super T, ? extends R> then);
 
-  /** Returns a {@link Select} case that receives a value with its context and maps it. */
+  /**
+   * {@return a {@link Select} case that receives a value with its context and maps it} If the
+   * channel is closed and drained, {@code select} throws {@link ChannelClosedException}.
+   *
+   * @param then maps the received message to what the select returns
+   * @param <R> what the select returns when this case is chosen
+   */
   <R> SelectCase<R> onReceiveMessage(Function<? super Message<T>, ? extends R> then);
 
   /**
-   * Returns a {@link Select} case that receives a value or the closed state, and maps it; a closed
+   * {@return a {@link Select} case that receives a value or the closed state, and maps it} A closed
    * channel makes this case always ready (Go's {@code case v, ok := <-ch}).
+   *
+   * @param then maps the message, or {@link Closed} once the channel is closed and drained, to what
+   *     the select returns
+   * @param <R> what the select returns when this case is chosen
    */
   <R> SelectCase<R> onReceiveOrClosed(Function<? super Received<T>, ? extends R> then);
 
@@ -141,30 +167,30 @@ public sealed interface ReceiveChannel<T> extends Iterable<T> permits Channel, R
    */
   boolean cancel();
 
-  /** Returns {@code true} once the channel is closed (values may still be buffered). */
+  /** {@return {@code true} once the channel is closed (values may still be buffered)} */
   boolean isClosed();
 
   /**
-   * Returns {@code true} once the channel is closed and has no buffered value left: every further
+   * {@return {@code true} once the channel is closed and has no buffered value left} Every further
    * receive reports it closed.
    */
   boolean isDrained();
 
-  /** Returns the number of buffered values (Go's {@code len(ch)}); always 0 for rendezvous. */
+  /** {@return the number of buffered values (Go's {@code len(ch)}); always 0 for rendezvous} */
   int len();
 
-  /** Returns the buffer's capacity (Go's {@code cap(ch)}); 0 for a rendezvous channel. */
+  /** {@return the buffer's capacity (Go's {@code cap(ch)}); 0 for a rendezvous channel} */
   int cap();
 
-  /** Returns the number of threads blocked sending on the channel (including in a select). */
+  /** {@return the number of threads blocked sending on the channel (including in a select)} */
   int waitingSenders();
 
-  /** Returns the number of threads blocked receiving from the channel (including in a select). */
+  /** {@return the number of threads blocked receiving from the channel (including in a select)} */
   int waitingReceivers();
 
-  /** Returns the channel's name, or {@code null} if it has none. */
+  /** {@return the channel's name, or {@code null} if it has none} */
   @Nullable String name();
 
-  /** Returns whether values carry the sender's context. */
+  /** {@return whether values carry the sender's context} */
   boolean carriesContext();
 }

@@ -67,6 +67,9 @@ public final class Select {
    * takes precedence over ready channel cases (Go would choose at random between them; a Go program
    * cannot rely on either choice, and Shuttle's blocking calls all stop on a done context).
    *
+   * @param cases the cases to choose from
+   * @param <R> what the select returns
+   * @return the chosen case's result
    * @throws IllegalArgumentException if there is more than one default case
    * @throws ChannelClosedException as described for receive and send cases on closed channels
    * @throws dev.shuttle.context.ContextDoneException if the current context is done first and no
@@ -82,6 +85,10 @@ public final class Select {
   /**
    * Waits for the first ready case, or until {@code context} is done.
    *
+   * @param context the context whose cancellation ends the wait
+   * @param cases the cases to choose from
+   * @param <R> what the select returns
+   * @return the chosen case's result
    * @throws IllegalArgumentException if there is more than one default case
    * @throws ChannelClosedException as described for receive and send cases on closed channels
    * @throws dev.shuttle.context.ContextDoneException if {@code context} is done first and no done
@@ -98,6 +105,10 @@ public final class Select {
   /**
    * Waits for the first ready case of a list built at run time, or until {@code context} is done.
    *
+   * @param context the context whose cancellation ends the wait
+   * @param cases the cases to choose from
+   * @param <R> what the select returns
+   * @return the chosen case's result
    * @throws IllegalArgumentException if there is more than one default case
    * @throws ChannelClosedException as described for receive and send cases on closed channels
    * @throws dev.shuttle.context.ContextDoneException if {@code context} is done first and no done
@@ -452,19 +463,32 @@ public final class Select {
   // ------------------------------------------------------------------ cases
 
   /**
-   * Returns a case that is chosen once {@code context} is done (Go's {@code case <-ctx.Done()}).
+   * {@return a case that is chosen once {@code context} is done (Go's {@code case <-ctx.Done()})}
+   *
+   * @param context the context whose done signal the case waits for
+   * @param then supplies what the select returns when this case is chosen
+   * @param <R> what the select returns when this case is chosen
    */
   public static <R> SelectCase<R> onDone(Context context, Supplier<? extends R> then) {
     Objects.requireNonNull(then, "then");
     return SelectCase.done(Contexts.cancellation(context), then);
   }
 
-  /** Returns the case chosen when no other case is ready (Go's {@code default:}). */
+  /**
+   * {@return the case chosen when no other case is ready (Go's {@code default:})}
+   *
+   * @param then supplies what the select returns when this case is chosen
+   * @param <R> what the select returns when this case is chosen
+   */
   public static <R> SelectCase<R> defaultCase(Supplier<? extends R> then) {
     return SelectCase.defaultCase(Objects.requireNonNull(then, "then"));
   }
 
-  /** Returns a case that is never chosen (Go's case on a {@code nil} channel). */
+  /**
+   * {@return a case that is never chosen (Go's case on a {@code nil} channel)}
+   *
+   * @param <R> what the select would return
+   */
   public static <R> SelectCase<R> disabled() {
     return SelectCase.disabled();
   }
@@ -476,10 +500,15 @@ public final class Select {
    * calling thread, until every channel is closed and drained: each channel leaves the select as it
    * closes. Messages from one channel keep their order; between channels, the choice is fair.
    *
+   * @param context the context whose cancellation ends the wait
+   * @param channels the channels to receive from
+   * @param handler handles each message as it is received
+   * @param <T> the values' type
    * @throws ChannelClosedException if a channel was closed with an error (after its buffered values
    *     were handled)
    * @throws dev.shuttle.context.ContextDoneException if {@code context} is done first
-   * @throws InterruptedException if the thread is interrupted while waiting
+   * @throws InterruptedException if the thread is interrupted while waiting, or the handler throws
+   *     it
    */
   public static <T> void receiveAll(
       Context context,

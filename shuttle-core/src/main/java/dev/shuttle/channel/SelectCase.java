@@ -84,14 +84,16 @@ public final class SelectCase<R> {
   }
 
   /**
-   * Returns this case if {@code enabled}, or a case that is never chosen — Go's idiom of setting a
-   * channel variable to {@code nil} to switch off its case.
+   * {@return this case if {@code enabled}, or a case that is never chosen} This replaces Go's idiom
+   * of setting a channel variable to {@code nil} to switch off its case.
+   *
+   * @param enabled whether the case may be chosen
    */
   public SelectCase<R> onlyIf(boolean enabled) {
     return enabled ? this : disabled();
   }
 
-  /** Returns {@code true} unless this case was switched off with {@link #onlyIf}. */
+  /** {@return {@code true} unless this case was switched off with {@link #onlyIf}} */
   public boolean isEnabled() {
     return kind != Kind.DISABLED;
   }

@@ -15,7 +15,7 @@ package dev.shuttle.channel;
  * }
  */
 public sealed interface SendResult permits SendStatus, Closed {
-  /** Returns {@code true} if the value was sent. */
+  /** {@return {@code true} if the value was sent} */
   default boolean isSent() {
     return this == SendStatus.SENT;
   }

@@ -41,7 +41,7 @@ public final class Ticker implements AutoCloseable {
   }
 
   /**
-   * Returns the receive-only channel of the ticks; it is not closed by {@link #stop()} (as in Go).
+   * {@return the receive-only channel of the ticks; it is not closed by {@link #stop()} (as in Go)}
    * {@linkplain ReceiveChannel#cancel() Cancelling} it ends the deliveries for good.
    */
   public ReceiveChannel<Instant> channel() {
@@ -62,6 +62,7 @@ public final class Ticker implements AutoCloseable {
    * arrives {@code period} after this call, and no tick from before the call can be received after
    * it returns. A stopped ticker that is reset ticks again.
    *
+   * @param period the new time between ticks, positive
    * @throws IllegalArgumentException if {@code period} is zero or negative
    */
   public void reset(Duration period) {

@@ -88,8 +88,8 @@ public final class Timer implements AutoCloseable {
   }
 
   /**
-   * Returns the receive-only channel of the firing time; it is never closed by the timer (as in
-   * Go). {@linkplain ReceiveChannel#cancel() Cancelling} it ends the deliveries for good.
+   * {@return the receive-only channel of the firing time; it is never closed by the timer (as in
+   * Go)} {@linkplain ReceiveChannel#cancel() Cancelling} it ends the deliveries for good.
    *
    * @throws IllegalStateException if this timer was made by {@link Timers#afterFunc}, which runs a
    *     function instead (Go leaves its {@code C} nil)
@@ -132,6 +132,7 @@ public final class Timer implements AutoCloseable {
    * context captured by {@code afterFunc}; if it returns {@code false}, the previous run may still
    * be going on and may overlap the next one.
    *
+   * @param delay how long from now until the timer fires, zero or more
    * @return {@code true} if the timer had been active (as {@link #stop()} would have returned),
    *     {@code false} if it had been stopped or had fired
    * @throws IllegalArgumentException if {@code delay} is negative

@@ -29,10 +29,11 @@ public final class Timers {
   private Timers() {}
 
   /**
-   * Returns a receive-only channel that receives the time once, after {@code delay} (Go's {@code
-   * time.After}). The scheduler entry lives until the delay has passed; to release it earlier, use
+   * {@return a receive-only channel that receives the time once, after {@code delay} (Go's {@code
+   * time.After})} The scheduler entry lives until the delay has passed; to release it earlier, use
    * {@link #timer} and stop it.
    *
+   * @param delay how long from now until the time is sent, zero or more
    * @throws IllegalArgumentException if {@code delay} is negative
    */
   public static ReceiveChannel<Instant> after(Duration delay) {
@@ -40,9 +41,10 @@ public final class Timers {
   }
 
   /**
-   * Returns a one-shot timer that sends the time on its channel after {@code delay} (Go's {@code
-   * time.NewTimer}). Actions before this call happen-before the send.
+   * {@return a one-shot timer that sends the time on its channel after {@code delay} (Go's {@code
+   * time.NewTimer})} Actions before this call happen-before the send.
    *
+   * @param delay how long from now until the timer fires, zero or more
    * @throws IllegalArgumentException if {@code delay} is negative
    */
   public static Timer timer(Duration delay) {
@@ -77,6 +79,9 @@ public final class Timers {
    * context has been cancelled meanwhile; capture that context and check it inside if that matters.
    * Actions before this call (or before a {@code reset}) happen-before the function starts.
    *
+   * @param delay how long from now until the function starts, zero or more
+   * @param function what to run
+   * @return the timer that controls the run, already scheduled
    * @throws IllegalArgumentException if {@code delay} is negative
    */
   public static Timer afterFunc(Duration delay, Runnable function) {
@@ -88,9 +93,10 @@ public final class Timers {
   }
 
   /**
-   * Returns a ticker that sends the time on its channel every {@code period} (Go's {@code
-   * time.NewTicker}), dropping ticks for a slow receiver.
+   * {@return a ticker that sends the time on its channel every {@code period} (Go's {@code
+   * time.NewTicker}), dropping ticks for a slow receiver}
    *
+   * @param period the time between ticks, positive
    * @throws IllegalArgumentException if {@code period} is zero or negative
    */
   public static Ticker ticker(Duration period) {

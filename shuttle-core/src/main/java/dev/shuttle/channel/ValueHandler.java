@@ -11,6 +11,11 @@ package dev.shuttle.channel;
  */
 @FunctionalInterface
 public interface ValueHandler<T, E extends Exception> {
-  /** Handles {@code value}. */
+  /**
+   * Handles {@code value}.
+   *
+   * @param value the received value
+   * @throws E if the handler fails; {@code process} records it on the consumer span and rethrows it
+   */
   void handle(T value) throws E;
 }

@@ -30,12 +30,12 @@ public final class CancelableContext implements AutoCloseable {
     this.state = state;
   }
 
-  /** Returns the derived context; pass it to tasks or make it current. */
+  /** {@return the derived context} Pass it to tasks or make it current. */
   public Context context() {
     return context;
   }
 
-  /** Returns this context's cancellation state. */
+  /** {@return this context's cancellation state} */
   public Cancellation cancellation() {
     return state;
   }
@@ -59,7 +59,11 @@ public final class CancelableContext implements AutoCloseable {
     return state.cancel(ContextError.CANCELED, cause);
   }
 
-  /** Makes the derived context current: {@code context().makeCurrent()}. */
+  /**
+   * Makes the derived context current: {@code context().makeCurrent()}.
+   *
+   * @return the scope to close when the context should no longer be current
+   */
   @MustBeClosed
   public Scope makeCurrent() {
     return context.makeCurrent();

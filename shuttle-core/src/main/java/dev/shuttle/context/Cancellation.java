@@ -16,20 +16,20 @@ import org.jspecify.annotations.Nullable;
  */
 public sealed interface Cancellation permits CancelState {
 
-  /** Returns {@code true} once the context is cancelled or its deadline has passed. */
+  /** {@return {@code true} once the context is cancelled or its deadline has passed} */
   boolean isDone();
 
-  /** Returns why the context is done, or {@code null} while it is not (Go's {@code ctx.Err()}). */
+  /** {@return why the context is done, or {@code null} while it is not (Go's {@code ctx.Err()})} */
   @Nullable ContextError err();
 
   /**
-   * Returns the cause given to the first cancel, the cause inherited from a cancelled ancestor, or
+   * {@return the cause given to the first cancel, the cause inherited from a cancelled ancestor, or
    * a {@link ContextDoneException} when no cause was given; {@code null} while not done (Go's
-   * {@code context.Cause}).
+   * {@code context.Cause})}
    */
   @Nullable Throwable cause();
 
-  /** Returns the time at which the context will be cancelled, if it has a deadline. */
+  /** {@return the time at which the context will be cancelled, if it has a deadline} */
   Optional<Instant> deadline();
 
   /**
@@ -45,6 +45,7 @@ public sealed interface Cancellation permits CancelState {
    * Blocks until the context is done or the timeout elapses; an interrupt once the context is done
    * counts as done, as for {@link #await()}.
    *
+   * @param timeout the longest time to wait; zero or negative only checks
    * @return {@code true} if the context is done
    * @throws InterruptedException if the calling thread is interrupted while waiting
    */
@@ -64,6 +65,7 @@ public sealed interface Cancellation permits CancelState {
    * it is how Shuttle's own blocking calls wake up on cancellation. Application code should use
    * {@link Contexts#afterFunc} instead, which runs its function on a thread of its own.
    *
+   * @param callback what to run once the context is done
    * @return a handle whose {@code stop()} unregisters the callback if it has not run yet
    */
   Stoppable onDone(Runnable callback);

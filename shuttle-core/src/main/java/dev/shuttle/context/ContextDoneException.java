@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 public final class ContextDoneException extends CancellationException {
   @Serial private static final long serialVersionUID = 1L;
 
+  /** Whether the context was cancelled or its deadline passed. */
   private final ContextError err;
 
   /**
@@ -42,20 +43,22 @@ public final class ContextDoneException extends CancellationException {
     return err.message() + ": " + cause;
   }
 
-  /** Returns whether the context was cancelled or its deadline passed. */
+  /** {@return whether the context was cancelled or its deadline passed} */
   public ContextError err() {
     return err;
   }
 
-  /** Returns {@code true} when the context's deadline passed, as Go's {@code os.IsTimeout}. */
+  /** {@return {@code true} when the context's deadline passed, as Go's {@code os.IsTimeout}} */
   public boolean isTimeout() {
     return err == ContextError.DEADLINE_EXCEEDED;
   }
 
   /**
-   * Returns the first {@code ContextDoneException} in {@code failure}'s cause chain ({@code
-   * failure} itself included), or {@code null} if there is none. Looks at most 16 causes deep, so a
+   * {@return the first {@code ContextDoneException} in {@code failure}'s cause chain ({@code
+   * failure} itself included), or {@code null} if there is none} Looks at most 16 causes deep, so a
    * cause chain with a loop ends.
+   *
+   * @param failure the exception to search, for example one a task failed with
    */
   public static @Nullable ContextDoneException findIn(Throwable failure) {
     Throwable t = failure;

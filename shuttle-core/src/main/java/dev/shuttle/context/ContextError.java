@@ -19,8 +19,8 @@ public enum ContextError {
   }
 
   /**
-   * Returns Go's message for this error: {@code "context canceled"} or {@code "context deadline
-   * exceeded"}.
+   * {@return Go's message for this error: {@code "context canceled"} or {@code "context deadline
+   * exceeded"}}
    */
   public String message() {
     return message;

@@ -43,33 +43,52 @@ public final class Contexts {
   private Contexts() {}
 
   /**
-   * Returns a context that is cancelled when the returned handle is cancelled or when {@code
-   * parent} is done (Go's {@code WithCancel}).
+   * {@return a context that is cancelled when the returned handle is cancelled or when {@code
+   * parent} is done (Go's {@code WithCancel})}
+   *
+   * @param parent the context to derive from; the child has its values and inherits its
+   *     cancellation and deadline
    */
   public static CancelableContext withCancel(Context parent) {
     return derive(parent, null);
   }
 
   /**
-   * Returns a context whose cancel function takes a cause (Go's {@code WithCancelCause}); use
+   * {@return a context whose cancel function takes a cause (Go's {@code WithCancelCause})} Use
    * {@link CancelableContext#cancel(Throwable)}. The same as {@link #withCancel}, which also
    * accepts a cause: the name is kept for readers who come from Go.
+   *
+   * @param parent the context to derive from; the child has its values and inherits its
+   *     cancellation and deadline
    */
   public static CancelableContext withCancelCause(Context parent) {
     return withCancel(parent);
   }
 
   /**
-   * Returns a context cancelled with {@link ContextError#DEADLINE_EXCEEDED} after {@code timeout}.
+   * {@return a context cancelled with {@link ContextError#DEADLINE_EXCEEDED} after {@code timeout}}
+   * If the parent's deadline is earlier, the parent's wins.
+   *
+   * @param parent the context to derive from; the child has its values and inherits its
+   *     cancellation and deadline
+   * @param timeout how long from now until the context is cancelled; zero or negative makes it done
+   *     at once
    */
   public static CancelableContext withTimeout(Context parent, Duration timeout) {
     return withTimeoutCause(parent, timeout, null);
   }
 
   /**
-   * Returns a context cancelled after {@code timeout} with {@link ContextError#DEADLINE_EXCEEDED}
-   * and {@code cause} (Go's {@code WithTimeoutCause}). The cause is recorded only if the timer
+   * {@return a context cancelled after {@code timeout} with {@link ContextError#DEADLINE_EXCEEDED}
+   * and {@code cause} (Go's {@code WithTimeoutCause})} The cause is recorded only if the timer
    * fires; the handle's own {@code cancel()} does not use it.
+   *
+   * @param parent the context to derive from; the child has its values and inherits its
+   *     cancellation and deadline
+   * @param timeout how long from now until the context is cancelled; zero or negative makes it done
+   *     at once
+   * @param cause the cause recorded when the timeout passes, or {@code null} for a {@link
+   *     ContextDoneException}
    */
   public static CancelableContext withTimeoutCause(
       Context parent, Duration timeout, @Nullable Throwable cause) {
@@ -78,17 +97,28 @@ public final class Contexts {
   }
 
   /**
-   * Returns a context cancelled with {@link ContextError#DEADLINE_EXCEEDED} at {@code deadline}.
+   * {@return a context cancelled with {@link ContextError#DEADLINE_EXCEEDED} at {@code deadline}}
+   * If the parent's deadline is earlier, the parent's wins.
+   *
+   * @param parent the context to derive from; the child has its values and inherits its
+   *     cancellation and deadline
+   * @param deadline when the context is cancelled; a time that has passed makes it done at once
    */
   public static CancelableContext withDeadline(Context parent, Instant deadline) {
     return withDeadlineCause(parent, deadline, null);
   }
 
   /**
-   * Returns a context cancelled at {@code deadline} with {@link ContextError#DEADLINE_EXCEEDED} and
-   * {@code cause} (Go's {@code WithDeadlineCause}). If the parent's deadline is earlier, the
+   * {@return a context cancelled at {@code deadline} with {@link ContextError#DEADLINE_EXCEEDED}
+   * and {@code cause} (Go's {@code WithDeadlineCause})} If the parent's deadline is earlier, the
    * parent's wins and this returns a plain {@link #withCancel} child; if {@code deadline} has
    * passed, the context is done already.
+   *
+   * @param parent the context to derive from; the child has its values and inherits its
+   *     cancellation and deadline
+   * @param deadline when the context is cancelled
+   * @param cause the cause recorded when the deadline passes, or {@code null} for a {@link
+   *     ContextDoneException}
    */
   public static CancelableContext withDeadlineCause(
       Context parent, Instant deadline, @Nullable Throwable cause) {
@@ -114,9 +144,11 @@ public final class Contexts {
   }
 
   /**
-   * Returns a context with all of {@code parent}'s values, the current span included, but none of
-   * its cancellation or deadline (Go's {@code WithoutCancel}): for work that must outlive the
+   * {@return a context with all of {@code parent}'s values, the current span included, but none of
+   * its cancellation or deadline (Go's {@code WithoutCancel})} For work that must outlive the
    * request that started it.
+   *
+   * @param parent the context whose values to keep
    */
   public static Context withoutCancel(Context parent) {
     Objects.requireNonNull(parent, "parent");
@@ -124,8 +156,8 @@ public final class Contexts {
   }
 
   /**
-   * Returns a context with all of {@code parent}'s values and its cancellation, in which
-   * cancellation is cooperative only: tasks that Shuttle runs under it, or under any context
+   * {@return a context with all of {@code parent}'s values and its cancellation, in which
+   * cancellation is cooperative only} Tasks that Shuttle runs under it, or under any context
    * derived from it, are not interrupted when it is done (ADR 5). Such a task sees cancellation
    * only through Shuttle's blocking calls (which always honour it), {@link #sleep}, or by checking
    * {@link #isDone}. Use it for work that must not be interrupted half-way, such as a thread doing
@@ -137,6 +169,8 @@ public final class Contexts {
    *   while (!Contexts.isDone(Context.current())) writeNextBlock(file); // never interrupted
    * });
    * }
+   *
+   * @param parent the context whose values and cancellation to keep
    */
   public static Context withoutInterrupt(Context parent) {
     Objects.requireNonNull(parent, "parent");
@@ -144,9 +178,12 @@ public final class Contexts {
   }
 
   /**
-   * Returns {@code true} if Shuttle interrupts the tasks it runs under {@code context} when the
-   * context is done: the context can be cancelled (it is not Go's {@code Background} nor made by
-   * {@link #withoutCancel}) and neither it nor an ancestor was made by {@link #withoutInterrupt}.
+   * {@return {@code true} if Shuttle interrupts the tasks it runs under {@code context} when the
+   * context is done} That is, the context can be cancelled (it is not Go's {@code Background} nor
+   * made by {@link #withoutCancel}) and neither it nor an ancestor was made by {@link
+   * #withoutInterrupt}.
+   *
+   * @param context the context to ask about
    */
   public static boolean interruptsOnCancel(Context context) {
     Objects.requireNonNull(context, "context");
@@ -157,6 +194,7 @@ public final class Contexts {
    * Sleeps for {@code duration} or until the current context is done, whichever comes first: {@link
    * Thread#sleep} that also honours cancellation.
    *
+   * @param duration how long to sleep; zero or negative does not wait
    * @throws ContextDoneException if the current context is done before {@code duration} has passed
    * @throws InterruptedException if the thread is interrupted while sleeping
    */
@@ -178,6 +216,8 @@ public final class Contexts {
    * }
    * }
    *
+   * @param context the context whose cancellation ends the sleep
+   * @param duration how long to sleep; zero or negative does not wait
    * @throws ContextDoneException if {@code context} is done before {@code duration} has passed
    * @throws InterruptedException if the thread is interrupted while sleeping
    */
@@ -201,6 +241,8 @@ public final class Contexts {
    * {@code context.AfterFunc}); at once if it is done already. The function runs with {@code
    * context} current.
    *
+   * @param context the context whose end starts the function
+   * @param function what to run
    * @return a handle whose {@code stop()} returns {@code true} only if it prevented the run
    */
   public static Stoppable afterFunc(Context context, Runnable function) {
@@ -215,31 +257,48 @@ public final class Contexts {
                     .start());
   }
 
-  /** Returns the cancellation state of {@code context}; never done if it has none. */
+  /**
+   * {@return the cancellation state of {@code context}; never done if it has none}
+   *
+   * @param context the context to ask about
+   */
   public static Cancellation cancellation(Context context) {
     return CancelState.of(Objects.requireNonNull(context, "context"));
   }
 
   /**
-   * Returns why {@code context} is done, or {@code null} while it is not (Go's {@code ctx.Err()}).
+   * {@return why {@code context} is done, or {@code null} while it is not (Go's {@code ctx.Err()})}
+   *
+   * @param context the context to ask about
    */
   public static @Nullable ContextError err(Context context) {
     return cancellation(context).err();
   }
 
   /**
-   * Returns the cause of {@code context} being done, or {@code null} (Go's {@code context.Cause}).
+   * {@return the cause of {@code context} being done, or {@code null} while it is not (Go's {@code
+   * context.Cause})} See {@link Cancellation#cause()}.
+   *
+   * @param context the context to ask about
    */
   public static @Nullable Throwable cause(Context context) {
     return cancellation(context).cause();
   }
 
-  /** Returns the deadline of {@code context}, if it or an ancestor has one. */
+  /**
+   * {@return the deadline of {@code context}, if it or an ancestor has one}
+   *
+   * @param context the context to ask about
+   */
   public static Optional<Instant> deadline(Context context) {
     return cancellation(context).deadline();
   }
 
-  /** Returns {@code true} once {@code context} is cancelled or past its deadline. */
+  /**
+   * {@return {@code true} once {@code context} is cancelled or past its deadline}
+   *
+   * @param context the context to ask about
+   */
   public static boolean isDone(Context context) {
     return cancellation(context).isDone();
   }

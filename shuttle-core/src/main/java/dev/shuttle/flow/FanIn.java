@@ -25,9 +25,9 @@ public final class FanIn {
   private FanIn() {}
 
   /**
-   * Returns a receive-only channel (buffer {@code buffer}) that receives every message of {@code
+   * {@return a receive-only channel (buffer {@code buffer}) that receives every message of {@code
    * inputs}, each with the context it was sent in, and closes once every input has closed and been
-   * drained.
+   * drained}
    *
    * <p>If an input was closed with an error, the merged channel closes with that same error (the
    * object passed to the input's {@code close(error)}), after the messages forwarded so far; if
@@ -36,6 +36,12 @@ public final class FanIn {
    * {@linkplain ReceiveChannel#cancel() cancels} the merged channel, the merge ends quietly once it
    * next has a message to forward: that message has nobody left to receive it and is discarded, and
    * nothing more is taken from the inputs.
+   *
+   * @param context the merge thread's context; its cancellation ends the merge
+   * @param inputs the channels to merge
+   * @param buffer the merged channel's capacity; 0 makes it rendezvous
+   * @param <T> the values' type
+   * @throws IllegalArgumentException if {@code buffer} is negative or above 2<sup>30</sup>
    */
   public static <T> ReceiveChannel<T> merge(
       Context context, List<? extends ReceiveChannel<? extends T>> inputs, int buffer) {

@@ -44,8 +44,12 @@ public final class FanOut {
   private FanOut() {}
 
   /**
-   * Returns a builder for a fan-out of {@code input}, whose threads run in {@code context}: its
-   * cancellation stops them and closes the outputs with the reason.
+   * {@return a builder for a fan-out of {@code input}, whose threads run in {@code context}} The
+   * context's cancellation stops them and closes the outputs with the reason.
+   *
+   * @param context the context the fan-out's threads run in
+   * @param input the channel whose messages to spread
+   * @param <T> the input's value type
    */
   public static <T> FanOutBuilder<T> builder(Context context, ReceiveChannel<? extends T> input) {
     return new FanOutBuilder<>(context, input);

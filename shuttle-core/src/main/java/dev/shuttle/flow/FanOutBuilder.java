@@ -35,6 +35,8 @@ public final class FanOutBuilder<T> {
   /**
    * Sets the buffer of each output channel; 0 (the default) makes rendezvous channels.
    *
+   * @param buffer the capacity of each output channel
+   * @return this builder
    * @throws IllegalArgumentException if {@code buffer} is negative
    */
   public FanOutBuilder<T> buffer(int buffer) {
@@ -53,6 +55,7 @@ public final class FanOutBuilder<T> {
    * (messages already buffered in it stay there for its consumer to drain). Once every output is
    * cancelled the distributor stops taking messages from the input.
    *
+   * @param outputs how many output channels, at least 1
    * @return the receive-only outputs, one per consumer
    * @throws IllegalArgumentException if {@code outputs} is less than 1
    */
@@ -69,6 +72,10 @@ public final class FanOutBuilder<T> {
    * <p>If {@code function} throws, the failure is recorded on its span, the other workers stop, and
    * the result channel closes with the failure.
    *
+   * @param workers how many workers, at least 1
+   * @param spanName the name of each worker's span for a message
+   * @param function the work applied to each message's value
+   * @param <R> the results' type
    * @return the receive-only channel of results
    * @throws IllegalArgumentException if {@code workers} is less than 1, or {@code spanName} is
    *     blank

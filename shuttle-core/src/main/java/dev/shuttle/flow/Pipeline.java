@@ -67,12 +67,17 @@ public final class Pipeline<I, O> {
     this.itemAttributes = itemAttributes;
   }
 
-  /** Returns a builder for a pipeline called {@code name} whose input type is {@code I}. */
+  /**
+   * {@return a builder for a pipeline called {@code name} whose input type is {@code I}}
+   *
+   * @param name the pipeline's name, recorded as {@code pipeline.name} on each item's span
+   * @param <I> the pipeline's input type
+   */
   public static <I> PipelineBuilder<I, I> builder(String name) {
     return new PipelineBuilder<>(Objects.requireNonNull(name, "name"));
   }
 
-  /** Returns the pipeline's name. */
+  /** {@return the pipeline's name} */
   public String name() {
     return name;
   }
@@ -82,6 +87,8 @@ public final class Pipeline<I, O> {
    * returns at once; read the results from {@link PipelineRun#output()}.
    *
    * @param context the parent of every item span; its cancellation cancels the run
+   * @param source the items to feed in
+   * @return the run, already going
    */
   public PipelineRun<O> start(Context context, Iterable<? extends I> source) {
     Objects.requireNonNull(source, "source");
@@ -93,6 +100,8 @@ public final class Pipeline<I, O> {
    * a child of the context its item was sent in.
    *
    * @param context its cancellation cancels the run
+   * @param source the channel whose values to feed in
+   * @return the run, already going
    */
   public PipelineRun<O> start(Context context, ReceiveChannel<? extends I> source) {
     Objects.requireNonNull(source, "source");
@@ -103,6 +112,9 @@ public final class Pipeline<I, O> {
    * Runs the pipeline over {@code source} and returns every output (in input order if the pipeline
    * is {@linkplain PipelineBuilder#ordered ordered}) once every item is done.
    *
+   * @param context the parent of every item span; its cancellation cancels the run
+   * @param source the items to feed in
+   * @return the outputs of the items that made it through
    * @throws PipelineException if a failure cancelled the run
    * @throws dev.shuttle.context.ContextDoneException if {@code context} was cancelled
    * @throws InterruptedException if interrupted while waiting; the run is then cancelled

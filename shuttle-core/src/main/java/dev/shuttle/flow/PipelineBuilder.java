@@ -31,7 +31,14 @@ public final class PipelineBuilder<I, O> {
     this.name = name;
   }
 
-  /** Adds a stage with one worker. */
+  /**
+   * Adds a stage with one worker.
+   *
+   * @param stageName the stage's name, which also names its spans
+   * @param fn the stage's work on each item
+   * @param <N> the stage's output type
+   * @return this builder, now with output type {@code N}
+   */
   public <N> PipelineBuilder<I, N> stage(
       String stageName, StageFunction<? super O, ? extends N> fn) {
     return stage(stageName, 1, fn);
@@ -40,6 +47,11 @@ public final class PipelineBuilder<I, O> {
   /**
    * Adds a stage with {@code concurrency} workers.
    *
+   * @param stageName the stage's name, which also names its spans
+   * @param concurrency how many workers run the stage, at least 1
+   * @param fn the stage's work on each item
+   * @param <N> the stage's output type
+   * @return this builder, now with output type {@code N}
    * @throws IllegalArgumentException if {@code concurrency} is less than 1
    */
   @SuppressWarnings("unchecked") // the builder's type parameters only track the chain
@@ -59,6 +71,8 @@ public final class PipelineBuilder<I, O> {
   /**
    * Sets the capacity of the channels between stages (default 16); 0 makes them rendezvous.
    *
+   * @param size the capacity of each channel between stages
+   * @return this builder
    * @throws IllegalArgumentException if {@code size} is negative
    */
   public PipelineBuilder<I, O> buffer(int size) {
@@ -70,6 +84,9 @@ public final class PipelineBuilder<I, O> {
    * Chooses whether outputs come in input order (default {@code false}). Ordering holds back an
    * item that overtook an earlier one; how far items may run ahead is bounded by the pipeline's
    * capacity, so memory stays bounded.
+   *
+   * @param inOrder {@code true} to deliver outputs in input order
+   * @return this builder
    */
   public PipelineBuilder<I, O> ordered(boolean inOrder) {
     this.ordered = inOrder;
@@ -81,6 +98,8 @@ public final class PipelineBuilder<I, O> {
    * item's trip through the pipeline, parent of its stage spans. Shuttle adds {@code
    * pipeline.name}, {@code pipeline.item.index} and {@code pipeline.item.outcome} to it.
    *
+   * @param spanName the name of each item's span
+   * @return this builder
    * @throws IllegalArgumentException if {@code spanName} is blank
    */
   public PipelineBuilder<I, O> itemSpan(String spanName) {
@@ -102,6 +121,9 @@ public final class PipelineBuilder<I, O> {
    *     .stage("stage-1-process", s -> "stage1-" + s)             // its children
    * }
    *
+   * @param spanName the name of each item's span
+   * @param attributes returns the attributes of an item's span, given the item
+   * @return this builder
    * @throws IllegalArgumentException if {@code spanName} is blank
    */
   @SuppressWarnings("unchecked") // only ever called with the pipeline's inputs, which are I
@@ -117,14 +139,19 @@ public final class PipelineBuilder<I, O> {
     return Attributes.empty();
   }
 
-  /** Sets what happens to an item whose stage throws (default {@link FailurePolicy#drop()}). */
+  /**
+   * Sets what happens to an item whose stage throws (default {@link FailurePolicy#drop()}).
+   *
+   * @param policy what to do with a failed item
+   * @return this builder
+   */
   public PipelineBuilder<I, O> onFailure(FailurePolicy policy) {
     this.failurePolicy = Objects.requireNonNull(policy, "policy");
     return this;
   }
 
   /**
-   * Returns the pipeline.
+   * {@return the pipeline}
    *
    * @throws IllegalStateException if no stage was added
    */

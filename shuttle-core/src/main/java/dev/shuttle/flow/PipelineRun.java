@@ -43,7 +43,7 @@ public final class PipelineRun<O> implements AutoCloseable {
   }
 
   /**
-   * Returns the receive-only channel of results. It closes when every item is through; if the run
+   * {@return the receive-only channel of results} It closes when every item is through; if the run
    * was cancelled it closes with the reason (a {@link PipelineException} or a {@link
    * ContextDoneException}), so iterating over it ends with a {@link
    * dev.shuttle.channel.ChannelClosedException} whose cause says why. Each message carries its
@@ -54,7 +54,7 @@ public final class PipelineRun<O> implements AutoCloseable {
     return output;
   }
 
-  /** Returns the run's context: cancelled when the run is cancelled. */
+  /** {@return the run's context: cancelled when the run is cancelled} */
   public Context context() {
     return engine.context();
   }
@@ -62,6 +62,7 @@ public final class PipelineRun<O> implements AutoCloseable {
   /**
    * Hands every output to {@code consumer} on the calling thread, then waits for the run to end.
    *
+   * @param consumer receives each output value, in the order of {@link #output()}
    * @throws PipelineException if a failure cancelled the run
    * @throws ContextDoneException if the run or its parent context was cancelled
    * @throws InterruptedException if interrupted; the run is then cancelled
@@ -105,7 +106,7 @@ public final class PipelineRun<O> implements AutoCloseable {
     engine.cancel();
   }
 
-  /** Returns {@code true} once every thread of the run has finished. */
+  /** {@return {@code true} once every thread of the run has finished} */
   public boolean isDone() {
     return engine.isFinished();
   }

@@ -10,6 +10,13 @@ package dev.shuttle.flow;
  */
 @FunctionalInterface
 public interface StageFunction<A, B> {
-  /** Processes {@code input}. */
+  /**
+   * Processes {@code input}.
+   *
+   * @param input the item's value, or the previous stage's output
+   * @return the output, which goes to the next stage or to the output channel
+   * @throws Exception if the work fails: a pipeline applies its {@link FailurePolicy}; a fan-out's
+   *     {@link FanOutBuilder#share share} stops its workers and closes its results with the failure
+   */
   B apply(A input) throws Exception;
 }
