@@ -30,21 +30,47 @@ class ReadmeTest {
   }
 
   @Test
-  void givesTheCoordinatesOfThisVersion() throws IOException {
+  void importsTheBomOfThisVersionInMavenAndGradle() throws IOException {
     String version = System.getProperty("shuttle.version");
     assertThat(version).as("shuttle.version, set by the build").isNotBlank();
-    String dependencies = String.join("\n", codeBlocks("xml"));
-    for (String artifact : List.of("shuttle-core", "shuttle-otel")) {
-      assertThat(dependencies)
-          .as("README's Maven snippet")
-          .contains(
-              "<groupId>dev.shuttle</groupId>\n"
-                  + "  <artifactId>"
-                  + artifact
-                  + "</artifactId>\n"
-                  + "  <version>"
-                  + version
-                  + "</version>");
+    assertThat(String.join("\n", codeBlocks("xml")))
+        .as("README's Maven snippet")
+        .contains(
+            """
+            <groupId>dev.shuttle</groupId>
+                  <artifactId>shuttle-bom</artifactId>
+                  <version>%s</version>
+                  <type>pom</type>
+                  <scope>import</scope>"""
+                .formatted(version))
+        .contains("<artifactId>shuttle-core</artifactId>\n  </dependency>")
+        .contains("<artifactId>shuttle-otel</artifactId>\n  </dependency>");
+    assertThat(String.join("\n", codeBlocks("kotlin")))
+        .as("README's Gradle snippet")
+        .contains("implementation(platform(\"dev.shuttle:shuttle-bom:" + version + "\"))")
+        .contains("implementation(\"dev.shuttle:shuttle-core\")");
+  }
+
+  @Test
+  void namesEveryModuleOfTheBomWithItsJpmsName() throws IOException {
+    String bom = Files.readString(Path.of("..", "shuttle-bom", "pom.xml"));
+    Matcher artifact = Pattern.compile("<artifactId>(shuttle-[a-z]+)</artifactId>").matcher(bom);
+    List<String> managed = new ArrayList<>();
+    while (artifact.find()) {
+      if (!artifact.group(1).equals("shuttle-bom")) {
+        managed.add(artifact.group(1));
+      }
+    }
+    assertThat(managed).as("modules the BOM manages").hasSizeGreaterThanOrEqualTo(5);
+    String readme = Files.readString(README);
+    for (String module : managed) {
+      String moduleInfo =
+          Files.readString(Path.of("..", module, "src", "main", "java", "module-info.java"));
+      Matcher name = Pattern.compile("(?m)^module ([\\w.]+) \\{").matcher(moduleInfo);
+      assertThat(name.find()).as("a module declaration in %s's module-info.java", module).isTrue();
+      assertThat(readme)
+          .as("README's row for %s", module)
+          .contains("| `" + module + "` | `" + name.group(1) + "` |");
     }
   }
 
