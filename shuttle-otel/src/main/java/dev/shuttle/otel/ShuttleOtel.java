@@ -244,11 +244,15 @@ public final class ShuttleOtel implements AutoCloseable {
   }
 
   private void shutdownSdk() {
+    long deadline = System.nanoTime() + shutdownTimeout.toNanos();
     CompletableResultCode result = shutdown.get();
     if (result == null) {
       CompletableResultCode mine = new CompletableResultCode();
       if (shutdown.compareAndSet(null, mine)) {
-        // SDK shutdown flushes every batch processor and metric reader before it stops them.
+        // SDK shutdown flushes every batch processor and metric reader before it stops them, but
+        // a batch processor's flush asked for just after another completed exports nothing
+        // (FreshFlush); then the processor stops with what ended since. Flush afresh first.
+        flushSpansAndLogs(shutdownTimeout);
         CompletableResultCode sdkResult = shutdownResult();
         sdkResult.whenComplete(
             () -> {
@@ -261,7 +265,18 @@ public final class ShuttleOtel implements AutoCloseable {
       }
       result = Objects.requireNonNull(shutdown.get(), "shutdown");
     }
-    result.join(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    result.join(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+  }
+
+  private void flushSpansAndLogs(Duration timeout) {
+    OpenTelemetrySdk sdk = this.sdk;
+    if (sdk != null) {
+      CompletableResultCode.ofAll(
+              List.of(
+                  FreshFlush.of(sdk.getSdkTracerProvider()::forceFlush),
+                  FreshFlush.of(sdk.getSdkLoggerProvider()::forceFlush)))
+          .join(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
   }
 
   private CompletableResultCode shutdownResult() {

@@ -17,12 +17,16 @@ import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -174,6 +178,52 @@ class ShuttleOtelTest {
             .as("spans exported after flush %d", i)
             .hasSize(i);
       }
+    }
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void closeRightAfterAFlushExportsWhatEndedBetweenThem() {
+    for (int i = 1; i <= 600; i++) {
+      // given a batch processor that exports only when flushed or shut down (to a list that, unlike
+      // InMemorySpanExporter's, outlives the exporter's shutdown)
+      List<String> exported = new CopyOnWriteArrayList<>();
+      SpanExporter exporter =
+          new SpanExporter() {
+            @Override
+            public CompletableResultCode export(Collection<SpanData> spans) {
+              spans.forEach(span -> exported.add(span.getName()));
+              return CompletableResultCode.ofSuccess();
+            }
+
+            @Override
+            public CompletableResultCode flush() {
+              return CompletableResultCode.ofSuccess();
+            }
+
+            @Override
+            public CompletableResultCode shutdown() {
+              return CompletableResultCode.ofSuccess();
+            }
+          };
+      ShuttleOtel otel =
+          quiet()
+              .shutdownHook(false)
+              .addSpanProcessor(
+                  BatchSpanProcessor.builder(exporter)
+                      .setScheduleDelay(Duration.ofHours(1))
+                      .build())
+              .start();
+      Tracer tracer = otel.sdk().getTracer("test");
+      tracer.spanBuilder("before-flush").startSpan().end();
+      assertThat(otel.flush(Duration.ofSeconds(10))).isTrue();
+      // when a span ends between a flush and close
+      tracer.spanBuilder("before-close").startSpan().end();
+      otel.close();
+      // then close exported it
+      assertThat(exported)
+          .as("spans exported by run %d", i)
+          .containsExactly("before-flush", "before-close");
     }
   }
 
