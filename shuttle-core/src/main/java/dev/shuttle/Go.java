@@ -59,12 +59,22 @@ public final class Go {
 
   private Go() {}
 
-  /** Starts {@code task} under the current context, fire-and-forget. */
+  /**
+   * Starts {@code task} under the current context, fire-and-forget.
+   *
+   * @param task the work to run on the new goroutine
+   */
   public static void go(Task task) {
     go(Context.current(), task);
   }
 
-  /** Starts {@code task} with {@code context} current, fire-and-forget. */
+  /**
+   * Starts {@code task} with {@code context} current, fire-and-forget.
+   *
+   * @param context the context the task runs under: its span is the parent of the task's spans, and
+   *     its cancellation interrupts the task
+   * @param task the work to run on the new goroutine
+   */
   public static void go(Context context, Task task) {
     launchDetached(context, null, Attributes.empty(), task);
   }
@@ -72,6 +82,12 @@ public final class Go {
   /**
    * Starts {@code task} with {@code context} current inside a child span named {@code spanName}
    * carrying {@code attributes}, fire-and-forget.
+   *
+   * @param context the context the task runs under: its span is the parent of the goroutine's span,
+   *     and its cancellation interrupts the task
+   * @param spanName the name of the goroutine's span
+   * @param attributes the attributes of the goroutine's span
+   * @param task the work to run on the new goroutine
    */
   public static void go(Context context, String spanName, Attributes attributes, Task task) {
     launchDetached(
@@ -81,12 +97,26 @@ public final class Go {
         task);
   }
 
-  /** Starts {@code task} under the current context; join the result with the returned handle. */
+  /**
+   * Starts {@code task} under the current context; join the result with the returned handle.
+   *
+   * @param <T> the task's result type
+   * @param task the work to run on the new goroutine
+   * @return the running goroutine, to join its result or failure
+   */
   public static <T extends @Nullable Object> Goroutine<T> start(Callable<T> task) {
     return start(Context.current(), task);
   }
 
-  /** Starts {@code task} with {@code context} current; join the result with the returned handle. */
+  /**
+   * Starts {@code task} with {@code context} current; join the result with the returned handle.
+   *
+   * @param <T> the task's result type
+   * @param context the context the task runs under: its span is the parent of the task's spans, and
+   *     its cancellation interrupts the task
+   * @param task the work to run on the new goroutine
+   * @return the running goroutine, to join its result or failure
+   */
   public static <T extends @Nullable Object> Goroutine<T> start(Context context, Callable<T> task) {
     return Goroutine.launch(context, null, Attributes.empty(), task);
   }
@@ -94,6 +124,14 @@ public final class Go {
   /**
    * Starts {@code task} with {@code context} current inside a child span named {@code spanName}
    * carrying {@code attributes}; join the result with the returned handle.
+   *
+   * @param <T> the task's result type
+   * @param context the context the task runs under: its span is the parent of the goroutine's span,
+   *     and its cancellation interrupts the task
+   * @param spanName the name of the goroutine's span
+   * @param attributes the attributes of the goroutine's span
+   * @param task the work to run on the new goroutine
+   * @return the running goroutine, to join its result or failure
    */
   public static <T extends @Nullable Object> Goroutine<T> start(
       Context context, String spanName, Attributes attributes, Callable<T> task) {
@@ -124,6 +162,8 @@ public final class Go {
    *   scope.join();
    * }
    * }
+   *
+   * @return the factory; one instance shared by all callers
    */
   public static ThreadFactory threadFactory() {
     return GOROUTINE_THREADS;
@@ -136,6 +176,9 @@ public final class Go {
    * context is done, unless it was made by {@link dev.shuttle.context.Contexts#withoutInterrupt}.
    * The interrupt is cleared before {@code delegate}'s thread runs anything else, so it is safe
    * with thread pools. Tasks are not counted as goroutines: they run on {@code delegate}'s threads.
+   *
+   * @param delegate the executor whose threads run the tasks
+   * @return an executor that hands each task to {@code delegate}
    */
   public static Executor executor(Executor delegate) {
     Objects.requireNonNull(delegate, "delegate");

@@ -72,6 +72,7 @@ public final class Goroutine<T extends @Nullable Object> {
   /**
    * Waits for the goroutine and returns its result.
    *
+   * @return the value the task returned
    * @throws Exception the task's own exception, unchanged, if it failed
    * @throws InterruptedException if the calling thread is interrupted while waiting
    */
@@ -88,6 +89,8 @@ public final class Goroutine<T extends @Nullable Object> {
   /**
    * Waits at most {@code timeout} for the goroutine and returns its result.
    *
+   * @param timeout how long to wait at most; zero or negative only checks
+   * @return the value the task returned
    * @throws TimeoutException if it is still running after {@code timeout}
    * @throws Exception the task's own exception, unchanged, if it failed
    */
@@ -106,12 +109,20 @@ public final class Goroutine<T extends @Nullable Object> {
     return result();
   }
 
-  /** Returns {@code true} once the task has returned or failed. */
+  /**
+   * Returns {@code true} once the task has returned or failed.
+   *
+   * @return whether the task has ended
+   */
   public boolean isDone() {
     return !thread().isAlive();
   }
 
-  /** Returns the context the goroutine runs under (before its own span, if traced). */
+  /**
+   * Returns the context the goroutine runs under (before its own span, if traced).
+   *
+   * @return the context it was started with
+   */
   public Context context() {
     return context;
   }

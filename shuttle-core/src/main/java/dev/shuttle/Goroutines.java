@@ -30,7 +30,11 @@ import java.util.Objects;
 public final class Goroutines {
   private Goroutines() {}
 
-  /** Whether the registry records goroutines ({@code -Dshuttle.goroutines.registry}). */
+  /**
+   * Whether the registry records goroutines ({@code -Dshuttle.goroutines.registry}).
+   *
+   * @return {@code true} unless the registry was turned off
+   */
   public static boolean registryEnabled() {
     return GoroutineRegistry.ENABLED;
   }
@@ -38,6 +42,8 @@ public final class Goroutines {
   /**
    * Takes a snapshot of the live goroutines: weakly consistent (one that starts or ends meanwhile
    * may be missing), each goroutine's own state consistent. Empty when the registry is off.
+   *
+   * @return the goroutines alive at the time of the call
    */
   public static GoroutineDump snapshot() {
     return GoroutineRegistry.snapshot();
@@ -47,6 +53,8 @@ public final class Goroutines {
    * Waits until each of {@code goroutines} (from an earlier snapshot) has ended, at most {@code
    * timeout} in all; a leak checker's grace for goroutines that are finishing.
    *
+   * @param goroutines the goroutines to wait for
+   * @param timeout how long to wait for all of them together
    * @return {@code true} if all have ended
    * @throws InterruptedException if interrupted while waiting
    */
@@ -73,6 +81,8 @@ public final class Goroutines {
    * trace and span, saying what it waits on; and the counter {@code shuttle.goroutine.stalls}.
    * Checks every {@code threshold / 2} on a daemon thread until stopped.
    *
+   * @param threshold how long a goroutine may stay blocked before it is reported
+   * @return a handle that stops the checks
    * @throws IllegalArgumentException if {@code threshold} is not positive
    */
   public static Stoppable detectStalls(Duration threshold) {
@@ -86,6 +96,8 @@ public final class Goroutines {
    * shuttle.goroutines.snapshot} record that closes each round), so that a receiver shows
    * unfinished work; see {@code docs/adr/0009-live-goroutines-as-log-records.md}.
    *
+   * @param interval the time between two exports
+   * @return a handle that stops the exports
    * @throws IllegalArgumentException if {@code interval} is not positive
    */
   public static Stoppable exportLive(Duration interval) {

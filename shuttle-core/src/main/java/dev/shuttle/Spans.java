@@ -26,7 +26,12 @@ import io.opentelemetry.api.trace.Span;
 public final class Spans {
   private Spans() {}
 
-  /** Records {@code failure} on {@code span}; see the class description. */
+  /**
+   * Records {@code failure} on {@code span}; see the class description.
+   *
+   * @param span the span to mark as failed; it is not ended
+   * @param failure the exception the operation failed with
+   */
   public static void recordFailure(Span span, Throwable failure) {
     SpanOutcome.recordFailure(span, failure);
   }
@@ -36,6 +41,9 @@ public final class Spans {
    * ({@code Outer.Inner}), which is what the OpenTelemetry SDK writes in {@code exception.type}, so
    * that spans, their exception events and metrics agree; the binary name for classes that have no
    * canonical name (local and anonymous classes).
+   *
+   * @param failure the exception to name
+   * @return the class name to record as {@code error.type}
    */
   public static String errorType(Throwable failure) {
     return SpanOutcome.errorType(failure);

@@ -10,13 +10,27 @@ import java.util.Objects;
  * <p>Instances are immutable and thread-safe.
  */
 public sealed interface BlockedOn {
-  /** A short, stable name of the kind of wait, as in a Go dump: {@code "chan send"}. */
+  /**
+   * A short, stable name of the kind of wait, as in a Go dump: {@code "chan send"}.
+   *
+   * @return the kind of wait
+   */
   String kind();
 
-  /** One line for a dump: {@code chan send on jobs (len 10, cap 10)}. */
+  /**
+   * One line for a dump: {@code chan send on jobs (len 10, cap 10)}.
+   *
+   * @return the wait described in one line
+   */
   String describe();
 
-  /** Blocked sending on a channel. */
+  /**
+   * Blocked sending on a channel.
+   *
+   * @param channel the channel's name, or {@code unnamed chan@<hash>} for an unnamed one
+   * @param length the number of values buffered in it
+   * @param capacity its buffer's capacity; 0 for a rendezvous channel
+   */
   record ChannelSend(String channel, int length, int capacity) implements BlockedOn {
     /** Checks the name. */
     public ChannelSend {
@@ -34,7 +48,13 @@ public sealed interface BlockedOn {
     }
   }
 
-  /** Blocked receiving from a channel. */
+  /**
+   * Blocked receiving from a channel.
+   *
+   * @param channel the channel's name, or {@code unnamed chan@<hash>} for an unnamed one
+   * @param length the number of values buffered in it
+   * @param capacity its buffer's capacity; 0 for a rendezvous channel
+   */
   record ChannelReceive(String channel, int length, int capacity) implements BlockedOn {
     /** Checks the name. */
     public ChannelReceive {
@@ -55,6 +75,8 @@ public sealed interface BlockedOn {
   /**
    * Blocked in a {@code select}; {@code cases} describes each case, as {@code send on jobs} or
    * {@code receive on results} or {@code context done}.
+   *
+   * @param cases one description per case that can fire, in the select's order
    */
   record Select(List<String> cases) implements BlockedOn {
     /** Copies the cases. */
@@ -73,7 +95,11 @@ public sealed interface BlockedOn {
     }
   }
 
-  /** Blocked in {@code WaitGroup.await} while {@code count} tasks are still running. */
+  /**
+   * Blocked in {@code WaitGroup.await} while {@code count} tasks are still running.
+   *
+   * @param count the wait group's counter: the tasks added and not yet done
+   */
   record WaitGroupWait(long count) implements BlockedOn {
     @Override
     public String kind() {
@@ -86,7 +112,12 @@ public sealed interface BlockedOn {
     }
   }
 
-  /** Blocked in {@code ErrGroup.await} of the group named {@code group}. */
+  /**
+   * Blocked in {@code ErrGroup.await} of the group named {@code group}.
+   *
+   * @param group the group's goroutine owner: {@code errgroup <span name>}, or {@code errgroup} for
+   *     a group without a span
+   */
   record ErrGroupWait(String group) implements BlockedOn {
     /** Checks the name. */
     public ErrGroupWait {
@@ -107,6 +138,11 @@ public sealed interface BlockedOn {
   /**
    * Blocked on a pool's queue: a submitter waiting for room ({@code forRoom}), or an idle worker
    * waiting for a job.
+   *
+   * @param pool the pool's name
+   * @param forRoom {@code true} for a submitter waiting for room, {@code false} for an idle worker
+   * @param queued the jobs in the pool's queue; for a {@code BoundedPool}, the jobs running
+   * @param capacity the queue's capacity; for a {@code BoundedPool}, its maximum concurrency
    */
   record PoolQueue(String pool, boolean forRoom, int queued, int capacity) implements BlockedOn {
     /** Checks the name. */
@@ -157,7 +193,11 @@ public sealed interface BlockedOn {
     }
   }
 
-  /** Blocked joining the goroutine {@code id}. */
+  /**
+   * Blocked joining the goroutine {@code id}.
+   *
+   * @param id the joined goroutine's id, as {@link GoroutineInfo#id()} gives it
+   */
   record GoroutineJoin(long id) implements BlockedOn {
     @Override
     public String kind() {

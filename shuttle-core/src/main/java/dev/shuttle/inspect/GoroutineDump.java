@@ -37,13 +37,22 @@ public record GoroutineDump(Instant takenAt, List<GoroutineInfo> goroutines) {
     goroutines = goroutines.stream().sorted(Comparator.comparingLong(GoroutineInfo::id)).toList();
   }
 
-  /** The goroutines that match {@code filter}, in a dump taken at the same moment. */
+  /**
+   * The goroutines that match {@code filter}, in a dump taken at the same moment.
+   *
+   * @param filter which goroutines to keep
+   * @return a dump of the matching goroutines, with this dump's {@link #takenAt()}
+   */
   public GoroutineDump filter(Predicate<? super GoroutineInfo> filter) {
     Objects.requireNonNull(filter, "filter");
     return new GoroutineDump(takenAt, goroutines.stream().filter(filter).toList());
   }
 
-  /** The number of blocked goroutines. */
+  /**
+   * The number of blocked goroutines.
+   *
+   * @return how many goroutines of the dump wait on something
+   */
   public long blockedCount() {
     return goroutines.stream().filter(GoroutineInfo::blocked).count();
   }
@@ -51,6 +60,8 @@ public record GoroutineDump(Instant takenAt, List<GoroutineInfo> goroutines) {
   /**
    * Renders the dump as text, grouped by owner as a Go goroutine dump is, one goroutine per header
    * line with what it waits on and for how long, then its trace and span.
+   *
+   * @return the text, several lines, each ending in a newline
    */
   public String toText() {
     StringBuilder out = new StringBuilder();
@@ -114,6 +125,8 @@ public record GoroutineDump(Instant takenAt, List<GoroutineInfo> goroutines) {
    * ({@code running} or {@code blocked}), {@code blockedOn} ({@code kind}, {@code description}),
    * {@code blockedSince}, {@code blockedForMillis}, {@code startedAt}, {@code traceId}, {@code
    * spanId}, {@code parentSpanId} and {@code spanName}; times in ISO-8601, absent values null.
+   *
+   * @return the JSON object, on one line
    */
   public String toJson() {
     StringBuilder out = new StringBuilder(64 + 400 * goroutines.size());

@@ -52,17 +52,31 @@ public record GoroutineInfo(
     }
   }
 
-  /** Whether it is blocked. */
+  /**
+   * Whether it is blocked.
+   *
+   * @return {@code true} if {@link #blockedOn()} is not {@code null}
+   */
   public boolean blocked() {
     return blockedOn != null;
   }
 
-  /** How long it has been blocked at {@code now}; zero while it runs. */
+  /**
+   * How long it has been blocked at {@code now}; zero while it runs.
+   *
+   * @param now the moment to measure at, typically the dump's {@link GoroutineDump#takenAt()}
+   * @return the time since {@link #blockedSince()}, never negative
+   */
   public Duration blockedFor(Instant now) {
     return blockedSince == null ? Duration.ZERO : nonNegative(Duration.between(blockedSince, now));
   }
 
-  /** How long it has lived at {@code now}. */
+  /**
+   * How long it has lived at {@code now}.
+   *
+   * @param now the moment to measure at, typically the dump's {@link GoroutineDump#takenAt()}
+   * @return the time since {@link #startedAt()}, never negative
+   */
   public Duration age(Instant now) {
     return nonNegative(Duration.between(startedAt, now));
   }

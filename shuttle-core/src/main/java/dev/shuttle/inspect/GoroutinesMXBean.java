@@ -9,12 +9,24 @@ public interface GoroutinesMXBean {
   /** The JMX name under which Shuttle registers its goroutine MXBean. */
   String OBJECT_NAME = "dev.shuttle:type=Goroutines";
 
-  /** The dump as text ({@link GoroutineDump#toText()}). */
+  /**
+   * The dump as text ({@link GoroutineDump#toText()}).
+   *
+   * @return a snapshot taken for this call, as text
+   */
   String getDumpText();
 
-  /** The dump as JSON ({@link GoroutineDump#toJson()}). */
+  /**
+   * The dump as JSON ({@link GoroutineDump#toJson()}).
+   *
+   * @return a snapshot taken for this call, as JSON
+   */
   String getDumpJson();
 
-  /** The number of live goroutines. */
+  /**
+   * The number of live goroutines.
+   *
+   * @return how many goroutines the registry holds now
+   */
   int getCount();
 }

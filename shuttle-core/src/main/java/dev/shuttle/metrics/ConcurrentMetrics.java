@@ -89,6 +89,9 @@ public final class ConcurrentMetrics implements AutoCloseable {
    * Creates the metrics under {@code namespace} on Shuttle's meter ({@link
    * ShuttleTelemetry#meter()}).
    *
+   * @param namespace the prefix of every instrument name, as {@code checkout} in {@code
+   *     checkout.requests}
+   * @return the metrics, their instruments registered
    * @throws IllegalArgumentException if {@code namespace} is not a valid instrument-name prefix
    */
   public static ConcurrentMetrics create(String namespace) {
@@ -99,6 +102,10 @@ public final class ConcurrentMetrics implements AutoCloseable {
    * Creates the metrics under {@code namespace} on {@code meter}, with the default names; the same
    * as {@code builder(meter).namespace(namespace).build()}.
    *
+   * @param meter the meter that registers the instruments
+   * @param namespace the prefix of every instrument name, as {@code checkout} in {@code
+   *     checkout.requests}
+   * @return the metrics, their instruments registered
    * @throws IllegalArgumentException if {@code namespace} is not a valid instrument-name prefix: a
    *     letter, then letters, digits, {@code _ . - /}, short enough that every name stays within
    *     255 characters
@@ -112,6 +119,9 @@ public final class ConcurrentMetrics implements AutoCloseable {
   /**
    * Returns a builder of metrics on {@code meter} whose instrument names and latency unit may be
    * chosen; see {@link ConcurrentMetricsBuilder}.
+   *
+   * @param meter the meter that registers the instruments when the metrics are built
+   * @return a new builder with every setting unset
    */
   public static ConcurrentMetricsBuilder builder(Meter meter) {
     return new ConcurrentMetricsBuilder(meter);
@@ -125,6 +135,8 @@ public final class ConcurrentMetrics implements AutoCloseable {
   /**
    * Counts one request under {@code attributes}; keep them low-cardinality (after 2000 distinct
    * sets, further ones are counted under {@code otel.metric.overflow=true}).
+   *
+   * @param attributes the attributes of the request, such as its route
    */
   public void incrementRequest(Attributes attributes) {
     requests.add(1, Objects.requireNonNull(attributes, "attributes"));
@@ -135,7 +147,12 @@ public final class ConcurrentMetrics implements AutoCloseable {
     errors.add(1, Attributes.empty());
   }
 
-  /** Counts one failed request under {@code attributes}. */
+  /**
+   * Counts one failed request under {@code attributes}; keep them low-cardinality, as for {@link
+   * #incrementRequest(Attributes)}.
+   *
+   * @param attributes the attributes of the request, such as its route or error type
+   */
   public void incrementError(Attributes attributes) {
     errors.add(1, Objects.requireNonNull(attributes, "attributes"));
   }
@@ -144,6 +161,8 @@ public final class ConcurrentMetrics implements AutoCloseable {
    * Records one request's latency under {@code attributes}, in the histogram's unit (seconds unless
    * the builder chose another).
    *
+   * @param latency how long the request took
+   * @param attributes the attributes of the request, such as its route
    * @throws IllegalArgumentException if {@code latency} is negative
    */
   public void recordLatency(Duration latency, Attributes attributes) {
@@ -166,22 +185,40 @@ public final class ConcurrentMetrics implements AutoCloseable {
     connections.decrement();
   }
 
-  /** Returns the requests counted so far, under every attribute set. */
+  /**
+   * Returns the requests counted so far, under every attribute set.
+   *
+   * @return the number of requests counted
+   */
   public long requestCount() {
     return requests.sum();
   }
 
-  /** Returns the requests counted so far under exactly {@code attributes}. */
+  /**
+   * Returns the requests counted so far under exactly {@code attributes}.
+   *
+   * @param attributes the attribute set to read; {@link Attributes#empty()} reads the requests
+   *     counted without attributes
+   * @return the number of requests counted under that set
+   */
   public long requestCount(Attributes attributes) {
     return requests.sum(Objects.requireNonNull(attributes, "attributes"));
   }
 
-  /** Returns the failed requests counted so far, under every attribute set. */
+  /**
+   * Returns the failed requests counted so far, under every attribute set.
+   *
+   * @return the number of failed requests counted
+   */
   public long errorCount() {
     return errors.sum();
   }
 
-  /** Returns the connections open now. */
+  /**
+   * Returns the connections open now.
+   *
+   * @return the connections opened minus those closed
+   */
   public long activeConnections() {
     return connections.sum();
   }
@@ -189,6 +226,10 @@ public final class ConcurrentMetrics implements AutoCloseable {
   /**
    * Returns the local counters of {@code key}, creating them atomically on first use: every thread
    * asking for the same key gets the same instance. Local counters are never exported.
+   *
+   * @param key what the counters belong to, such as a worker's id or a tenant; compared with {@code
+   *     equals}
+   * @return the counters of {@code key}
    */
   public LocalMetrics local(Object key) {
     Objects.requireNonNull(key, "key");
@@ -196,12 +237,20 @@ public final class ConcurrentMetrics implements AutoCloseable {
     return existing != null ? existing : locals.computeIfAbsent(key, k -> new LocalMetrics());
   }
 
-  /** Forgets the local counters of {@code key}, e.g. when a worker retires. */
+  /**
+   * Forgets the local counters of {@code key}, e.g. when a worker retires.
+   *
+   * @param key the key given to {@link #local}; a key without counters is ignored
+   */
   public void removeLocal(Object key) {
     locals.remove(Objects.requireNonNull(key, "key"));
   }
 
-  /** Returns how many keys have local counters. */
+  /**
+   * Returns how many keys have local counters.
+   *
+   * @return the number of keys created by {@link #local} and not removed
+   */
   public int localKeyCount() {
     return locals.size();
   }

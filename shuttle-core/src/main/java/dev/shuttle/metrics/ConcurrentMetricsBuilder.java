@@ -52,6 +52,8 @@ public final class ConcurrentMetricsBuilder {
    * Prefixes every instrument name with {@code namespace} and a dot ({@code checkout} gives {@code
    * checkout.requests}).
    *
+   * @param namespace the prefix of every instrument name
+   * @return this builder
    * @throws IllegalArgumentException if {@code namespace} is not a valid instrument name (a letter,
    *     then letters, digits, {@code _ . - /}) or was already set
    */
@@ -63,6 +65,8 @@ public final class ConcurrentMetricsBuilder {
   /**
    * Names the counter of requests (default {@code requests}).
    *
+   * @param name the counter's name, before the namespace
+   * @return this builder
    * @throws IllegalArgumentException if {@code name} is not a valid instrument name or the name was
    *     already set
    */
@@ -74,6 +78,8 @@ public final class ConcurrentMetricsBuilder {
   /**
    * Names the counter of failed requests (default {@code errors}).
    *
+   * @param name the counter's name, before the namespace
+   * @return this builder
    * @throws IllegalArgumentException if {@code name} is not a valid instrument name or the name was
    *     already set
    */
@@ -88,6 +94,9 @@ public final class ConcurrentMetricsBuilder {
    * java.time.Duration} to {@code unit}, and the instrument's unit is its UCUM code ({@code ns},
    * {@code us}, {@code ms}, {@code s}, {@code min}, {@code h}, {@code d}).
    *
+   * @param name the histogram's name, before the namespace
+   * @param unit the unit latencies are recorded in
+   * @return this builder
    * @throws IllegalArgumentException if {@code name} is not a valid instrument name or the name was
    *     already set
    */
@@ -101,6 +110,8 @@ public final class ConcurrentMetricsBuilder {
   /**
    * Names the up-down counter of open connections (default {@code connections.active}).
    *
+   * @param name the up-down counter's name, before the namespace
+   * @return this builder
    * @throws IllegalArgumentException if {@code name} is not a valid instrument name or the name was
    *     already set
    */
@@ -112,6 +123,7 @@ public final class ConcurrentMetricsBuilder {
   /**
    * Registers the instruments on the meter and returns the metrics.
    *
+   * @return new metrics whose observable instruments stay registered until they are closed
    * @throws IllegalArgumentException if two instruments would have the same name, or a name with
    *     its namespace is longer than 255 characters
    */

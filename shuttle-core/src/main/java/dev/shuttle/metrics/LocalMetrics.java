@@ -23,12 +23,20 @@ public final class LocalMetrics {
     errors.increment();
   }
 
-  /** Returns the requests counted so far. */
+  /**
+   * Returns the requests counted so far.
+   *
+   * @return the number of requests counted
+   */
   public long requestCount() {
     return requests.sum();
   }
 
-  /** Returns the errors counted so far. */
+  /**
+   * Returns the errors counted so far.
+   *
+   * @return the number of errors counted
+   */
   public long errorCount() {
     return errors.sum();
   }

@@ -50,7 +50,11 @@ public final class RequestStats {
 
   private RequestStats() {}
 
-  /** Returns new, empty statistics. */
+  /**
+   * Returns new, empty statistics.
+   *
+   * @return statistics with no request recorded
+   */
   public static RequestStats create() {
     return new RequestStats();
   }
@@ -85,6 +89,8 @@ public final class RequestStats {
   /**
    * Records one request.
    *
+   * @param latency how long the request took
+   * @param success {@code false} if the request failed, which counts it as an error too
    * @throws IllegalArgumentException if {@code latency} is negative
    */
   public void record(Duration latency, boolean success) {
@@ -97,37 +103,65 @@ public final class RequestStats {
     last.setRelease(new RequestInfo(Instant.now(), latency, success));
   }
 
-  /** Returns the number of requests recorded. */
+  /**
+   * Returns the number of requests recorded.
+   *
+   * @return the requests recorded so far, failed ones included
+   */
   public long count() {
     return count.sum();
   }
 
-  /** Returns the number of failed requests recorded. */
+  /**
+   * Returns the number of failed requests recorded.
+   *
+   * @return the failed requests recorded so far
+   */
   public long errors() {
     return errors.sum();
   }
 
-  /** Returns the sum of all recorded latencies. */
+  /**
+   * Returns the sum of all recorded latencies.
+   *
+   * @return the total latency of the requests recorded so far
+   */
   public Duration totalLatency() {
     return Duration.ofNanos(totalNanos.sum());
   }
 
-  /** Returns the mean latency, or {@link Duration#ZERO} before the first request. */
+  /**
+   * Returns the mean latency, or {@link Duration#ZERO} before the first request.
+   *
+   * @return the total latency divided by the number of requests, rounded down to a nanosecond
+   */
   public Duration averageLatency() {
     return snapshot().averageLatency();
   }
 
-  /** Returns errors divided by requests, or 0 before the first request. */
+  /**
+   * Returns errors divided by requests, or 0 before the first request.
+   *
+   * @return the share of failed requests, between 0 and 1
+   */
   public double errorRate() {
     return snapshot().errorRate();
   }
 
-  /** Returns the most recently recorded request, or empty before the first. */
+  /**
+   * Returns the most recently recorded request, or empty before the first.
+   *
+   * @return the request recorded last, if any
+   */
   public Optional<RequestInfo> lastRequest() {
     return Optional.ofNullable(last.getAcquire());
   }
 
-  /** Returns every figure at once; see the class note on consistency. */
+  /**
+   * Returns every figure at once; see the class note on consistency.
+   *
+   * @return the count, errors, latencies, error rate and last request, read together
+   */
   public Snapshot snapshot() {
     long e = errors.sum(); // before count: e <= c
     long c = count.sum();
@@ -145,6 +179,11 @@ public final class RequestStats {
    * <ns>.error_rate} (gauge) — all read from one {@link #snapshot()} per collection, each point
    * with {@code attributes}. Close the returned callback to unregister them.
    *
+   * @param meter the meter that registers the instruments
+   * @param namespace the prefix of every instrument name, as {@code checkout} in {@code
+   *     checkout.requests}
+   * @param attributes the attributes of every exported point
+   * @return the registered callback; closing it unregisters the instruments
    * @throws IllegalArgumentException if {@code namespace} is blank
    */
   public BatchCallback bind(Meter meter, String namespace, Attributes attributes) {

@@ -197,6 +197,12 @@ public abstract sealed class AbstractWorkerPool implements Pool
    * for (JobResult<String> r : results) { ... }
    * }
    *
+   * @param <T> the job's result type
+   * @param context the context the job runs under: its span is the parent of the job's span, and
+   *     its cancellation cancels the job and ends the wait for room
+   * @param job the work to run on a worker
+   * @param results the channel that receives the job's result once it has run
+   * @return a future completed with the job's result or exception
    * @throws PoolStoppedException if the pool is stopped, or is stopped while this call waits
    * @throws ContextDoneException if {@code context} is done before the job is accepted
    * @throws InterruptedException if the thread is interrupted before the job is accepted
@@ -212,6 +218,14 @@ public abstract sealed class AbstractWorkerPool implements Pool
    * and attributed by the caller as {@link #submit(Context, String, Attributes, Callable)}
    * describes.
    *
+   * @param <T> the job's result type
+   * @param context the context the job runs under: its span is the parent of the job's span, and
+   *     its cancellation cancels the job and ends the wait for room
+   * @param spanName the name of the job's span
+   * @param attributes attributes of the job's span, besides the pool's own
+   * @param job the work to run on a worker
+   * @param results the channel that receives the job's result once it has run
+   * @return a future completed with the job's result or exception
    * @throws IllegalArgumentException if {@code spanName} is blank
    * @throws PoolStoppedException if the pool is stopped, or is stopped while this call waits
    * @throws ContextDoneException if {@code context} is done before the job is accepted
@@ -557,6 +571,8 @@ public abstract sealed class AbstractWorkerPool implements Pool
    * Waits at most {@code timeout} until the pool has at most {@code count} workers: for example
    * until a dynamic pool has retired its idle workers down to its minimum.
    *
+   * @param count the number of workers to wait for the pool to shrink to
+   * @param timeout how long to wait at most; zero only checks
    * @return {@code true} if it has, {@code false} if the timeout elapsed first
    * @throws IllegalArgumentException if {@code count} or {@code timeout} is negative
    * @throws InterruptedException if the thread is interrupted while waiting
@@ -585,12 +601,20 @@ public abstract sealed class AbstractWorkerPool implements Pool
     return name;
   }
 
-  /** Returns how many jobs the queue holds at most. */
+  /**
+   * Returns how many jobs the queue holds at most.
+   *
+   * @return the queue's capacity, as the pool was built with
+   */
   public final int queueCapacity() {
     return capacity;
   }
 
-  /** Returns how many accepted jobs wait in the queue now. */
+  /**
+   * Returns how many accepted jobs wait in the queue now.
+   *
+   * @return the number of jobs accepted and not yet started
+   */
   public final int queueSize() {
     lock.lock();
     try {
@@ -600,7 +624,11 @@ public abstract sealed class AbstractWorkerPool implements Pool
     }
   }
 
-  /** Returns how many workers are alive now, busy or idle. */
+  /**
+   * Returns how many workers are alive now, busy or idle.
+   *
+   * @return the number of workers
+   */
   public final int workerCount() {
     lock.lock();
     try {
@@ -610,7 +638,11 @@ public abstract sealed class AbstractWorkerPool implements Pool
     }
   }
 
-  /** Returns how many workers are waiting for a job now. */
+  /**
+   * Returns how many workers are waiting for a job now.
+   *
+   * @return the number of idle workers
+   */
   public final int idleWorkerCount() {
     lock.lock();
     try {

@@ -92,7 +92,11 @@ public final class BoundedPool implements Pool {
     this.runner = new JobRunner(name, metrics, state, this::addSpanAttributes, Context.root());
   }
 
-  /** Returns a builder; every setting is optional. */
+  /**
+   * Returns a builder; every setting is optional.
+   *
+   * @return a new builder with every setting unset
+   */
   public static BoundedPoolBuilder builder() {
     return new BoundedPoolBuilder();
   }
@@ -100,6 +104,8 @@ public final class BoundedPool implements Pool {
   /**
    * Returns a pool that runs at most {@code maxConcurrency} jobs at once, with a generated name.
    *
+   * @param maxConcurrency the most jobs that may run at once
+   * @return a running pool, with no thread started yet
    * @throws IllegalArgumentException if {@code maxConcurrency} is less than 1
    */
   public static BoundedPool create(int maxConcurrency) {
@@ -287,6 +293,7 @@ public final class BoundedPool implements Pool {
   /**
    * Waits at most {@code timeout} until no job is running, without stopping the pool.
    *
+   * @param timeout how long to wait at most; zero only checks
    * @return {@code true} if none is running, {@code false} if the timeout elapsed first
    * @throws IllegalArgumentException if {@code timeout} is negative
    * @throws InterruptedException if the thread is interrupted while waiting
@@ -358,12 +365,20 @@ public final class BoundedPool implements Pool {
     return name;
   }
 
-  /** Returns the most jobs that may run at once. */
+  /**
+   * Returns the most jobs that may run at once.
+   *
+   * @return the pool's maximum concurrency, as it was built with
+   */
   public int maxConcurrency() {
     return maxConcurrency;
   }
 
-  /** Returns how many jobs are running now. */
+  /**
+   * Returns how many jobs are running now.
+   *
+   * @return the number of jobs holding a permit
+   */
   public int running() {
     lock.lock();
     try {

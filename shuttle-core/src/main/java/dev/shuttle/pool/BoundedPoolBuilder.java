@@ -19,6 +19,8 @@ public final class BoundedPoolBuilder {
    * Sets the pool's name (the {@code worker_pool.name} attribute); default {@code
    * bounded-pool-<n>}.
    *
+   * @param name the pool's name
+   * @return this builder
    * @throws IllegalArgumentException if {@code name} is blank
    * @throws IllegalStateException if the name was already set
    */
@@ -31,6 +33,8 @@ public final class BoundedPoolBuilder {
   /**
    * Sets the most jobs that may run at once; default {@link Runtime#availableProcessors()}.
    *
+   * @param maxConcurrency the most jobs that may run at once
+   * @return this builder
    * @throws IllegalArgumentException if {@code maxConcurrency} is less than 1
    * @throws IllegalStateException if it was already set
    */
@@ -40,7 +44,11 @@ public final class BoundedPoolBuilder {
     return this;
   }
 
-  /** Builds the pool; it starts no thread until a job is submitted. */
+  /**
+   * Builds the pool; it starts no thread until a job is submitted.
+   *
+   * @return a new, running pool
+   */
   public BoundedPool build() {
     int max = maxConcurrency != -1 ? maxConcurrency : Runtime.getRuntime().availableProcessors();
     String poolName = name.isEmpty() ? "bounded-pool-" + UNNAMED.incrementAndGet() : name;

@@ -33,22 +33,38 @@ public final class DynamicWorkerPool extends AbstractWorkerPool {
     super(name, PoolAttributes.TYPE_DYNAMIC, min, max, capacity, growThreshold, idleTimeout);
   }
 
-  /** Returns a builder; every setting is optional. */
+  /**
+   * Returns a builder; every setting is optional.
+   *
+   * @return a new builder with every setting unset
+   */
   public static DynamicWorkerPoolBuilder builder() {
     return new DynamicWorkerPoolBuilder();
   }
 
-  /** Returns the minimum number of workers. */
+  /**
+   * Returns the minimum number of workers.
+   *
+   * @return the minimum, as last set by the builder or {@link #resize}
+   */
   public int minWorkers() {
     return currentMin();
   }
 
-  /** Returns the maximum number of workers. */
+  /**
+   * Returns the maximum number of workers.
+   *
+   * @return the maximum, as last set by the builder or {@link #resize}
+   */
   public int maxWorkers() {
     return currentMax();
   }
 
-  /** Returns how long a worker above the minimum may stay idle before it retires. */
+  /**
+   * Returns how long a worker above the minimum may stay idle before it retires.
+   *
+   * @return the idle timeout, as last set by the builder or {@link #resize(int, int, Duration)}
+   */
   public Duration idleTimeout() {
     return currentIdleTimeout();
   }
@@ -58,6 +74,8 @@ public final class DynamicWorkerPool extends AbstractWorkerPool {
    * minimum) start at once; extra ones (above the new maximum) retire when they finish their
    * current job.
    *
+   * @param min the fewest workers to keep, zero or more
+   * @param max the most workers to run, at least 1 and at least {@code min}
    * @throws IllegalArgumentException if {@code min} is negative, {@code max} is less than 1, or
    *     {@code min > max}
    */
@@ -68,6 +86,9 @@ public final class DynamicWorkerPool extends AbstractWorkerPool {
   /**
    * Changes the bounds and the idle timeout at runtime.
    *
+   * @param min the fewest workers to keep, zero or more
+   * @param max the most workers to run, at least 1 and at least {@code min}
+   * @param idleTimeout how long a worker above the minimum may stay idle before it retires
    * @throws IllegalArgumentException if {@code min} is negative, {@code max} is less than 1, {@code
    *     min > max}, or {@code idleTimeout} is not positive
    */

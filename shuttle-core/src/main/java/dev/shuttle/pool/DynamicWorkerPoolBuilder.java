@@ -26,6 +26,8 @@ public final class DynamicWorkerPoolBuilder {
    * Sets the pool's name (the {@code worker_pool.name} attribute); default {@code
    * dynamic-pool-<n>}.
    *
+   * @param name the pool's name
+   * @return this builder
    * @throws IllegalArgumentException if {@code name} is blank
    * @throws IllegalStateException if the name was already set
    */
@@ -38,6 +40,8 @@ public final class DynamicWorkerPoolBuilder {
   /**
    * Sets how many workers stay alive however idle; default 1.
    *
+   * @param minWorkers the fewest workers to keep, zero or more
+   * @return this builder
    * @throws IllegalArgumentException if {@code minWorkers} is negative
    * @throws IllegalStateException if it was already set
    */
@@ -51,6 +55,8 @@ public final class DynamicWorkerPoolBuilder {
    * Sets how many workers may be alive at once; default {@link Runtime#availableProcessors()} (at
    * least the minimum).
    *
+   * @param maxWorkers the most workers to run at once
+   * @return this builder
    * @throws IllegalArgumentException if {@code maxWorkers} is less than 1
    * @throws IllegalStateException if it was already set
    */
@@ -63,6 +69,8 @@ public final class DynamicWorkerPoolBuilder {
   /**
    * Sets how many accepted jobs may wait; default 100.
    *
+   * @param capacity the most jobs the queue holds
+   * @return this builder
    * @throws IllegalArgumentException if {@code capacity} is less than 1
    * @throws IllegalStateException if it was already set
    */
@@ -76,6 +84,8 @@ public final class DynamicWorkerPoolBuilder {
    * Sets the queue depth above which a submission starts another worker; default 50, or half the
    * queue capacity if that is smaller.
    *
+   * @param threshold the most queued jobs a submission may find without starting a worker
+   * @return this builder
    * @throws IllegalArgumentException if {@code threshold} is negative
    * @throws IllegalStateException if it was already set
    */
@@ -89,6 +99,8 @@ public final class DynamicWorkerPoolBuilder {
    * Sets how long a worker above the minimum may stay idle before it retires; default 1 second (as
    * ants' {@code ExpiryDuration}).
    *
+   * @param idleTimeout how long an extra worker waits for a job before it retires
+   * @return this builder
    * @throws IllegalArgumentException if {@code idleTimeout} is not positive
    * @throws IllegalStateException if it was already set
    */
@@ -101,6 +113,7 @@ public final class DynamicWorkerPoolBuilder {
   /**
    * Builds the pool and starts its minimum number of workers.
    *
+   * @return a new, running pool
    * @throws IllegalArgumentException if the minimum is greater than the maximum, or the grow
    *     threshold is not below the queue capacity
    */

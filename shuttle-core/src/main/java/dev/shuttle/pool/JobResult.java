@@ -19,7 +19,11 @@ import org.jspecify.annotations.Nullable;
  * @param <T> the job's result type
  */
 public sealed interface JobResult<T> {
-  /** Returns the pool-assigned number of the job (its {@code job.id} span attribute). */
+  /**
+   * Returns the pool-assigned number of the job (its {@code job.id} span attribute).
+   *
+   * @return the job's number, unique within its pool
+   */
   long jobId();
 
   /**

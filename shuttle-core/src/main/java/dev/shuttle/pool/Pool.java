@@ -61,12 +61,18 @@ import java.util.concurrent.CompletableFuture;
  */
 public sealed interface Pool extends AutoCloseable permits AbstractWorkerPool, BoundedPool {
 
-  /** Returns the pool's name: the {@code worker_pool.name} attribute of its spans and metrics. */
+  /**
+   * Returns the pool's name: the {@code worker_pool.name} attribute of its spans and metrics.
+   *
+   * @return the name the pool was built with
+   */
   String name();
 
   /**
    * Submits {@code job} to run under the current context, waiting while the pool is full.
    *
+   * @param <T> the job's result type
+   * @param job the work to run in the pool
    * @return a future completed with the job's result or exception
    * @throws NullPointerException if {@code job} is null
    * @throws PoolStoppedException if the pool is stopped, or is stopped while this call waits
@@ -81,6 +87,10 @@ public sealed interface Pool extends AutoCloseable permits AbstractWorkerPool, B
    * Submits {@code job} to run under {@code context} in the pool's default span, child of {@code
    * context}'s span, waiting while the pool is full, but no longer than {@code context} allows.
    *
+   * @param <T> the job's result type
+   * @param context the context the job runs under: its span is the parent of the job's span, and
+   *     its cancellation cancels the job and ends the wait for room
+   * @param job the work to run in the pool
    * @return a future completed with the job's result or exception
    * @throws NullPointerException if {@code context} or {@code job} is null
    * @throws PoolStoppedException if the pool is stopped, or is stopped while this call waits
@@ -100,6 +110,12 @@ public sealed interface Pool extends AutoCloseable permits AbstractWorkerPool, B
    *     () -> process(task)); // one span: process-task, with task.id and the pool's attributes
    * }
    *
+   * @param <T> the job's result type
+   * @param context the context the job runs under: its span is the parent of the job's span, and
+   *     its cancellation cancels the job and ends the wait for room
+   * @param spanName the name of the job's span
+   * @param attributes attributes of the job's span, besides the pool's own
+   * @param job the work to run in the pool
    * @return a future completed with the job's result or exception
    * @throws IllegalArgumentException if {@code spanName} is blank
    * @throws NullPointerException if an argument is null
@@ -114,6 +130,8 @@ public sealed interface Pool extends AutoCloseable permits AbstractWorkerPool, B
   /**
    * Submits {@code job} under the current context only if the pool has room now.
    *
+   * @param <T> the job's result type
+   * @param job the work to run in the pool
    * @return the job's future, or empty if the pool is full (counted as rejected)
    * @throws NullPointerException if {@code job} is null
    * @throws PoolStoppedException if the pool is stopped
@@ -126,6 +144,10 @@ public sealed interface Pool extends AutoCloseable permits AbstractWorkerPool, B
    * Submits {@code job} under {@code context}, in the pool's default span, only if the pool has
    * room now.
    *
+   * @param <T> the job's result type
+   * @param context the context the job runs under: its span is the parent of the job's span, and
+   *     its cancellation cancels the job
+   * @param job the work to run in the pool
    * @return the job's future, or empty if the pool is full (counted as rejected)
    * @throws NullPointerException if {@code context} or {@code job} is null
    * @throws PoolStoppedException if the pool is stopped
@@ -136,6 +158,12 @@ public sealed interface Pool extends AutoCloseable permits AbstractWorkerPool, B
    * Submits {@code job} under {@code context} only if the pool has room now, in a span named and
    * attributed by the caller as {@link #submit(Context, String, Attributes, Callable)} describes.
    *
+   * @param <T> the job's result type
+   * @param context the context the job runs under: its span is the parent of the job's span, and
+   *     its cancellation cancels the job
+   * @param spanName the name of the job's span
+   * @param attributes attributes of the job's span, besides the pool's own
+   * @param job the work to run in the pool
    * @return the job's future, or empty if the pool is full (counted as rejected)
    * @throws IllegalArgumentException if {@code spanName} is blank
    * @throws NullPointerException if an argument is null
@@ -174,6 +202,7 @@ public sealed interface Pool extends AutoCloseable permits AbstractWorkerPool, B
   /**
    * Waits at most {@code timeout} until the pool has terminated.
    *
+   * @param timeout how long to wait at most; zero only checks
    * @return {@code true} if it terminated, {@code false} if the timeout elapsed first
    * @throws IllegalArgumentException if {@code timeout} is negative
    * @throws InterruptedException if the thread is interrupted while waiting
@@ -206,9 +235,17 @@ public sealed interface Pool extends AutoCloseable permits AbstractWorkerPool, B
     }
   }
 
-  /** Returns {@code true} once {@link #stop()} or {@link #stopNow()} was called. */
+  /**
+   * Returns {@code true} once {@link #stop()} or {@link #stopNow()} was called.
+   *
+   * @return whether the pool no longer accepts jobs
+   */
   boolean isStopped();
 
-  /** Returns {@code true} once the pool is stopped and every accepted job has ended. */
+  /**
+   * Returns {@code true} once the pool is stopped and every accepted job has ended.
+   *
+   * @return whether the pool has terminated
+   */
   boolean isTerminated();
 }

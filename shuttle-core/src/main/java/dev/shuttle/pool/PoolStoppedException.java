@@ -11,7 +11,11 @@ import java.util.concurrent.RejectedExecutionException;
 public final class PoolStoppedException extends RejectedExecutionException {
   @Serial private static final long serialVersionUID = 1L;
 
-  /** Creates the exception for the pool named {@code poolName}. */
+  /**
+   * Creates the exception for the pool named {@code poolName}.
+   *
+   * @param poolName the stopped pool's name, quoted in the message
+   */
   public PoolStoppedException(String poolName) {
     super("pool '" + poolName + "' is stopped and accepts no new jobs");
   }

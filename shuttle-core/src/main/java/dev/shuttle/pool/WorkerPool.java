@@ -32,7 +32,11 @@ public final class WorkerPool extends AbstractWorkerPool {
     super(name, PoolAttributes.TYPE_FIXED, size, size, capacity, 0, Duration.ZERO);
   }
 
-  /** Returns a builder; every setting is optional. */
+  /**
+   * Returns a builder; every setting is optional.
+   *
+   * @return a new builder with every setting unset
+   */
   public static WorkerPoolBuilder builder() {
     return new WorkerPoolBuilder();
   }
@@ -41,13 +45,19 @@ public final class WorkerPool extends AbstractWorkerPool {
    * Returns a pool of {@code size} workers with a queue of {@code 2 × size} jobs and a generated
    * name.
    *
+   * @param size the number of workers
+   * @return a running pool, its workers started
    * @throws IllegalArgumentException if {@code size} is less than 1
    */
   public static WorkerPool create(int size) {
     return builder().size(size).build();
   }
 
-  /** Returns the number of workers. */
+  /**
+   * Returns the number of workers.
+   *
+   * @return the pool's size, as it was built with
+   */
   public int size() {
     return currentMax();
   }

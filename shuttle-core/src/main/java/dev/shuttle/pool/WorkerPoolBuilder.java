@@ -21,6 +21,8 @@ public final class WorkerPoolBuilder {
    * default {@code worker-pool-<n>}. Keep it low-cardinality: one name per pool in the code, not
    * per request.
    *
+   * @param name the pool's name
+   * @return this builder
    * @throws IllegalArgumentException if {@code name} is blank
    * @throws IllegalStateException if the name was already set
    */
@@ -33,6 +35,8 @@ public final class WorkerPoolBuilder {
   /**
    * Sets the number of workers; default {@link Runtime#availableProcessors()}.
    *
+   * @param size the number of workers
+   * @return this builder
    * @throws IllegalArgumentException if {@code size} is less than 1
    * @throws IllegalStateException if the size was already set
    */
@@ -45,6 +49,8 @@ public final class WorkerPoolBuilder {
   /**
    * Sets how many accepted jobs may wait for a worker; default twice the size.
    *
+   * @param capacity the most jobs the queue holds
+   * @return this builder
    * @throws IllegalArgumentException if {@code capacity} is less than 1
    * @throws IllegalStateException if the capacity was already set
    */
@@ -54,7 +60,11 @@ public final class WorkerPoolBuilder {
     return this;
   }
 
-  /** Builds the pool and starts its workers. */
+  /**
+   * Builds the pool and starts its workers.
+   *
+   * @return a new, running pool
+   */
   public WorkerPool build() {
     int workers = size != -1 ? size : Runtime.getRuntime().availableProcessors();
     int capacity = queueCapacity != -1 ? queueCapacity : (int) Math.min(2L * workers, 1 << 30);

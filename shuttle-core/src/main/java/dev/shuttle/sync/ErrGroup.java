@@ -109,6 +109,10 @@ public final class ErrGroup {
   /**
    * Returns a group whose context derives from {@code parent} and is cancelled by the first failure
    * (Go's {@code errgroup.WithContext}).
+   *
+   * @param parent the context the group's context derives from: its span is the parent of the
+   *     tasks' spans, and its cancellation reaches every task
+   * @return a new group, with no limit and no group span
    */
   public static ErrGroup withContext(Context parent) {
     return builder(parent).build();
@@ -117,6 +121,8 @@ public final class ErrGroup {
   /**
    * Returns a plain group under the current context (Go's zero {@code errgroup.Group}): a failure
    * cancels nothing; {@link #await()} throws the first one.
+   *
+   * @return a new group, with no limit and no group span
    */
   public static ErrGroup create() {
     return builder(Context.current()).cancelOnFirstFailure(false).build();
@@ -125,6 +131,10 @@ public final class ErrGroup {
   /**
    * Returns a builder for a group under {@code parent}; by default its context derives from {@code
    * parent} and is cancelled by the first failure, as {@link #withContext} does.
+   *
+   * @param parent the context the group runs under: its span is the parent of the group's spans,
+   *     and its cancellation reaches every task
+   * @return a new builder
    */
   public static ErrGroupBuilder builder(Context parent) {
     return new ErrGroupBuilder(parent);
@@ -134,6 +144,8 @@ public final class ErrGroup {
    * Returns the context current inside every task: for a group made by {@link #withContext}, a
    * context cancelled by the first failure (cause: that failure) or when {@link #await()} returns;
    * for a plain group, the parent context (with the group span, if any).
+   *
+   * @return the context the tasks run under
    */
   public Context context() {
     return context;
@@ -143,6 +155,7 @@ public final class ErrGroup {
    * Runs {@code task} on a new virtual thread with the group's context current. At the concurrency
    * limit, blocks until a running task ends.
    *
+   * @param task the work to run; its failure fails the group (see {@link #await()})
    * @throws InterruptedException if interrupted while waiting for a free slot; the task is not
    *     started
    * @throws IllegalStateException if {@link #await()} has already returned
@@ -151,7 +164,16 @@ public final class ErrGroup {
     start(null, Attributes.empty(), task, true);
   }
 
-  /** As {@link #go(Task)}, inside a child span named {@code spanName} with {@code attributes}. */
+  /**
+   * As {@link #go(Task)}, inside a child span named {@code spanName} with {@code attributes}.
+   *
+   * @param spanName the name of the task's span
+   * @param attributes the attributes of the task's span
+   * @param task the work to run; its failure fails the group (see {@link #await()})
+   * @throws InterruptedException if interrupted while waiting for a free slot; the task is not
+   *     started
+   * @throws IllegalStateException if {@link #await()} has already returned
+   */
   public void go(String spanName, Attributes attributes, Task task) throws InterruptedException {
     start(
         Objects.requireNonNull(spanName, "spanName"),
@@ -163,6 +185,7 @@ public final class ErrGroup {
   /**
    * Runs {@code task} only if the group is below its limit (Go's {@code TryGo}).
    *
+   * @param task the work to run; its failure fails the group (see {@link #await()})
    * @return {@code true} if the task was started, {@code false} at the limit
    * @throws IllegalStateException if {@link #await()} has already returned
    */
@@ -172,6 +195,12 @@ public final class ErrGroup {
 
   /**
    * As {@link #tryGo(Task)}, inside a child span named {@code spanName} with {@code attributes}.
+   *
+   * @param spanName the name of the task's span
+   * @param attributes the attributes of the task's span
+   * @param task the work to run; its failure fails the group (see {@link #await()})
+   * @return {@code true} if the task was started, {@code false} at the limit
+   * @throws IllegalStateException if {@link #await()} has already returned
    */
   public boolean tryGo(String spanName, Attributes attributes, Task task) {
     return startWithoutWaiting(
@@ -228,6 +257,7 @@ public final class ErrGroup {
    * Limits the group to {@code n} tasks running at once (Go's {@code SetLimit}): {@link #go} blocks
    * and {@link #tryGo} returns {@code false} at the limit.
    *
+   * @param n the most tasks that may run at once
    * @throws IllegalArgumentException if {@code n < 1}; use {@link #removeLimit()} for no limit
    * @throws IllegalStateException if tasks are running
    */
@@ -244,7 +274,11 @@ public final class ErrGroup {
     limit.remove();
   }
 
-  /** Returns the current limit, or 0 when there is none. */
+  /**
+   * Returns the current limit, or 0 when there is none.
+   *
+   * @return the most tasks that may run at once, or 0
+   */
   public int limit() {
     return limit.value();
   }

@@ -33,6 +33,8 @@ public final class ErrGroupBuilder {
    * Opens a span named {@code name} for the whole group, parent of every traced task; it ends when
    * {@link ErrGroup#await()} returns, with status ERROR and the failure if one occurred.
    *
+   * @param name the group span's name
+   * @return this builder
    * @throws IllegalArgumentException if {@code name} is blank
    */
   public ErrGroupBuilder span(String name) {
@@ -42,6 +44,9 @@ public final class ErrGroupBuilder {
   /**
    * As {@link #span(String)}, with {@code attributes} on the group span.
    *
+   * @param name the group span's name
+   * @param attributes the group span's attributes
+   * @return this builder
    * @throws IllegalArgumentException if {@code name} is blank
    */
   public ErrGroupBuilder span(String name, Attributes attributes) {
@@ -54,6 +59,8 @@ public final class ErrGroupBuilder {
    * Limits the group to {@code n} tasks running at once; see {@link ErrGroup#setLimit}. Leave it
    * unset for no limit.
    *
+   * @param n the most tasks that may run at once
+   * @return this builder
    * @throws IllegalArgumentException if {@code n < 1}
    */
   public ErrGroupBuilder limit(int n) {
@@ -65,6 +72,9 @@ public final class ErrGroupBuilder {
    * Chooses the kind of group: {@code true} (the default) derives a context that the first failure
    * cancels (Go's {@code errgroup.WithContext}); {@code false} makes a plain group whose failures
    * cancel nothing (Go's zero {@code errgroup.Group}).
+   *
+   * @param cancel whether the first failure cancels the group's context
+   * @return this builder
    */
   public ErrGroupBuilder cancelOnFirstFailure(boolean cancel) {
     this.cancelOnFirstFailure = cancel;
@@ -74,13 +84,19 @@ public final class ErrGroupBuilder {
   /**
    * Collects every failure instead of stopping at the first: failures do not cancel the group, and
    * {@link ErrGroup#await()} throws a {@link GroupFailedException} holding them all.
+   *
+   * @return this builder
    */
   public ErrGroupBuilder collectAllFailures() {
     this.collectAll = true;
     return this;
   }
 
-  /** Returns the group; its span, if any, starts now. */
+  /**
+   * Returns the group; its span, if any, starts now.
+   *
+   * @return a new group, ready for tasks
+   */
   public ErrGroup build() {
     return new ErrGroup(this);
   }

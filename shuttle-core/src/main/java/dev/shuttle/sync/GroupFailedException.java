@@ -13,6 +13,7 @@ import java.util.List;
 public final class GroupFailedException extends RuntimeException {
   @Serial private static final long serialVersionUID = 1L;
 
+  /** Every task's failure, in the order the tasks failed. */
   @SuppressWarnings("serial") // an immutable List.copyOf; failures are Serializable
   private final List<Throwable> failures;
 
@@ -24,7 +25,11 @@ public final class GroupFailedException extends RuntimeException {
     }
   }
 
-  /** Returns every failure, in the order the tasks failed. */
+  /**
+   * Returns every failure, in the order the tasks failed.
+   *
+   * @return the tasks' exceptions, unchanged; an immutable list of at least one
+   */
   public List<Throwable> failures() {
     return failures;
   }

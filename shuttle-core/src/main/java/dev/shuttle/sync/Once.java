@@ -31,6 +31,10 @@ public final class Once {
 
   /**
    * Returns a function that runs {@code body} the first time it is called (Go's {@code OnceFunc}).
+   *
+   * @param body the work to do once
+   * @return a function that runs {@code body} on its first call and does nothing on later ones,
+   *     except rethrow what {@code body} threw
    */
   public static Runnable func(Runnable body) {
     Objects.requireNonNull(body, "body");
@@ -46,6 +50,10 @@ public final class Once {
   /**
    * Returns a supplier that computes {@code body} the first time and returns that value ever after
    * (Go's {@code OnceValue}).
+   *
+   * @param <T> the value's type
+   * @param body computes the value, once
+   * @return a supplier of the value {@code body} computed, or of the exception it threw
    */
   public static <T> Supplier<T> value(Supplier<T> body) {
     Objects.requireNonNull(body, "body");
@@ -56,6 +64,11 @@ public final class Once {
   /**
    * Returns a callable that calls {@code body} the first time and returns its value or throws its
    * exception ever after (Go's {@code OnceValues}, whose second result is the error).
+   *
+   * @param <T> the value's type
+   * @param body computes the value, once; it may throw any exception
+   * @return a callable that returns the value {@code body} returned, or throws the exception it
+   *     threw
    */
   public static <T> Callable<T> values(Callable<T> body) {
     Objects.requireNonNull(body, "body");

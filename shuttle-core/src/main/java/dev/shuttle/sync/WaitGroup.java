@@ -51,7 +51,11 @@ public final class WaitGroup {
 
   private WaitGroup() {}
 
-  /** Returns a new wait group with a counter of zero (Go's zero {@code sync.WaitGroup}). */
+  /**
+   * Returns a new wait group with a counter of zero (Go's zero {@code sync.WaitGroup}).
+   *
+   * @return a new wait group
+   */
   public static WaitGroup create() {
     return new WaitGroup();
   }
@@ -60,6 +64,7 @@ public final class WaitGroup {
    * Adds {@code delta}, which may be negative, to the counter; waiters are released when it reaches
    * zero.
    *
+   * @param delta the amount to add: positive before starting work, negative when it is done
    * @throws IllegalStateException if the counter would become negative; the counter is unchanged
    */
   public void add(int delta) {
@@ -92,7 +97,11 @@ public final class WaitGroup {
     add(-1);
   }
 
-  /** Returns the counter's current value. */
+  /**
+   * Returns the counter's current value.
+   *
+   * @return the counter: the work added and not yet done
+   */
   public long count() {
     lock.lock();
     try {
@@ -107,12 +116,20 @@ public final class WaitGroup {
    * #done()} when it ends (Go 1.25's {@code wg.Go}). A failure is not lost: it goes to the thread's
    * uncaught-exception handler and the {@code shuttle.goroutine.uncaught_failures} counter; use
    * {@link ErrGroup} to collect failures instead.
+   *
+   * @param task the work to run on the new goroutine
    */
   public void go(Task task) {
     launch(null, Attributes.empty(), task);
   }
 
-  /** As {@link #go(Task)}, inside a child span named {@code spanName} with {@code attributes}. */
+  /**
+   * As {@link #go(Task)}, inside a child span named {@code spanName} with {@code attributes}.
+   *
+   * @param spanName the name of the task's span
+   * @param attributes the attributes of the task's span
+   * @param task the work to run on the new goroutine
+   */
   public void go(String spanName, Attributes attributes, Task task) {
     launch(
         Objects.requireNonNull(spanName, "spanName"),
@@ -161,6 +178,7 @@ public final class WaitGroup {
   /**
    * Blocks until the counter is zero or {@code timeout} elapses.
    *
+   * @param timeout how long to wait at most; zero or negative only checks
    * @return {@code true} if the counter reached zero, {@code false} on timeout
    * @throws InterruptedException if the calling thread is interrupted while waiting
    */
@@ -185,6 +203,7 @@ public final class WaitGroup {
   /**
    * Blocks until the counter is zero or {@code context} is done.
    *
+   * @param context the context whose cancellation or deadline ends the wait
    * @throws dev.shuttle.context.ContextDoneException if the context is done first (also when the
    *     thread is interrupted once it is done; the interrupt flag then stays set)
    * @throws InterruptedException if the calling thread is interrupted while waiting

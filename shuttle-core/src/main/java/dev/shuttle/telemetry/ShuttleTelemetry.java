@@ -39,6 +39,8 @@ public final class ShuttleTelemetry {
 
   /**
    * Records Shuttle's telemetry to {@code openTelemetry} from now on, instead of the global one.
+   *
+   * @param openTelemetry the instance whose tracer, meter and logger Shuttle uses
    */
   public static void use(OpenTelemetry openTelemetry) {
     explicit = Objects.requireNonNull(openTelemetry, "openTelemetry");
@@ -49,18 +51,31 @@ public final class ShuttleTelemetry {
     explicit = null;
   }
 
-  /** Returns the instance Shuttle records to now. */
+  /**
+   * Returns the instance Shuttle records to now.
+   *
+   * @return the instance given to {@link #use}, or else the global one (a no-op one while none is
+   *     set)
+   */
   public static OpenTelemetry openTelemetry() {
     OpenTelemetry chosen = explicit;
     return chosen != null ? chosen : GlobalOpenTelemetry.getOrNoop();
   }
 
-  /** Returns Shuttle's tracer from the current instance. */
+  /**
+   * Returns Shuttle's tracer from the current instance.
+   *
+   * @return the tracer of scope {@value #INSTRUMENTATION_SCOPE}
+   */
   public static Tracer tracer() {
     return snapshot().tracer;
   }
 
-  /** Returns Shuttle's meter from the current instance. */
+  /**
+   * Returns Shuttle's meter from the current instance.
+   *
+   * @return the meter of scope {@value #INSTRUMENTATION_SCOPE}
+   */
   public static Meter meter() {
     return snapshot().meter;
   }

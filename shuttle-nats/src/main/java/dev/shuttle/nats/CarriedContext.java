@@ -27,6 +27,8 @@ public final class CarriedContext {
    * Returns the parent given to {@link NatsHeaders#read} with what the propagator extracted (the
    * sender's span as the remote parent, its baggage). It carries no Shuttle cancellation of its
    * own: use {@link #cancelableContext()} for that.
+   *
+   * @return the parent with the sender's span and baggage
    */
   public Context context() {
     return context;
@@ -34,6 +36,8 @@ public final class CarriedContext {
 
   /**
    * Returns the sender's deadline, if the {@value NatsHeaders#DEADLINE} header held a valid one.
+   *
+   * @return the deadline, or empty if the sender had none or the header was not valid
    */
   public Optional<Instant> deadline() {
     return Optional.ofNullable(deadline);
@@ -43,6 +47,8 @@ public final class CarriedContext {
    * Returns the text of the sender's cancellation (its cause's class name and message), if the
    * sender's context was done when it wrote the headers and the {@value NatsHeaders#CANCELLED}
    * header is valid.
+   *
+   * @return the cancellation's text, or empty if the sender was not cancelled
    */
   public Optional<String> cancellation() {
     return Optional.ofNullable(cancellation);
@@ -54,6 +60,8 @@ public final class CarriedContext {
    * cancelled, is cancelled at once with a {@link RemoteCancellationException} as its cause. Each
    * call derives a new one; whoever calls this must cancel or close what it returns, as with any
    * {@link CancelableContext}.
+   *
+   * @return a new context carrying the sender's deadline and cancellation
    */
   public CancelableContext cancelableContext() {
     CancelableContext derived =

@@ -143,8 +143,12 @@ public final class NatsChannel<T> implements Iterable<T> {
    * encodes. {@link NatsChannelBuilder#build()} creates the stream, or opens it if another process
    * already did.
    *
+   * @param <T> the type of the values
+   * @param connection the NATS connection the channel uses; it stays the caller's to close
    * @param name 1 to 64 letters, digits, {@code -} or {@code _}; the stream is {@code
    *     shuttle-chan-<name>} and the subject {@code shuttle.chan.<name>}
+   * @param codec turns values into message bodies and back
+   * @return a new builder
    * @throws IllegalArgumentException if {@code name} is not such a name
    */
   public static <T> NatsChannelBuilder<T> builder(
@@ -157,7 +161,10 @@ public final class NatsChannel<T> implements Iterable<T> {
    * closed flag, so that the name can be used for a new channel. Processes that still use it fail
    * their next operation.
    *
+   * @param connection a connection to the server that holds the channel
+   * @param name the channel's name, as given to {@link #builder}
    * @return {@code true} if a stream was deleted, {@code false} if there was none
+   * @throws IllegalArgumentException if {@code name} is not a valid channel name
    * @throws UncheckedIOException if the server cannot be reached
    */
   public static boolean delete(Connection connection, String name) {
@@ -168,6 +175,12 @@ public final class NatsChannel<T> implements Iterable<T> {
   /**
    * Sends {@code value} in the current context, waiting while the stream is full; see {@link
    * #send(Context, Object)}.
+   *
+   * @param value the value to send
+   * @throws ChannelClosedException if the channel is closed
+   * @throws dev.shuttle.context.ContextDoneException if the current context is done before the
+   *     value is stored
+   * @throws InterruptedException if the thread is interrupted while waiting
    */
   public void send(T value) throws InterruptedException {
     send(Context.current(), value);
@@ -178,6 +191,9 @@ public final class NatsChannel<T> implements Iterable<T> {
    * and its cancellation ends the wait while the stream is full. Returns once JetStream has stored
    * the value.
    *
+   * @param context the context the value is sent in: its span is the parent of the send span, its
+   *     baggage and deadline travel with the value, and its cancellation ends the wait
+   * @param value the value to send
    * @throws ChannelClosedException if the channel is closed
    * @throws dev.shuttle.context.ContextDoneException if {@code context} is done before the value is
    *     stored
@@ -195,7 +211,15 @@ public final class NatsChannel<T> implements Iterable<T> {
    * with the same id (an order number, say) enqueues its value once. Otherwise as {@link
    * #send(Context, Object)}.
    *
+   * @param context the context the value is sent in: its span is the parent of the send span, its
+   *     baggage and deadline travel with the value, and its cancellation ends the wait
+   * @param value the value to send
+   * @param messageId the value's id, which JetStream deduplicates on
    * @throws IllegalArgumentException if {@code messageId} is blank or not printable ASCII
+   * @throws ChannelClosedException if the channel is closed
+   * @throws dev.shuttle.context.ContextDoneException if {@code context} is done before the value is
+   *     stored
+   * @throws InterruptedException if the thread is interrupted while waiting
    */
   public void send(Context context, T value, String messageId) throws InterruptedException {
     if (sendOrClosed(context, value, messageId) instanceof Closed<?> closedResult) {
@@ -206,6 +230,15 @@ public final class NatsChannel<T> implements Iterable<T> {
   /**
    * Sends {@code value} as {@link #send(Context, Object)} does, but reports a closed channel by
    * returning {@link Closed} instead of throwing.
+   *
+   * @param context the context the value is sent in: its span is the parent of the send span, its
+   *     baggage and deadline travel with the value, and its cancellation ends the wait
+   * @param value the value to send
+   * @return {@link SendStatus#SENT} once JetStream has stored the value, or {@link Closed} if the
+   *     channel is closed
+   * @throws dev.shuttle.context.ContextDoneException if {@code context} is done before the value is
+   *     stored
+   * @throws InterruptedException if the thread is interrupted while waiting
    */
   public SendResult sendOrClosed(Context context, T value) throws InterruptedException {
     return sendOrClosed(context, value, idPrefix + "-" + sent.incrementAndGet());
@@ -236,7 +269,14 @@ public final class NatsChannel<T> implements Iterable<T> {
     }
   }
 
-  /** Receives a value in the current context; see {@link #receive(Context)}. */
+  /**
+   * Receives a value in the current context; see {@link #receive(Context)}.
+   *
+   * @return the next value
+   * @throws ChannelClosedException if the channel is closed and no value is left
+   * @throws dev.shuttle.context.ContextDoneException if the current context is done first
+   * @throws InterruptedException if the thread is interrupted while waiting
+   */
   public T receive() throws InterruptedException {
     return receive(Context.current());
   }
@@ -244,6 +284,8 @@ public final class NatsChannel<T> implements Iterable<T> {
   /**
    * Receives the next value, waiting until one arrives or the channel is closed and drained.
    *
+   * @param context the context whose cancellation or deadline ends the wait
+   * @return the next value
    * @throws ChannelClosedException if the channel is closed and no value is left
    * @throws dev.shuttle.context.ContextDoneException if {@code context} is done first
    * @throws InterruptedException if the thread is interrupted while waiting
@@ -255,6 +297,12 @@ public final class NatsChannel<T> implements Iterable<T> {
   /**
    * Receives the next value with its sender's context (trace, baggage, deadline), as {@link
    * #receive(Context)} does.
+   *
+   * @param context the context whose cancellation or deadline ends the wait
+   * @return the next value, with the context it was sent in
+   * @throws ChannelClosedException if the channel is closed and no value is left
+   * @throws dev.shuttle.context.ContextDoneException if {@code context} is done first
+   * @throws InterruptedException if the thread is interrupted while waiting
    */
   public Message<T> receiveMessage(Context context) throws InterruptedException {
     return receiver().receiveMessage(context);
@@ -263,6 +311,12 @@ public final class NatsChannel<T> implements Iterable<T> {
   /**
    * Receives as {@link #receiveMessage(Context)} does, but reports a closed and drained channel by
    * returning {@link Closed} instead of throwing.
+   *
+   * @param context the context whose cancellation or deadline ends the wait
+   * @return the next value with the context it was sent in, or {@link Closed} once the channel is
+   *     closed and drained
+   * @throws dev.shuttle.context.ContextDoneException if {@code context} is done first
+   * @throws InterruptedException if the thread is interrupted while waiting
    */
   public Received<T> receiveOrClosed(Context context) throws InterruptedException {
     return receiver().receiveOrClosed(context);
@@ -277,12 +331,22 @@ public final class NatsChannel<T> implements Iterable<T> {
     return receiver().iterator();
   }
 
-  /** Returns the values as a sequential stream that ends when the channel is closed and drained. */
+  /**
+   * Returns the values as a sequential stream that ends when the channel is closed and drained.
+   *
+   * @return a stream that receives the values under the context current when it is made
+   */
   public Stream<T> stream() {
     return receiver().stream();
   }
 
-  /** Returns a {@link dev.shuttle.channel.Select} case that receives a value and maps it. */
+  /**
+   * Returns a {@link dev.shuttle.channel.Select} case that receives a value and maps it.
+   *
+   * @param <R> what the select returns when this case is chosen
+   * @param then maps the received value to the select's result
+   * @return the case, for {@code Select}
+   */
   public <R> SelectCase<R> onReceive(Function<? super T, ? extends R> then) {
     return receiver().onReceive(then);
   }
@@ -291,6 +355,8 @@ public final class NatsChannel<T> implements Iterable<T> {
    * Returns this process's receiving end as a {@link ReceiveChannel}: the in-process channel the
    * values are handed to, for code (a pipeline, a fan-in) that takes a {@code ReceiveChannel}. Its
    * {@code len()} and {@code cap()} are those of the hand-over (0), not of the stream.
+   *
+   * @return the receive-only in-process channel
    */
   public ReceiveChannel<T> receiver() {
     ChannelFetcher<T> started = fetcher();
@@ -315,7 +381,11 @@ public final class NatsChannel<T> implements Iterable<T> {
     markClosed();
   }
 
-  /** Returns {@code true} once this process knows the channel is closed. */
+  /**
+   * Returns {@code true} once this process knows the channel is closed.
+   *
+   * @return whether the channel is closed, as far as this process has learnt
+   */
   public boolean isClosed() {
     return closed;
   }
@@ -325,6 +395,7 @@ public final class NatsChannel<T> implements Iterable<T> {
    * those pulled ahead and being handed over, and a value just received until its acknowledgement
    * reaches the server). Asks the server.
    *
+   * @return the number of values the stream holds now
    * @throws UncheckedIOException if the server cannot be reached
    */
   public int len() {
@@ -337,12 +408,20 @@ public final class NatsChannel<T> implements Iterable<T> {
     }
   }
 
-  /** Returns the channel's capacity: the most values its stream holds. */
+  /**
+   * Returns the channel's capacity: the most values its stream holds.
+   *
+   * @return the capacity the channel was built with
+   */
   public int cap() {
     return capacity;
   }
 
-  /** Returns the channel's name. */
+  /**
+   * Returns the channel's name.
+   *
+   * @return the name given to {@link #builder}
+   */
   public String name() {
     return name;
   }

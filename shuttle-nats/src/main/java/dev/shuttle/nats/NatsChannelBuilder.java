@@ -36,6 +36,8 @@ public final class NatsChannelBuilder<T> {
    * Sets the most values the stream holds (default {@value #DEFAULT_CAPACITY}); a send waits while
    * it holds that many. Every process must open the channel with the same capacity.
    *
+   * @param capacity the most values the stream holds
+   * @return this builder
    * @throws IllegalArgumentException if {@code capacity} is less than 1
    */
   public NatsChannelBuilder<T> capacity(int capacity) {
@@ -49,6 +51,9 @@ public final class NatsChannelBuilder<T> {
   /**
    * Sets how a delivery's {@code receive} span relates to the sender's {@code send} span: linked
    * (the default, as OpenTelemetry's messaging conventions suggest) or its child.
+   *
+   * @param relation {@link SpanRelation#LINK} or {@link SpanRelation#PARENT}
+   * @return this builder
    */
   public NatsChannelBuilder<T> spanRelation(SpanRelation relation) {
     this.spanRelation = Objects.requireNonNull(relation, "relation");
@@ -59,6 +64,8 @@ public final class NatsChannelBuilder<T> {
    * Sets how long JetStream waits for a delivered value's acknowledgement before it delivers the
    * value again (default 30 s): how soon a value is redelivered after its receiving process died.
    *
+   * @param ackWait the time JetStream waits for an acknowledgement, one second or more
+   * @return this builder
    * @throws IllegalArgumentException if {@code ackWait} is under one second
    */
   public NatsChannelBuilder<T> ackWait(Duration ackWait) {
@@ -74,6 +81,7 @@ public final class NatsChannelBuilder<T> {
    * Creates the channel's stream and consumer on the server, or opens them if another process
    * already did, and returns this process's handle on the channel.
    *
+   * @return the open channel, watching for its close
    * @throws IllegalArgumentException if the channel exists with another capacity
    * @throws UncheckedIOException if the server cannot be reached
    * @throws IllegalStateException if JetStream is not enabled on the server, or refuses the set-up

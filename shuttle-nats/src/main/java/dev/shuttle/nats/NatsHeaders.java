@@ -99,6 +99,9 @@ public final class NatsHeaders {
    * context is not done) are removed, so a reused instance carries nothing stale; a value the
    * propagator produces outside printable ASCII is skipped (NATS headers are ASCII).
    *
+   * @param context the sender's context: its span, baggage, deadline and cancellation are written
+   * @param headers the outgoing message's headers, written in place
+   * @return {@code headers}
    * @throws UnsupportedOperationException if {@code headers} are read-only (those of a received
    *     message); copy them with {@code new Headers(received)} first
    */
@@ -130,6 +133,7 @@ public final class NatsHeaders {
    * @param headers a received message's headers; {@code null} (a message without headers) reads as
    *     empty
    * @param parent the context to extract into, often {@link Context#root()} in a consumer
+   * @return what the headers carried; empty parts where they carried nothing valid
    */
   public static CarriedContext read(@Nullable Headers headers, Context parent) {
     Objects.requireNonNull(parent, "parent");

@@ -45,7 +45,11 @@ public final class NatsJob<R> {
     this.codec = codec;
   }
 
-  /** Returns the job's id: the one given to {@code submit}, or a generated UUID. */
+  /**
+   * Returns the job's id: the one given to {@code submit}, or a generated UUID.
+   *
+   * @return the job's id, its {@code Nats-Msg-Id}
+   */
   public String id() {
     return id;
   }
@@ -53,6 +57,8 @@ public final class NatsJob<R> {
   /**
    * Returns {@code true} if JetStream found this submission a duplicate of one it stored under the
    * same id within its duplicate window (two minutes by default), and so did not store it again.
+   *
+   * @return whether JetStream had stored the job already
    */
   public boolean duplicate() {
     return duplicate;
@@ -61,6 +67,7 @@ public final class NatsJob<R> {
   /**
    * Waits for the job's outcome under the current context and returns its result.
    *
+   * @return what the job's handler returned, decoded
    * @throws NatsJobException if the job ended without a result (see {@link
    *     NatsJobException#outcome()})
    * @throws dev.shuttle.context.ContextDoneException if the current context is done first
@@ -75,6 +82,8 @@ public final class NatsJob<R> {
    * Waits for the job's outcome, no longer than {@code context} allows, and returns its result.
    * Waiting ends; the job goes on (cancel the context given to {@code submit} to cancel the job).
    *
+   * @param context the context whose cancellation or deadline ends the wait
+   * @return what the job's handler returned, decoded
    * @throws NatsJobException if the job ended without a result (see {@link
    *     NatsJobException#outcome()})
    * @throws dev.shuttle.context.ContextDoneException if {@code context} is done first

@@ -46,8 +46,13 @@ public final class NatsJobException extends Exception {
     }
   }
 
+  /** The id of the job, as {@link NatsJob#id()} gives it. */
   private final String jobId;
+
+  /** How the job ended. */
   private final Outcome outcome;
+
+  /** How many times the job was delivered to workers; 0 when the worker did not say. */
   private final long attempts;
 
   NatsJobException(
@@ -58,12 +63,20 @@ public final class NatsJobException extends Exception {
     this.attempts = attempts;
   }
 
-  /** Returns the id of the job. */
+  /**
+   * Returns the id of the job.
+   *
+   * @return the job's id, as {@link NatsJob#id()} gives it
+   */
   public String jobId() {
     return jobId;
   }
 
-  /** Returns how the job ended. */
+  /**
+   * Returns how the job ended.
+   *
+   * @return the outcome that the worker reported, or {@link Outcome#FAILED} if it could not be read
+   */
   public Outcome outcome() {
     return outcome;
   }
@@ -71,6 +84,8 @@ public final class NatsJobException extends Exception {
   /**
    * Returns how many times the job was delivered to workers, if the worker said (0 when it did
    * not).
+   *
+   * @return the number of deliveries, or 0
    */
   public long attempts() {
     return attempts;

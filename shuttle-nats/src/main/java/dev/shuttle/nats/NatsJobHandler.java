@@ -24,6 +24,7 @@ public interface NatsJobHandler<J, R> {
    *     {@code process} span), baggage and deadline; cancelled (and the thread interrupted) when
    *     the deadline passes, the submitter cancels, or the workers are stopped now
    * @param job the decoded job
+   * @return the job's result, which the pool's result codec encodes for the submitter
    * @throws Exception if the job failed: it is delivered again after a backoff, and moved to the
    *     dead-letter subject after the pool's last attempt
    */

@@ -83,7 +83,13 @@ public final class NatsWorkerPool<J, R> implements AutoCloseable {
    * Returns a builder of the pool {@code name} on {@code connection}, whose jobs are {@code J}s
    * written by {@code jobs} and whose results are {@code R}s written by {@code results}.
    *
+   * @param <J> the type of the jobs
+   * @param <R> the type of the results
+   * @param connection the NATS connection the pool uses; it stays the caller's to close
    * @param name 1 to 64 letters, digits, {@code -} or {@code _}: it names the streams and subjects
+   * @param jobs turns jobs into message bodies and back
+   * @param results turns results into message bodies and back
+   * @return a new builder
    * @throws IllegalArgumentException if {@code name} is not such a name
    * @throws NullPointerException if an argument is null
    */
@@ -92,7 +98,11 @@ public final class NatsWorkerPool<J, R> implements AutoCloseable {
     return new NatsWorkerPoolBuilder<>(connection, name, jobs, results);
   }
 
-  /** Returns the pool's name: {@code worker_pool.name} on its metrics. */
+  /**
+   * Returns the pool's name: {@code worker_pool.name} on its metrics.
+   *
+   * @return the name given to {@link #builder}
+   */
   public String name() {
     return settings.name();
   }
@@ -100,6 +110,10 @@ public final class NatsWorkerPool<J, R> implements AutoCloseable {
   /**
    * Submits {@code job} under a generated id; see {@link #submit(Context, Object, String)}.
    *
+   * @param context the submitter's context: its span is the parent of the send span, its baggage
+   *     and deadline travel with the job, and its cancellation cancels the job
+   * @param job the job to run
+   * @return the stored job, to wait for its result
    * @throws dev.shuttle.context.ContextDoneException if {@code context} is done before JetStream
    *     stored the job
    * @throws InterruptedException if the thread is interrupted while waiting
@@ -121,7 +135,11 @@ public final class NatsWorkerPool<J, R> implements AutoCloseable {
    * submission of it within JetStream's duplicate window (two minutes) is not stored again ({@link
    * NatsJob#duplicate()}).
    *
+   * @param context the submitter's context: its span is the parent of the send span, its baggage
+   *     and deadline travel with the job, and its cancellation cancels the job
+   * @param job the job to run
    * @param jobId 1 to 256 printable ASCII characters, not blank
+   * @return the stored job, to wait for its result
    * @throws IllegalArgumentException if {@code jobId} is not such an id
    * @throws dev.shuttle.context.ContextDoneException if {@code context} is done before JetStream
    *     stored the job (it may have been stored anyway, just as the wait ended: submit again under
@@ -158,6 +176,9 @@ public final class NatsWorkerPool<J, R> implements AutoCloseable {
    * Starts {@code concurrency} workers in this process: they take at most that many jobs at once
    * from the pool's consumer and run each with {@code handler} on a goroutine of its own.
    *
+   * @param concurrency the most jobs this process runs at once
+   * @param handler runs each job
+   * @return the running workers, to stop them
    * @throws IllegalArgumentException if {@code concurrency} is less than 1
    * @throws IOException if the connection fails
    * @throws IllegalStateException if the pool's consumer cannot be bound to

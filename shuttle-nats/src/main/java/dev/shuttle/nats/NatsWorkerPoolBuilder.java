@@ -43,6 +43,8 @@ public final class NatsWorkerPoolBuilder<J, R> {
   /**
    * Sets the most jobs the stream holds; {@code submit} waits while it is full. Default 10,000.
    *
+   * @param capacity the most jobs the stream holds
+   * @return this builder
    * @throws IllegalArgumentException if {@code capacity} is less than 1
    * @throws IllegalStateException if the capacity was already set
    */
@@ -55,6 +57,8 @@ public final class NatsWorkerPoolBuilder<J, R> {
   /**
    * Sets how many times a job is delivered before it goes to the dead-letter subject. Default 5.
    *
+   * @param maxAttempts the most deliveries of one job, the first included
+   * @return this builder
    * @throws IllegalArgumentException if {@code maxAttempts} is less than 1
    * @throws IllegalStateException if it was already set
    */
@@ -68,6 +72,9 @@ public final class NatsWorkerPoolBuilder<J, R> {
    * Sets the delay before a failed job is delivered again: {@code first} after the first failure,
    * doubled after each further one, never more than {@code max}. Default 100 ms and 10 s.
    *
+   * @param first the delay after the first failure
+   * @param max the longest delay
+   * @return this builder
    * @throws IllegalArgumentException if {@code first} is not positive or {@code max} is less than
    *     {@code first}
    * @throws IllegalStateException if the backoff was already set
@@ -93,6 +100,8 @@ public final class NatsWorkerPoolBuilder<J, R> {
    * worker that died); running jobs tell JetStream they are still being worked on every third of
    * it. Default 30 s.
    *
+   * @param ackWait how long a job may go without an acknowledgement or a progress signal
+   * @return this builder
    * @throws IllegalArgumentException if {@code ackWait} is less than 100 ms
    * @throws IllegalStateException if it was already set
    */
@@ -111,6 +120,8 @@ public final class NatsWorkerPoolBuilder<J, R> {
    * SpanRelation#LINK} (default, per the messaging conventions: a new trace that links to the
    * submitter's) or {@link SpanRelation#PARENT} (a child, in the submitter's trace).
    *
+   * @param relation {@link SpanRelation#LINK} or {@link SpanRelation#PARENT}
+   * @return this builder
    * @throws IllegalStateException if it was already set
    */
   public NatsWorkerPoolBuilder<J, R> spanRelation(SpanRelation relation) {
@@ -122,6 +133,7 @@ public final class NatsWorkerPoolBuilder<J, R> {
   /**
    * Creates the pool's streams and consumer, or binds to them if they exist, and returns the pool.
    *
+   * @return the pool, ready to submit to and to start workers
    * @throws IOException if the connection fails
    * @throws IllegalStateException if JetStream is not enabled, refuses the streams or the consumer,
    *     or a stream exists with other settings (the message says which)

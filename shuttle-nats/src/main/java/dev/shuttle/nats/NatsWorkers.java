@@ -129,7 +129,11 @@ public final class NatsWorkers implements AutoCloseable {
     return workers;
   }
 
-  /** Returns how many jobs these workers run at most at once. */
+  /**
+   * Returns how many jobs these workers run at most at once.
+   *
+   * @return the concurrency given to {@link NatsWorkerPool#startWorkers}
+   */
   public int concurrency() {
     return concurrency;
   }
@@ -188,6 +192,7 @@ public final class NatsWorkers implements AutoCloseable {
   /**
    * Waits at most {@code timeout} until the workers have terminated.
    *
+   * @param timeout how long to wait at most; zero only checks
    * @return {@code true} if they terminated, {@code false} if the timeout elapsed first
    * @throws IllegalArgumentException if {@code timeout} is negative
    * @throws InterruptedException if the thread is interrupted while waiting

@@ -27,7 +27,10 @@ public final class ReceiverBindException extends IOException {
   /** The OTLP/gRPC server, as {@link #protocol()} names it. */
   public static final String GRPC = "OTLP/gRPC";
 
+  /** The server that could not listen: {@link #HTTP} or {@link #GRPC}. */
   private final String protocol;
+
+  /** The port it could not listen on. */
   private final int port;
 
   ReceiverBindException(String protocol, String host, int port, IOException cause) {

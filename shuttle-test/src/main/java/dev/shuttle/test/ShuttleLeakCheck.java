@@ -56,6 +56,8 @@ public final class ShuttleLeakCheck implements BeforeEachCallback, AfterEachCall
   /**
    * Returns a span processor to add to every OpenTelemetry SDK a test builds for Shuttle, so that
    * the check sees Shuttle spans that were started and not ended.
+   *
+   * @return a new processor that reports to the check
    */
   public static OpenSpanTracker spanProcessor() {
     return new OpenSpanTracker();
@@ -70,7 +72,11 @@ public final class ShuttleLeakCheck implements BeforeEachCallback, AfterEachCall
   @Documented
   @Inherited
   public @interface Allow {
-    /** Why the test may leave goroutines or spans behind. */
+    /**
+     * Why the test may leave goroutines or spans behind.
+     *
+     * @return the reason, for whoever reads the test
+     */
     String value();
   }
 
@@ -85,7 +91,11 @@ public final class ShuttleLeakCheck implements BeforeEachCallback, AfterEachCall
   @Documented
   @Inherited
   public @interface Grace {
-    /** The grace period. */
+    /**
+     * The grace period.
+     *
+     * @return the duration, as {@code 500ms}, {@code 5s}, {@code 1m} or {@code PT5S}
+     */
     String value();
   }
 
