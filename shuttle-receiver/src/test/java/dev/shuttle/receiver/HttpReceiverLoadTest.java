@@ -2,6 +2,7 @@ package dev.shuttle.receiver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -15,7 +16,15 @@ import org.junit.jupiter.api.Timeout;
  * verify}.
  */
 class HttpReceiverLoadTest {
-  private static final String CLASSPATH = System.getProperty("java.class.path");
+  /**
+   * The child's class path: this JVM's class path and module path. Surefire runs these tests inside
+   * the module dev.shuttle.receiver, whose classes and dependencies are on the module path; the
+   * child needs them all and runs them on its class path.
+   */
+  private static final String CLASSPATH =
+      System.getProperty("java.class.path")
+          + File.pathSeparator
+          + System.getProperty("jdk.module.path", "");
 
   @Test
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
