@@ -21,7 +21,7 @@
  * <p>On the module path an application adds two options to its {@code java} command: {@code
  * --add-exports org.eclipse.jetty.server/org.eclipse.jetty.server.internal=dev.shuttle.receiver}
  * (the guard against slow request heads reads Jetty's {@code HttpConnection}, which Jetty does not
- * export; without it the guard does nothing), and {@code --add-modules
+ * export; without it the receiver refuses to start, naming the option), and {@code --add-modules
  * com.google.common.util.concurrent.internal} for gRPC (Guava's {@code failureaccess} is an
  * explicit module that no module requires, since gRPC and Guava's Android flavour are automatic
  * modules).

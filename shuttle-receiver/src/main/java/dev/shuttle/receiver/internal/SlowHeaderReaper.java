@@ -11,6 +11,7 @@ import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.internal.HttpConnection;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Closes connections whose request line and headers take longer than the header timeout
@@ -52,9 +53,43 @@ public final class SlowHeaderReaper implements Runnable {
    * @param timeout the header timeout
    */
   public SlowHeaderReaper(AbstractConnector connector, Duration timeout) {
+    String missing =
+        missingExport(AbstractConnector.class.getModule(), SlowHeaderReaper.class.getModule());
+    if (missing != null) {
+      throw new IllegalStateException(missing);
+    }
     this.connector = Objects.requireNonNull(connector, "connector");
     this.timeoutNanos = Objects.requireNonNull(timeout, "timeout").toNanos();
     this.periodMillis = Math.clamp(timeout.toMillis() / 10, 20, 1000);
+  }
+
+  /**
+   * Says what to add to the {@code java} command when Jetty runs as a named module that does not
+   * export its {@code HttpConnection} to the reader (on the module path, where the reaper could not
+   * read a parser and would guard nothing), or returns null when the reader can read it.
+   *
+   * @param jetty Jetty's server module
+   * @param reader the module that reads {@code HttpConnection}
+   * @return the error message, or null
+   */
+  static @Nullable String missingExport(Module jetty, Module reader) {
+    String internal = "org.eclipse.jetty.server.internal";
+    if (!jetty.isNamed() || jetty.isExported(internal, reader)) {
+      return null;
+    }
+    String target = reader.isNamed() ? reader.getName() : "ALL-UNNAMED";
+    return "Jetty's "
+        + internal
+        + " is not exported to "
+        + target
+        + ": the receiver's guard against slow request heads reads Jetty's HttpConnection from it."
+        + " On the module path, add --add-exports "
+        + jetty.getName()
+        + "/"
+        + internal
+        + "="
+        + target
+        + " to the java command";
   }
 
   /** Starts sweeping, every tenth of the timeout (at least 20 ms, at most 1 s). */
