@@ -354,7 +354,7 @@ final class ViewerPageTelemetry {
     final long start;
     final Resource.Builder resource;
     final InstrumentationScope.Builder scope =
-        InstrumentationScope.newBuilder().setName("dev.shuttle").setVersion("0.1.0");
+        InstrumentationScope.newBuilder().setName("dev.shuttle").setVersion("0.2.0-SNAPSHOT");
     final List<Span.Builder> spans = new ArrayList<>();
 
     Trace(String traceId, long start, String service) {
