@@ -24,12 +24,14 @@ current=$(sed -n '/<artifactId>shuttle-parent<\/artifactId>/{n;s#.*<version>\(.*
 echo "Releasing $version (the tree is at $current), then moving on to $next."
 
 # Shuttle's own version appears as <version>V</version> (poms, README and docs snippets),
-# artifact:V" (the README's Gradle snippet) and ("V") (a test's instrumentation scope).
+# artifact:V" (the README's Gradle snippet) and ("V") (a test's instrumentation scope). The
+# baseline property names a release, not the tree's version: it is set below, on its own.
 set_version() {
   local from=${1//./\\.} to=$2
   git ls-files -z -- . ':!CHANGELOG.md' ':!api-baseline' ':!docs/benchmarks' |
     xargs -0 grep -lIE -e ">$from<" -e ":$from\"" -e "\(\"$from\"\)" |
-    xargs -r sed -i -E -e "s#>$from<#>$to<#g" -e "s#:$from\"#:$to\"#g" -e "s#\(\"$from\"\)#(\"$to\")#g"
+    xargs -r sed -i -E -e "/shuttle\.api\.baseline/b" \
+      -e "s#>$from<#>$to<#g" -e "s#:$from\"#:$to\"#g" -e "s#\(\"$from\"\)#(\"$to\")#g"
 }
 
 set_version "$current" "$version"
