@@ -199,10 +199,7 @@ public final class ShuttleOtel implements AutoCloseable {
     }
     CompletableResultCode result =
         CompletableResultCode.ofAll(
-            List.of(
-                FreshFlush.of(sdk.getSdkTracerProvider()::forceFlush),
-                sdk.getSdkMeterProvider().forceFlush(),
-                FreshFlush.of(sdk.getSdkLoggerProvider()::forceFlush)));
+            List.of(flushSpansAndLogs(sdk), sdk.getSdkMeterProvider().forceFlush()));
     return result.join(timeout.toMillis(), TimeUnit.MILLISECONDS).isSuccess();
   }
 
@@ -252,7 +249,10 @@ public final class ShuttleOtel implements AutoCloseable {
         // SDK shutdown flushes every batch processor and metric reader before it stops them, but
         // a batch processor's flush asked for just after another completed exports nothing
         // (FreshFlush); then the processor stops with what ended since. Flush afresh first.
-        flushSpansAndLogs(shutdownTimeout);
+        OpenTelemetrySdk sdk = this.sdk;
+        if (sdk != null) {
+          flushSpansAndLogs(sdk).join(shutdownTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
         CompletableResultCode sdkResult = shutdownResult();
         sdkResult.whenComplete(
             () -> {
@@ -268,15 +268,12 @@ public final class ShuttleOtel implements AutoCloseable {
     result.join(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
-  private void flushSpansAndLogs(Duration timeout) {
-    OpenTelemetrySdk sdk = this.sdk;
-    if (sdk != null) {
-      CompletableResultCode.ofAll(
-              List.of(
-                  FreshFlush.of(sdk.getSdkTracerProvider()::forceFlush),
-                  FreshFlush.of(sdk.getSdkLoggerProvider()::forceFlush)))
-          .join(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    }
+  /** Flushes the span and log batch processors, each asked afresh ({@link FreshFlush}). */
+  private static CompletableResultCode flushSpansAndLogs(OpenTelemetrySdk sdk) {
+    return CompletableResultCode.ofAll(
+        List.of(
+            FreshFlush.of(sdk.getSdkTracerProvider()::forceFlush),
+            FreshFlush.of(sdk.getSdkLoggerProvider()::forceFlush)));
   }
 
   private CompletableResultCode shutdownResult() {
